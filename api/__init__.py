@@ -1,0 +1,1 @@
+"""Yishi's HTTP API: thin FastAPI routes over ``engine.service.Yishi``."""

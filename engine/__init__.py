@@ -1,0 +1,1 @@
+"""Yishi engine: definitions, sandboxed expressions, runtime and persistence (no HTTP here)."""

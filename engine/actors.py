@@ -1,0 +1,41 @@
+"""Who acts: a user id with its (unit, role) memberships. Accounts and login live in the API."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+ADMIN_ROLE = "administrator"
+DESIGNER_ROLE = "designer"
+SYSTEM = "system"
+
+
+@dataclass(frozen=True)
+class Actor:
+    user_id: str
+    memberships: frozenset[tuple[str, str]] = field(default_factory=frozenset)  # (unit, role)
+    is_admin: bool = False
+    is_designer: bool = False
+
+    def holds(self, unit: str, role: str | None) -> bool:
+        return role is not None and (unit, role) in self.memberships
+
+    def member_of(self, unit: str) -> bool:
+        return self.is_admin or any(u == unit for u, _ in self.memberships)
+
+    def roles_in(self, unit: str) -> set[str]:
+        return {r for u, r in self.memberships if u == unit}
+
+    @classmethod
+    def parse(cls, user_id: str, memberships: list[str] | None = None, *, admin: bool = False,
+              designer: bool = False) -> Actor:
+        """Build from "unit:role" strings (the CLI's --as-member options)."""
+        pairs = set()
+        for item in memberships or []:
+            unit, sep, role = item.rpartition(":")
+            if not sep or not unit or not role:
+                raise ValueError(f"membership '{item}' must be written UNIT:ROLE")
+            pairs.add((unit, role))
+        return cls(user_id, frozenset(pairs), is_admin=admin, is_designer=designer)
+
+
+SYSTEM_ACTOR = Actor(SYSTEM, is_admin=True)

@@ -1,0 +1,71 @@
+"""Small lxml helpers over BPMN 2.0 documents (namespaces, ids, properties), shared by lint and definitions."""
+
+from __future__ import annotations
+
+from lxml import etree
+
+BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
+SPIFF_NS = "http://spiffworkflow.org/bpmn/schema/1.0/core"
+BPMNDI_NS = "http://www.omg.org/spec/BPMN/20100524/DI"
+NS = {"bpmn": BPMN_NS, "spiffworkflow": SPIFF_NS, "bpmndi": BPMNDI_NS}
+
+FORM_PROPERTY = "formJsonSchemaFilename"
+START_FORM_PROPERTY = "startFormJsonSchemaFilename"
+START_ROLES_PROPERTY = "startRoles"
+DUE_PROPERTY = "dueDate"
+
+
+def xpath(node: etree._Element, expr: str) -> list:
+    return node.xpath(expr, namespaces=NS)
+
+
+def local(node: etree._Element) -> str:
+    return etree.QName(node).localname
+
+
+def properties(node: etree._Element) -> dict[str, str]:
+    """The ``spiffworkflow:properties`` of an element (its own extensionElements only)."""
+    found = {}
+    for prop in xpath(node, "./bpmn:extensionElements/spiffworkflow:properties/spiffworkflow:property"):
+        name = prop.get("name")
+        if name:
+            found[name] = prop.get("value", "")
+    return found
+
+
+def processes(tree: etree._ElementTree) -> list[etree._Element]:
+    return xpath(tree.getroot(), "//bpmn:process")
+
+
+def is_executable(process: etree._Element) -> bool:
+    return process.get("isExecutable", "false").lower() == "true"
+
+
+def owning_process(node: etree._Element) -> etree._Element | None:
+    for ancestor in node.iterancestors():
+        if ancestor.tag == f"{{{BPMN_NS}}}process":
+            return ancestor
+    return None
+
+
+def lanes_by_node(tree: etree._ElementTree) -> dict[str, str | None]:
+    """flowNodeRef id -> lane name (None when the lane has no name), across the document."""
+    result: dict[str, str | None] = {}
+    for lane in xpath(tree.getroot(), "//bpmn:lane"):
+        for ref in xpath(lane, "./bpmn:flowNodeRef"):
+            if ref.text:
+                result[ref.text.strip()] = lane.get("name")
+    return result
+
+
+def lane_of(node: etree._Element, lanes: dict[str, str | None]) -> tuple[bool, str | None]:
+    """(in a lane?, lane name) for a flow node, inheriting from an enclosing embedded subProcess."""
+    current = node
+    while current is not None:
+        node_id = current.get("id")
+        if node_id in lanes:
+            return True, lanes[node_id]
+        current = current.getparent()
+        if current is None or current.tag != f"{{{BPMN_NS}}}subProcess":
+            break
+    return False, None

@@ -1,0 +1,304 @@
+"""``yishi``: the command line over the engine (lint, deploy, start, tasks, complete, tick, ...).
+
+Human-readable output by default, ``--json`` on request. Bad input prints one line saying
+what is wrong and exits non-zero; no traceback reaches the user.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import json
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from engine.actors import Actor
+from engine.definitions import load_bundle
+from engine.errors import InvalidDefinition, InvalidInput, YishiError
+from engine.lint import lint as lint_bundle
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
+                  help="Yishi (议事): community deliberation procedures on SpiffWorkflow.")
+db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of text.")]
+UserOpt = Annotated[str, typer.Option("--as", help="User id acting.")]
+MemberOpt = Annotated[list[str] | None, typer.Option("--member", "-m", help="Membership UNIT:ROLE (repeatable).")]
+AdminOpt = Annotated[bool, typer.Option("--admin", help="Act as an administrator.")]
+DatabaseOpt = Annotated[str | None, typer.Option("--database", envvar="YISHI_DATABASE_URL",
+                                                 help="Database URL (default: SQLite under ./data).")]
+
+
+def _emit(value, as_json: bool, text: str | None = None) -> None:
+    if as_json:
+        typer.echo(json.dumps(value, ensure_ascii=False, indent=2, default=_default))
+    elif text is not None:
+        typer.echo(text)
+
+
+def _default(value):
+    if isinstance(value, dt.datetime | dt.date):
+        return value.isoformat()
+    return str(value)
+
+
+def _fail(message: str, code: int = 1) -> None:
+    typer.echo(f"error: {message}", err=True)
+    raise typer.Exit(code)
+
+
+@contextlib.contextmanager
+def _handled(as_json: bool = False):
+    """Turn engine errors into one-line messages and a non-zero exit."""
+    try:
+        yield
+    except InvalidDefinition as exc:
+        if as_json:
+            _emit({"error": exc.message, "problems": [p.as_dict() for p in exc.problems]}, True)
+        else:
+            for problem in exc.problems:
+                typer.echo(str(problem), err=True)
+        _fail(exc.message)
+    except InvalidInput as exc:
+        for error in exc.errors:
+            typer.echo(f"  {error.path or '(form)'}: {error.message}", err=True)
+        _fail(exc.message)
+    except YishiError as exc:
+        _fail(exc.message)
+    except (ValueError, OSError) as exc:
+        _fail(str(exc))
+    except typer.Exit:
+        raise
+    except Exception as exc:  # the promise is "never a traceback"; say what failed instead
+        _fail(f"internal error ({type(exc).__name__}): {exc}", code=3)
+
+
+def _service(database: str | None):
+    from engine.service import Yishi
+
+    return Yishi(database)
+
+
+def _actor(user: str, members: list[str] | None, admin: bool = False, designer: bool = False) -> Actor:
+    return Actor.parse(user, members, admin=admin, designer=designer)
+
+
+def _data(data: str | None, data_file: Path | None) -> dict:
+    if data and data_file:
+        raise InvalidInput("give --data or --data-file, not both")
+    text = data_file.read_text(encoding="utf-8") if data_file else (data or "{}")
+    try:
+        value = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise InvalidInput(f"--data is not valid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})") from None
+    if not isinstance(value, dict):
+        raise InvalidInput("--data must be a JSON object")
+    return value
+
+
+def _instant(value: str | None) -> dt.datetime | None:
+    if value is None:
+        return None
+    try:
+        instant = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        raise InvalidInput(f"--now '{value}' is not an ISO-8601 date-time") from None
+    if instant.tzinfo is None:
+        raise InvalidInput("--now needs a UTC offset, e.g. 2026-12-01T09:00:00+08:00")
+    return instant
+
+
+@db_app.command("upgrade")
+def db_upgrade(database: DatabaseOpt = None) -> None:
+    """Create or upgrade the database schema."""
+    from engine.store.db import database_url, upgrade
+
+    with _handled():
+        upgrade(database or database_url())
+        typer.echo("database is up to date")
+
+
+@app.command()
+def lint(paths: list[Path], forms: Annotated[Path | None, typer.Option(help="Forms directory.")] = None,
+         as_json: JsonOpt = False) -> None:
+    """Check BPMN files (and their forms); print every problem with file, line and element id."""
+    with _handled(as_json):
+        bundle = load_bundle(paths, forms)
+        report = lint_bundle(bundle.bpmn, bundle.forms)
+        problems = [p.as_dict() for p in report.problems]
+        _emit({"ok": report.ok, "problems": problems}, as_json,
+              "\n".join(str(p) for p in report.problems) or f"ok: {len(bundle.bpmn)} file(s), no problems")
+        if not report.ok:
+            if not as_json:
+                typer.echo(f"{len(report.problems)} problem(s)", err=True)
+            raise typer.Exit(1)
+
+
+@app.command()
+def deploy(paths: list[Path], forms: Annotated[Path | None, typer.Option(help="Forms directory.")] = None,
+           user: Annotated[str, typer.Option("--as", help="Designer deploying.")] = "designer",
+           quiet_unchanged: Annotated[bool, typer.Option(help="Say nothing of unchanged definitions.")] = False,
+           database: DatabaseOpt = None, as_json: JsonOpt = False) -> None:
+    """Lint and deploy BPMN files as new definition versions (identical content is a no-op)."""
+    with _handled(as_json):
+        results = _service(database).deploy(load_bundle(paths, forms), _actor(user, [], designer=True))
+        lines = [f"{'deployed' if r.created else 'unchanged'} {r.key} v{r.version} ({r.content_hash[:12]})"
+                 for r in results if r.created or not quiet_unchanged]
+        _emit([r.__dict__ for r in results], as_json, "\n".join(lines) if lines else None)
+
+
+@app.command()
+def definitions(database: DatabaseOpt = None, as_json: JsonOpt = False) -> None:
+    """List deployed definitions (newest version of each)."""
+    with _handled(as_json):
+        rows = _service(database).definitions()
+        text = "\n".join(f"{r['key']} v{r['version']} ({r['versions']} version(s)) {r['name']}" for r in rows)
+        _emit(rows, as_json, text or "no definitions deployed")
+
+
+@app.command()
+def start(key: str, unit: Annotated[str, typer.Option(help="Community or building.")], user: UserOpt,
+          member: MemberOpt = None, admin: AdminOpt = False,
+          data: Annotated[str | None, typer.Option(help="Start data as a JSON object.")] = None,
+          data_file: Annotated[Path | None, typer.Option(help="Start data from a JSON file.")] = None,
+          title: Annotated[str | None, typer.Option()] = None,
+          database: DatabaseOpt = None, as_json: JsonOpt = False) -> None:
+    """Start a case of the newest version of a definition."""
+    with _handled(as_json):
+        case = _service(database).start(key, unit, _actor(user, member, admin), _data(data, data_file), title)
+        _emit(case, as_json, _case_text(case))
+
+
+@app.command()
+def tasks(user: UserOpt, member: MemberOpt = None, role: str | None = None, process: str | None = None,
+          unit: str | None = None, database: DatabaseOpt = None, as_json: JsonOpt = False) -> None:
+    """List the open tasks the user may work, soonest due first."""
+    with _handled(as_json):
+        rows = _service(database).tasks(_actor(user, member), role=role, process=process, unit=unit)
+        text = "\n".join(
+            f"{r['task_id']}  {r['reference']}  {r['name']}  role={r['role']}  due={_when(r['due_at'])}"
+            for r in rows)
+        _emit(rows, as_json, text or "no open tasks")
+
+
+@app.command()
+def complete(case: str, task: str, user: UserOpt, member: MemberOpt = None,
+             data: Annotated[str | None, typer.Option(help="Form data as a JSON object.")] = None,
+             data_file: Annotated[Path | None, typer.Option(help="Form data from a JSON file.")] = None,
+             database: DatabaseOpt = None, as_json: JsonOpt = False) -> None:
+    """Complete an open task with form data."""
+    with _handled(as_json):
+        result = _service(database).complete(case, task, _actor(user, member), _data(data, data_file))
+        _emit(result, as_json, _case_text(result))
+
+
+@app.command()
+def tick(now: Annotated[str | None, typer.Option(help="Fire timers due at this instant (ISO-8601).")] = None,
+         database: DatabaseOpt = None, as_json: JsonOpt = False) -> None:
+    """Fire every due timer."""
+    with _handled(as_json):
+        result = _service(database).tick(_instant(now))
+        _emit(result.__dict__, as_json, f"{result.timers_fired} timer(s) fired in {result.cases} case(s); "
+                                        f"{result.errors} error(s), {result.conflicts} conflict(s)")
+
+
+@app.command()
+def cases(unit: str | None = None, status: str | None = None, process: str | None = None,
+          database: DatabaseOpt = None, as_json: JsonOpt = False) -> None:
+    """List cases."""
+    with _handled(as_json):
+        rows = _service(database).cases(unit=unit, status=status, process=process)
+        text = "\n".join(f"{r['id']:>5}  {r['reference']}  {r['definition_key']}  {r['status']}"
+                         f"{'  ' + r['end_event'] if r['end_event'] else ''}  {r['title']}" for r in rows)
+        _emit(rows, as_json, text or "no cases")
+
+
+@app.command()
+def show(case: str, database: DatabaseOpt = None, as_json: JsonOpt = False) -> None:
+    """Show one case: status, end event and open tasks."""
+    with _handled(as_json):
+        detail = _service(database).case(case)
+        _emit(detail, as_json, _case_text(detail))
+
+
+@app.command()
+def history(case: str, database: DatabaseOpt = None, as_json: JsonOpt = False) -> None:
+    """Print the case file (一事一档): every event with actor, time and data."""
+    with _handled(as_json):
+        rows, verification = _service(database).history(case)
+        text = "\n".join(
+            f"{r['seq']:>3} {_when(r['at'])} {r['actor']:<14} {r['kind']:<15} {r['element_id'] or '':<16} "
+            f"{json.dumps(r['data'], ensure_ascii=False)}" for r in rows)
+        text += f"\nhash chain: {'intact' if verification.ok else 'BROKEN at event ' + str(verification.broken_at)}"
+        _emit({"events": rows, "verified": verification.__dict__}, as_json, text)
+
+
+@app.command()
+def verify(case: str, database: DatabaseOpt = None, as_json: JsonOpt = False) -> None:
+    """Re-check a case file's hash chain; exit 1 when it is broken."""
+    with _handled(as_json):
+        _rows, verification = _service(database).history(case)
+        _emit(verification.__dict__, as_json,
+              f"intact: {verification.events} event(s)" if verification.ok else
+              f"BROKEN at event {verification.broken_at}: {verification.reason}")
+        if not verification.ok:
+            raise typer.Exit(1)
+
+
+def _admin_command(name: str, needs_reason: bool):
+    def command(case: str, user: UserOpt = "admin",
+                reason: Annotated[str | None, typer.Option(help="Why (recorded in the case file).")] = None,
+                data: Annotated[str | None, typer.Option(help="retry: data patch as JSON.")] = None,
+                database: DatabaseOpt = None, as_json: JsonOpt = False) -> None:
+        with _handled(as_json):
+            service = _service(database)
+            actor = _actor(user, [], admin=True)
+            if name == "retry":
+                result = service.retry(case, actor, _data(data, None))
+            elif needs_reason:
+                result = getattr(service, name)(case, actor, reason or "")
+            else:
+                result = getattr(service, name)(case, actor, reason)
+            _emit(result, as_json, _case_text(result))
+    command.__doc__ = {"suspend": "Suspend a case (administrator; reason required).",
+                       "resume": "Resume a suspended case (administrator).",
+                       "cancel": "Cancel a case (administrator; reason required).",
+                       "retry": "Retry a case in error after a fix (administrator)."}[name]
+    return command
+
+
+for _name, _needs in (("suspend", True), ("resume", False), ("cancel", True), ("retry", False)):
+    app.command(_name)(_admin_command(_name, _needs))
+
+
+def _when(value) -> str:
+    if value is None:
+        return "-"
+    from engine.periods import TZ
+
+    return value.astimezone(TZ).strftime("%Y-%m-%d %H:%M")
+
+
+def _case_text(case: dict) -> str:
+    lines = [f"case {case['id']} {case['reference']} [{case['definition_key']} v{case['definition_version']}] "
+             f"{case['status']}{' at ' + case['end_event'] if case.get('end_event') else ''}",
+             f"  {case['title']}"]
+    if case.get("error_message"):
+        lines.append(f"  error at {case['error_element']}: {case['error_message']}")
+    if case.get("next_timer_at"):
+        lines.append(f"  next timer: {_when(case['next_timer_at'])}")
+    for task in case.get("open_tasks", []):
+        lines.append(f"  open: {task['task_id']} {task['name']} role={task['role']} due={_when(task['due_at'])}")
+    return "\n".join(lines)
+
+
+def main() -> None:
+    app(prog_name="yishi")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,77 @@
+"""Deploying definitions: every version immutable, identified by its content hash.
+
+Redeploying identical content returns the existing version; anything else becomes the next
+version number of that key. Running cases stay pinned to the version they started with.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+
+from engine import clock
+from engine.actors import Actor
+from engine.definitions import Bundle, compile_bundle
+from engine.errors import Forbidden, NotFound
+from engine.store.tables import definition_versions
+
+
+@dataclass
+class Deployed:
+    key: str
+    version: int
+    version_id: int
+    content_hash: str
+    created: bool
+
+
+def deploy(db: sa.Engine, bundle: Bundle, actor: Actor) -> list[Deployed]:
+    """Lint and store every executable process of the bundle; raises InvalidDefinition on any problem."""
+    if not (actor.is_designer or actor.is_admin):
+        raise Forbidden("only a process designer or an administrator may deploy definitions")
+    compiled, _report = compile_bundle(bundle)
+    results = []
+    now = clock.now()
+    with db.begin() as conn:
+        for definition in compiled:
+            existing = conn.execute(sa.select(definition_versions.c.id, definition_versions.c.version).where(
+                definition_versions.c.key == definition.key,
+                definition_versions.c.content_hash == definition.content_hash)).first()
+            if existing is not None:
+                results.append(Deployed(definition.key, existing.version, existing.id, definition.content_hash, False))
+                continue
+            latest = conn.execute(sa.select(sa.func.max(definition_versions.c.version))
+                                  .where(definition_versions.c.key == definition.key)).scalar()
+            version = (latest or 0) + 1
+            version_id = conn.execute(sa.insert(definition_versions).values(
+                key=definition.key, version=version, name=definition.name, content_hash=definition.content_hash,
+                bpmn=definition.bpmn, forms=definition.forms, start_roles=definition.start_roles,
+                start_form=definition.start_form, created_by=actor.user_id, created_at=now,
+            )).inserted_primary_key[0]
+            results.append(Deployed(definition.key, version, version_id, definition.content_hash, True))
+    return results
+
+
+def list_definitions(db: sa.Engine) -> list[dict]:
+    """The newest version of every key, with how many versions exist."""
+    dv = definition_versions
+    newest = sa.select(dv.c.key, sa.func.max(dv.c.version).label("version"),
+                       sa.func.count().label("versions")).group_by(dv.c.key).subquery()
+    query = (sa.select(dv.c.id, dv.c.key, dv.c.version, dv.c.name, dv.c.content_hash, dv.c.created_by,
+                       dv.c.created_at, dv.c.start_roles, newest.c.versions)
+             .join(newest, sa.and_(dv.c.key == newest.c.key, dv.c.version == newest.c.version))
+             .order_by(dv.c.key))
+    with db.connect() as conn:
+        return [dict(row) for row in conn.execute(query).mappings()]
+
+
+def versions(db: sa.Engine, key: str) -> list[dict]:
+    dv = definition_versions
+    with db.connect() as conn:
+        rows = [dict(r) for r in conn.execute(
+            sa.select(dv.c.id, dv.c.key, dv.c.version, dv.c.name, dv.c.content_hash, dv.c.created_by,
+                      dv.c.created_at).where(dv.c.key == key).order_by(dv.c.version)).mappings()]
+    if not rows:
+        raise NotFound(f"no deployed definition '{key}'")
+    return rows

@@ -1,0 +1,261 @@
+"""The lint pass: every problem of a BPMN bundle at once, each located by file, element id and line.
+
+SpiffWorkflow's parser stops at the first error and accepts much that fails only at run time
+(a condition that does not compile, an unquoted timer, a missing form). Designers need the
+whole list before they deploy, so the checks here walk the XML themselves and run the
+SpiffWorkflow parser last.
+"""
+
+from __future__ import annotations
+
+import ast
+import copy
+from dataclasses import dataclass, field
+
+from lxml import etree
+from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
+from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
+from SpiffWorkflow.exceptions import SpiffWorkflowException
+from SpiffWorkflow.spiff.parser import VALIDATOR, SpiffBpmnParser
+
+from engine import bpmn, forms
+from engine.errors import Problem
+from engine.expressions import check as check_expression
+from engine.xmlsafe import UnsafeXML, parse_bpmn
+
+
+@dataclass
+class LintReport:
+    problems: list[Problem] = field(default_factory=list)
+    trees: dict[str, etree._ElementTree] = field(default_factory=dict)
+    process_files: dict[str, str] = field(default_factory=dict)  # executable process id -> file
+    forms: dict[str, dict] = field(default_factory=dict)  # "<process id>/<file>" -> schema
+    parser: SpiffBpmnParser | None = None
+
+    @property
+    def ok(self) -> bool:
+        return not any(p.severity == "error" for p in self.problems)
+
+
+def lint(bpmn_files: dict[str, bytes], form_files: dict[str, bytes]) -> LintReport:
+    """Check BPMN documents (filename -> bytes) and the form files they reference ("<process>/<file>" -> bytes)."""
+    report = LintReport()
+    for filename, data in sorted(bpmn_files.items()):
+        try:
+            report.trees[filename] = parse_bpmn(data)
+        except UnsafeXML as exc:
+            report.problems.append(Problem(filename, None, exc.line, str(exc), code="xml"))
+    xsd_clean = {name: _check_xsd(name, tree, report) for name, tree in report.trees.items()}
+    for filename, tree in report.trees.items():
+        for process in bpmn.processes(tree):
+            pid = process.get("id")
+            if bpmn.is_executable(process) and pid:
+                if pid in report.process_files:
+                    report.problems.append(Problem(filename, pid, process.sourceline,
+                                                   f"process id '{pid}' is also defined in "
+                                                   f"{report.process_files[pid]}", code="duplicate_process"))
+                report.process_files[pid] = filename
+    if not report.process_files and report.trees:
+        first = sorted(report.trees)[0]
+        report.problems.append(Problem(first, None, None, "no executable process: set isExecutable=\"true\" "
+                                       "on the bpmn:process to run", code="no_executable_process"))
+    for filename, tree in report.trees.items():
+        _check_document(filename, tree, form_files, report)
+    clean = [name for name, ok in xsd_clean.items() if ok]
+    _check_with_spiff(clean, report)
+    report.problems.sort(key=lambda p: (p.file, p.line or 0, p.element_id or ""))
+    return report
+
+
+def _element_id_at(tree: etree._ElementTree, line: int | None) -> str | None:
+    if not line:
+        return None
+    for element in tree.getroot().iter():
+        if isinstance(element.tag, str) and element.sourceline == line and element.get("id"):
+            return element.get("id")
+    return None
+
+
+def _check_xsd(filename: str, tree: etree._ElementTree, report: LintReport) -> bool:
+    """Validate against BPMN20.xsd with SpiffWorkflow's extension schema; report every error, not the first."""
+    candidate = copy.deepcopy(tree)
+    VALIDATOR.preprocess(candidate)
+    if VALIDATOR.validator.validate(candidate):
+        return True
+    for entry in VALIDATOR.validator.error_log:
+        report.problems.append(Problem(filename, _element_id_at(tree, entry.line), entry.line,
+                                       f"BPMN schema: {entry.message}", code="xsd"))
+    return False
+
+
+def _check_document(filename: str, tree: etree._ElementTree, form_files: dict[str, bytes],
+                    report: LintReport) -> None:
+    root = tree.getroot()
+    lanes = bpmn.lanes_by_node(tree)
+    known_processes = set(report.process_files)
+
+    def problem(node, message, code):
+        report.problems.append(Problem(filename, node.get("id"), node.sourceline, message, code=code))
+
+    for lane in bpmn.xpath(root, "//bpmn:lane"):
+        if not (lane.get("name") or "").strip():
+            problem(lane, "lane has no name: the lane name is the role code that may work its tasks",
+                    "lane_without_name")
+
+    for task in bpmn.xpath(root, "//bpmn:userTask"):
+        in_lane, _ = bpmn.lane_of(task, lanes)
+        if not in_lane:
+            problem(task, "user task is outside every lane: put it in the lane of the role that works it",
+                    "user_task_outside_lane")
+        process = bpmn.owning_process(task)
+        form_name = bpmn.properties(task).get(bpmn.FORM_PROPERTY)
+        if not form_name:
+            problem(task, f"user task has no form: add the spiffworkflow property {bpmn.FORM_PROPERTY}",
+                    "form_missing")
+        elif process is not None:
+            _check_form(f"{process.get('id')}/{form_name}", task, filename, form_files, report)
+        due = bpmn.properties(task).get(bpmn.DUE_PROPERTY)
+        if due:
+            _check_code(due, "eval", task, filename, report, "due date expression")
+
+    for process in bpmn.processes(tree):
+        start_form = bpmn.properties(process).get(bpmn.START_FORM_PROPERTY)
+        if start_form:
+            _check_form(f"{process.get('id')}/{start_form}", process, filename, form_files, report)
+
+    for flow in bpmn.xpath(root, "//bpmn:sequenceFlow[bpmn:conditionExpression]"):
+        text = (bpmn.xpath(flow, "./bpmn:conditionExpression")[0].text or "").strip()
+        if not text:
+            problem(flow, "condition expression is empty", "condition_empty")
+        else:
+            _check_code(text, "eval", flow, filename, report, "condition")
+
+    for script_task in bpmn.xpath(root, "//bpmn:scriptTask"):
+        scripts = bpmn.xpath(script_task, "./bpmn:script")
+        if not scripts or not (scripts[0].text or "").strip():
+            problem(script_task, "script task has no script", "script_empty")
+        else:
+            _check_code(scripts[0].text, "exec", script_task, filename, report, "script")
+
+    for hook in ("preScript", "postScript"):
+        for node in bpmn.xpath(root, f"//spiffworkflow:{hook}"):
+            owner = node.getparent().getparent()
+            if (node.text or "").strip():
+                _check_code(node.text, "exec", owner, filename, report, hook)
+
+    for loop in bpmn.xpath(root, "//bpmn:multiInstanceLoopCharacteristics"):
+        owner = loop.getparent()
+        for part in ("loopCardinality", "completionCondition"):
+            for node in bpmn.xpath(loop, f"./bpmn:{part}"):
+                if (node.text or "").strip():
+                    _check_code(node.text, "eval", owner, filename, report, part)
+
+    for kind in ("timeDate", "timeDuration", "timeCycle"):
+        for node in bpmn.xpath(root, f"//bpmn:timerEventDefinition/bpmn:{kind}"):
+            _check_timer(kind, (node.text or "").strip(), node.getparent().getparent(), filename, report)
+
+    for call in bpmn.xpath(root, "//bpmn:callActivity"):
+        target = call.get("calledElement")
+        if not target:
+            problem(call, "call activity has no calledElement", "call_target_missing")
+        elif target not in known_processes:
+            problem(call, f"call activity calls process '{target}', which is not in this deployment "
+                    "(deploy the file that defines it together with this one)", "call_target_missing")
+
+
+def _check_form(key: str, node, filename: str, form_files: dict[str, bytes], report: LintReport) -> None:
+    if key in report.forms:
+        return
+    raw = form_files.get(key)
+    if raw is None:
+        report.problems.append(Problem(filename, node.get("id"), node.sourceline,
+                                       f"form file forms/{key} does not exist", code="form_missing"))
+        return
+    try:
+        schema = forms.parse_schema(raw)
+    except ValueError as exc:
+        report.problems.append(Problem(filename, node.get("id"), node.sourceline,
+                                       f"forms/{key}: {exc}", code="form_invalid"))
+        return
+    for expression in forms.rule_expressions(schema):
+        for error in check_expression(expression, "eval"):
+            report.problems.append(Problem(filename, node.get("id"), node.sourceline,
+                                           f"forms/{key}: rule '{expression}' rejected: {error}",
+                                           code="form_rule_invalid"))
+    report.forms[key] = schema
+
+
+def _check_code(source: str, mode: str, node, filename: str, report: LintReport, what: str) -> None:
+    for error in check_expression(source, mode):
+        report.problems.append(Problem(filename, node.get("id"), node.sourceline,
+                                       f"{what} rejected by the sandbox: {error}", code="expression_invalid"))
+
+
+def _check_timer(kind: str, text: str, event, filename: str, report: LintReport) -> None:
+    def fail(message):
+        report.problems.append(Problem(filename, event.get("id"), event.sourceline, message, code="timer_invalid"))
+
+    if not text:
+        fail(f"timer {kind} is empty")
+        return
+    errors = check_expression(text, "eval")
+    if errors:
+        if text.upper().startswith(("P", "R")) or text[:1].isdigit():
+            fail(f"timer {kind} '{text}' is not an expression: quote ISO-8601 values, e.g. \"{text}\"")
+        else:
+            fail(f"timer {kind} rejected by the sandbox: {'; '.join(errors)}")
+        return
+    try:
+        literal = ast.literal_eval(text)
+    except (ValueError, SyntaxError):
+        if text.upper().startswith(("P", "R")) and text.replace("/", "").isalnum():
+            fail(f"timer {kind} '{text}' is not quoted: write \"{text}\" (timers are expressions)")
+        return  # a computed timer; checked when it runs
+    if not isinstance(literal, str):
+        fail(f"timer {kind} must give an ISO-8601 string, not {type(literal).__name__}")
+        return
+    try:
+        if kind == "timeCycle":
+            TimerEventDefinition.parse_iso_recurring_interval(literal)
+        elif kind == "timeDuration":
+            TimerEventDefinition.parse_iso_duration(literal)
+        else:
+            parsed = TimerEventDefinition.parse_time_or_duration(literal)
+            if isinstance(parsed, dict):
+                raise ValueError("a duration where a date is expected")
+            if "T" in literal and literal[-1] != "Z" and "+" not in literal[10:] and "-" not in literal[10:]:
+                fail(f"timer timeDate '{literal}' has no UTC offset: add Z or +08:00")
+    except Exception as exc:  # SpiffWorkflow raises bare Exception for a bad duration
+        fail(f"timer {kind} '{literal}' is not valid ISO-8601: {exc}")
+
+
+def _check_with_spiff(filenames: list[str], report: LintReport) -> None:
+    """Let SpiffWorkflow build every executable process; report what only its parser finds."""
+    parser = SpiffBpmnParser()
+    try:
+        for name in filenames:
+            parser.add_bpmn_xml(report.trees[name], filename=name)
+    except (ValidationException, SpiffWorkflowException) as exc:
+        report.problems.append(_from_validation(exc, filenames[0] if filenames else ""))
+        return
+    available = set(parser.get_process_ids())
+    for pid, filename in report.process_files.items():
+        if filename not in filenames or pid not in available:
+            continue
+        try:
+            parser.get_spec(pid)
+            parser.get_subprocess_specs(pid, require_call_activity_specs=False)
+        except (ValidationException, SpiffWorkflowException) as exc:
+            problem = _from_validation(exc, filename)
+            if problem.message not in {p.message for p in report.problems}:
+                report.problems.append(problem)
+        except Exception as exc:  # a parser crash on odd input is still a finding, not a 500
+            report.problems.append(Problem(filename, pid, None, f"SpiffWorkflow cannot build process: {exc}",
+                                           code="parse_failed"))
+    report.parser = parser
+
+
+def _from_validation(exc, default_file: str) -> Problem:
+    line = getattr(exc, "line_number", None)
+    return Problem(getattr(exc, "file_name", None) or default_file, getattr(exc, "id", None) or None,
+                   int(line) if str(line or "").isdigit() else None, str(exc), code="bpmn_invalid")

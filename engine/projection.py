@@ -1,0 +1,198 @@
+"""Turn a live SpiffWorkflow into what Yishi stores beside it: status, open tasks, next timer.
+
+This is the one place that reads SpiffWorkflow's task tree for the read side, so inbox and
+monitoring queries never deserialize a workflow.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
+from SpiffWorkflow.bpmn.specs.mixins.events.end_event import EndEvent
+from SpiffWorkflow.bpmn.specs.mixins.user_task import UserTask
+from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
+from SpiffWorkflow.util.task import TaskState
+
+from engine import bpmn, periods
+
+WAITING_FOR_PEOPLE = "waiting_for_people"
+WAITING_FOR_TIMER = "waiting_for_timer"
+WAITING_FOR_EVENT = "waiting_for_event"
+COMPLETED = "completed"
+CANCELLED = "cancelled"
+SUSPENDED = "suspended"
+ERROR = "error"
+ACTIVE_STATUSES = (WAITING_FOR_PEOPLE, WAITING_FOR_TIMER, WAITING_FOR_EVENT)
+DUE_KEY = "yishi_due_at"
+
+
+@dataclass
+class OpenTask:
+    task_id: str
+    element_id: str
+    name: str
+    role: str | None
+    process_key: str
+    form: str | None
+    instance: int | None
+    due_at: dt.datetime | None
+
+
+@dataclass
+class Snapshot:
+    status: str
+    open_tasks: list[OpenTask]
+    next_timer_at: dt.datetime | None
+    end_event: str | None
+    error_element: str | None = None
+    error_message: str | None = None
+
+
+def all_tasks(workflow: BpmnWorkflow):
+    """Every task of the workflow and its subprocesses (get_tasks prunes, this does not)."""
+    yield from workflow.tasks.values()
+    for sub in workflow.subprocesses.values():
+        yield from sub.tasks.values()
+
+
+def ready_user_tasks(workflow: BpmnWorkflow) -> list:
+    tasks = [t for t in all_tasks(workflow) if t.state == TaskState.READY and isinstance(t.task_spec, UserTask)]
+    return sorted(tasks, key=lambda t: (t.last_state_change, str(t.id)))
+
+
+def form_key(task) -> str | None:
+    props = (getattr(task.task_spec, "extensions", None) or {}).get("properties", {})
+    name = props.get(bpmn.FORM_PROPERTY)
+    return f"{task.workflow.spec.name}/{name}" if name else None
+
+
+def element_id(task) -> str:
+    spec = task.task_spec
+    return getattr(spec, "bpmn_id", None) or spec.name
+
+
+def element_name(task) -> str:
+    spec = task.task_spec
+    return getattr(spec, "bpmn_name", None) or element_id(task)
+
+
+def parse_instant(value) -> dt.datetime:
+    """An ISO string or datetime as aware UTC; naive values are Asia/Shanghai wall time."""
+    if isinstance(value, dt.datetime):
+        instant = value
+    elif isinstance(value, dt.date):
+        return periods.end_of_day(value).astimezone(dt.timezone.utc)
+    else:
+        text = str(value).strip()
+        if len(text) == 10:  # a date: due at the end of that day
+            return periods.end_of_day(text).astimezone(dt.timezone.utc)
+        instant = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+    if instant.tzinfo is None:
+        instant = instant.replace(tzinfo=periods.TZ)
+    return instant.astimezone(dt.timezone.utc)
+
+
+def boundary_timer_due(task) -> dt.datetime | None:
+    """The earliest waiting timer attached to this task (its boundary events), if any."""
+    parent = task.parent
+    if parent is None or not parent.task_spec.name.endswith(".BoundaryEventSplit"):
+        return None
+    dues = []
+    for sibling in parent.children:
+        definition = getattr(sibling.task_spec, "event_definition", None)
+        value = sibling.internal_data.get("event_value")
+        if isinstance(definition, TimerEventDefinition) and sibling.state == TaskState.WAITING and value:
+            dues.append(timer_instant(value))
+    return min((d for d in dues if d is not None), default=None)
+
+
+def timer_instant(value) -> dt.datetime | None:
+    if isinstance(value, dict):  # cycle timers keep {'cycles', 'next', 'duration'}
+        value = value.get("next")
+    if not isinstance(value, str):
+        return None
+    try:
+        return TimerEventDefinition.get_datetime(value)
+    except ValueError:
+        return None
+
+
+def due_of(task) -> dt.datetime | None:
+    stored = task.internal_data.get(DUE_KEY)
+    if stored:
+        return dt.datetime.fromisoformat(stored)
+    return boundary_timer_due(task)
+
+
+def assign_due_dates(workflow: BpmnWorkflow) -> None:
+    """Evaluate each newly ready task's ``dueDate`` expression once and keep it with the task.
+
+    Raises whatever the script engine raises, so a bad expression puts the case in error
+    at the task that carries it.
+    """
+    for task in ready_user_tasks(workflow):
+        if DUE_KEY in task.internal_data:
+            continue
+        props = (getattr(task.task_spec, "extensions", None) or {}).get("properties", {})
+        expression = props.get(bpmn.DUE_PROPERTY)
+        if expression:
+            value = workflow.script_engine.evaluate(task, expression)
+            task.internal_data[DUE_KEY] = parse_instant(value).isoformat()
+
+
+def waiting_timer_tasks(workflow: BpmnWorkflow) -> dict:
+    return {task.id: task for task in workflow.event_manager.tasks.values()
+            if isinstance(getattr(task.task_spec, "event_definition", None), TimerEventDefinition)
+            and task.state == TaskState.WAITING}
+
+
+def next_timer(workflow: BpmnWorkflow) -> dt.datetime | None:
+    dues = [timer_instant(t.internal_data.get("event_value")) for t in waiting_timer_tasks(workflow).values()]
+    return min((d for d in dues if d is not None), default=None)
+
+
+def end_event_reached(workflow: BpmnWorkflow) -> str | None:
+    ends = [t for t in workflow.tasks.values()
+            if isinstance(t.task_spec, EndEvent) and t.state == TaskState.COMPLETED]
+    if not ends:
+        return None
+    return element_id(max(ends, key=lambda t: t.last_state_change))
+
+
+def errored_task(workflow: BpmnWorkflow):
+    return next((t for t in all_tasks(workflow) if t.state == TaskState.ERROR), None)
+
+
+def snapshot(workflow: BpmnWorkflow) -> Snapshot:
+    tasks = [
+        OpenTask(str(t.id), element_id(t), element_name(t), t.task_spec.lane, t.workflow.spec.name,
+                 form_key(t), _instance(t), due_of(t))
+        for t in ready_user_tasks(workflow)
+    ]
+    timer = next_timer(workflow)
+    failed = errored_task(workflow)
+    if failed is not None:
+        status = ERROR
+    elif workflow.is_completed():
+        status = COMPLETED
+    elif tasks:
+        status = WAITING_FOR_PEOPLE
+    elif timer is not None:
+        status = WAITING_FOR_TIMER
+    else:
+        status = WAITING_FOR_EVENT
+    return Snapshot(status, tasks, timer, end_event_reached(workflow) if status == COMPLETED else None,
+                    element_id(failed) if failed is not None else None)
+
+
+def _instance(task) -> int | None:
+    info = getattr(task.task_spec, "task_info", None)
+    if info is None:
+        return None
+    try:
+        value = info(task).get("instance")
+    except Exception:
+        return None
+    return value if isinstance(value, int) else None

@@ -1,0 +1,102 @@
+"""The read side: inboxes, case lists, case detail and the case file. Projections only, no workflows."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import sqlalchemy as sa
+
+from engine import audit, projection
+from engine.actors import Actor
+from engine.errors import Forbidden, InvalidInput, NotFound
+from engine.store.tables import cases, definition_versions, open_tasks
+
+TASK_COLUMNS = (open_tasks.c.task_id, open_tasks.c.case_id, open_tasks.c.element_id, open_tasks.c.name,
+                open_tasks.c.role, open_tasks.c.unit, open_tasks.c.process_key, open_tasks.c.form,
+                open_tasks.c.instance, open_tasks.c.due_at, open_tasks.c.created_at)
+
+
+def tasks_for(conn: sa.Connection, actor: Actor, *, role: str | None = None, process: str | None = None,
+              unit: str | None = None, due_before: dt.datetime | None = None, limit: int = 100,
+              offset: int = 0) -> list[dict]:
+    """Open tasks the actor may work: its (unit, role) memberships, active cases only, soonest due first."""
+    pairs = [(u, r) for u, r in actor.memberships if (role is None or r == role) and (unit is None or u == unit)]
+    if not pairs:
+        return []
+    query = (sa.select(*TASK_COLUMNS, cases.c.reference, cases.c.title, cases.c.definition_key)
+             .join(cases, cases.c.id == open_tasks.c.case_id)
+             .where(sa.or_(*[sa.and_(open_tasks.c.unit == u, open_tasks.c.role == r) for u, r in pairs]),
+                    cases.c.status.in_(projection.ACTIVE_STATUSES)))
+    if process:
+        query = query.where(open_tasks.c.process_key == process)
+    if due_before:
+        query = query.where(open_tasks.c.due_at <= due_before)
+    query = query.order_by(open_tasks.c.due_at.is_(None), open_tasks.c.due_at, open_tasks.c.created_at,
+                           open_tasks.c.task_id).limit(limit).offset(offset)
+    return [dict(row) for row in conn.execute(query).mappings()]
+
+
+def case_row(conn: sa.Connection, case_id: int) -> dict:
+    row = conn.execute(
+        sa.select(cases, definition_versions.c.version.label("definition_version"))
+        .join(definition_versions, definition_versions.c.id == cases.c.definition_version_id)
+        .where(cases.c.id == case_id)).mappings().first()
+    if row is None:
+        raise NotFound(f"case {case_id} not found")
+    return dict(row)
+
+
+def find_case_id(conn: sa.Connection, ref: str | int) -> int:
+    """A case by numeric id or by its reference (金江路社区-2026-0001)."""
+    text = str(ref).strip()
+    if text.isdigit():
+        return int(text)
+    found = conn.execute(sa.select(cases.c.id).where(cases.c.reference == text)).scalar()
+    if found is None:
+        raise NotFound(f"case {text} not found")
+    return found
+
+
+def case_detail(conn: sa.Connection, case_id: int, actor: Actor | None = None) -> dict:
+    detail = case_row(conn, case_id)
+    if actor is not None and not actor.member_of(detail["unit"]):
+        raise Forbidden(f"{actor.user_id} is not a member of {detail['unit']}")
+    detail.pop("state")
+    detail["open_tasks"] = [dict(r) for r in conn.execute(
+        sa.select(*TASK_COLUMNS).where(open_tasks.c.case_id == case_id)
+        .order_by(open_tasks.c.created_at, open_tasks.c.task_id)).mappings()]
+    return detail
+
+
+CASE_LIST_COLUMNS = (cases.c.id, cases.c.reference, cases.c.definition_key, cases.c.unit, cases.c.title,
+                     cases.c.status, cases.c.end_event, cases.c.next_timer_at, cases.c.created_at,
+                     cases.c.updated_at, cases.c.last_progress_at, cases.c.error_element)
+
+
+def list_cases(conn: sa.Connection, *, unit: str | None = None, status: str | None = None,
+               process: str | None = None, units: set[str] | None = None, limit: int = 100,
+               offset: int = 0) -> list[dict]:
+    query = sa.select(*CASE_LIST_COLUMNS)
+    if unit:
+        query = query.where(cases.c.unit == unit)
+    if units is not None:
+        query = query.where(cases.c.unit.in_(sorted(units)))
+    if status:
+        if status == "active":
+            query = query.where(cases.c.status.in_(projection.ACTIVE_STATUSES))
+        else:
+            known = (*projection.ACTIVE_STATUSES, projection.COMPLETED, projection.CANCELLED,
+                     projection.SUSPENDED, projection.ERROR)
+            if status not in known:
+                raise InvalidInput(f"unknown status '{status}'; one of: active, {', '.join(known)}")
+            query = query.where(cases.c.status == status)
+    if process:
+        query = query.where(cases.c.definition_key == process)
+    query = query.order_by(cases.c.id.desc()).limit(limit).offset(offset)
+    return [dict(row) for row in conn.execute(query).mappings()]
+
+
+def case_history(conn: sa.Connection, case_id: int) -> tuple[list[dict], audit.Verification]:
+    case_row(conn, case_id)  # 404 for an unknown case
+    rows = audit.history(conn, case_id)
+    return rows, audit.verify(rows)

@@ -1,0 +1,430 @@
+"""Running cases: start, complete a task, fire timers, suspend/resume/cancel, retry after an error.
+
+Every operation follows one shape: load the case row, restore the workflow against its pinned
+definition version, act, take a projection snapshot, then write state, projection and case-file
+events in ONE transaction guarded by the row's ``lock_version``. Of two concurrent writers
+exactly one wins; the other gets ``Conflict`` and nothing of it is stored.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from uuid import UUID
+
+import sqlalchemy as sa
+from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
+from SpiffWorkflow.exceptions import SpiffWorkflowException
+from SpiffWorkflow.util.task import TaskState
+
+from engine import audit, clock, definitions, forms, projection, serializer
+from engine.actors import SYSTEM, Actor
+from engine.audit import Event
+from engine.errors import Conflict, Forbidden, InvalidInput, InvalidState, NotFound, YishiError
+from engine.expressions import make_script_engine
+from engine.projection import Snapshot
+from engine.store.tables import cases, definition_versions, open_tasks
+
+MAX_ERROR_MESSAGE = 2000
+CASE_CONTEXT_KEYS = ("case_reference", "case_unit", "case_started_by", "case_started_at")
+
+
+@dataclass
+class Loaded:
+    """A case row with its restored workflow and the definition it is pinned to."""
+
+    row: sa.Row
+    definition: definitions.ParsedDefinition
+    workflow: BpmnWorkflow
+    open_before: dict[str, sa.Row] = field(default_factory=dict)
+
+
+@dataclass
+class TickResult:
+    cases: int = 0
+    timers_fired: int = 0
+    errors: int = 0
+    conflicts: int = 0
+
+
+def json_copy(data, what: str = "data") -> dict:
+    """A deep, JSON-only copy of submitted data: never aliased, always storable."""
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        raise InvalidInput(f"{what} must be a JSON object")
+    try:
+        return json.loads(json.dumps(data, ensure_ascii=False))
+    except (TypeError, ValueError) as exc:
+        raise InvalidInput(f"{what} is not JSON: {exc}") from None
+
+
+class Runtime:
+    """Case operations over one database; the CLI and the API both call these methods."""
+
+    def __init__(self, db: sa.Engine):
+        self.db = db
+        self.script_engine = make_script_engine()
+
+    # ----- loading -------------------------------------------------------------------------
+
+    def definition(self, conn: sa.Connection, version_id: int) -> definitions.ParsedDefinition:
+        row = conn.execute(sa.select(definition_versions).where(definition_versions.c.id == version_id)).first()
+        if row is None:
+            raise NotFound(f"definition version {version_id} not found")
+        return definitions.parse_stored(row.key, row.content_hash, row.bpmn, row.forms,
+                                        row.start_roles, row.start_form)
+
+    def _load(self, conn: sa.Connection, case_id: int, lock: bool = False) -> Loaded:
+        query = sa.select(cases).where(cases.c.id == case_id)
+        if lock:
+            query = query.with_for_update(skip_locked=True)
+        row = conn.execute(query).first()
+        if row is None:
+            raise NotFound(f"case {case_id} not found")
+        parsed = self.definition(conn, row.definition_version_id)
+        workflow = serializer.loads(row.state, parsed.spec, parsed.subprocess_specs, self.script_engine)
+        before = {r.task_id: r for r in conn.execute(sa.select(open_tasks).where(open_tasks.c.case_id == case_id))}
+        return Loaded(row, parsed, workflow, before)
+
+    # ----- advancing the workflow ------------------------------------------------------------
+
+    def _advance(self, workflow: BpmnWorkflow, action: Callable[[], None]) -> tuple[list[Event], Snapshot]:
+        """Run ``action`` and the engine steps; a failing expression yields an error snapshot, not an exception."""
+        timers_before = projection.waiting_timer_tasks(workflow)
+        error: tuple[str | None, str] | None = None
+        try:
+            action()
+            workflow.do_engine_steps()
+            projection.assign_due_dates(workflow)
+        except SpiffWorkflowException as exc:
+            error = (_element_of(exc), _message_of(exc))
+        except YishiError as exc:
+            error = (None, exc.message)
+        events = [Event("timer_fired", SYSTEM, {"due_at": _iso(projection.timer_instant(t.internal_data.get("event_value")))},
+                        element_id=projection.element_id(t), task_id=str(t.id))
+                  for t in timers_before.values() if t.internal_data.get("event_fired")]
+        snap = projection.snapshot(workflow)
+        if error is not None:
+            failed = projection.errored_task(workflow)
+            snap.status = projection.ERROR
+            snap.error_element = snap.error_element or error[0] or (
+                projection.element_id(failed) if failed is not None else None)
+            snap.error_message = error[1][:MAX_ERROR_MESSAGE]
+        return events, snap
+
+    # ----- writing -----------------------------------------------------------------------------
+
+    def _write(self, conn: sa.Connection, loaded: Loaded, workflow: BpmnWorkflow, snap: Snapshot,
+               events: list[Event], now: dt.datetime, *, status: str | None = None,
+               progress: bool = True) -> None:
+        """Store state, projection and events for an existing case with the optimistic version check."""
+        row = loaded.row
+        values = dict(
+            state=serializer.dumps(workflow), status=status or snap.status, lock_version=row.lock_version + 1,
+            updated_at=now, next_timer_at=snap.next_timer_at, end_event=snap.end_event,
+            error_element=snap.error_element, error_message=snap.error_message,
+        )
+        if progress:
+            values["last_progress_at"] = now
+        result = conn.execute(sa.update(cases).where(cases.c.id == row.id, cases.c.lock_version == row.lock_version)
+                              .values(**values))
+        if result.rowcount != 1:
+            raise Conflict(f"case {row.reference} was changed by someone else meanwhile; reload and try again")
+        visible = (status or snap.status) not in (projection.CANCELLED,)
+        self._sync_tasks(conn, row.id, row.unit, loaded.open_before, snap.open_tasks if visible else [], now, events)
+        self._status_events(snap, events, row.status, status)
+        audit.append(conn, row.id, now, events)
+
+    def _sync_tasks(self, conn, case_id: int, unit: str, before: dict, tasks: list, now, events: list[Event]):
+        current = {t.task_id: t for t in tasks}
+        for task_id, old in before.items():
+            if task_id not in current and not any(e.task_id == task_id and e.kind == "task_completed" for e in events):
+                events.append(Event("task_closed", SYSTEM, {"role": old.role}, old.element_id, task_id))
+        gone = [tid for tid in before if tid not in current]
+        if gone:
+            conn.execute(sa.delete(open_tasks).where(open_tasks.c.task_id.in_(gone)))
+        new_rows = []
+        for task in tasks:
+            if task.task_id in before:
+                if before[task.task_id].due_at != task.due_at:
+                    conn.execute(sa.update(open_tasks).where(open_tasks.c.task_id == task.task_id)
+                                 .values(due_at=task.due_at))
+                continue
+            new_rows.append(dict(task_id=task.task_id, case_id=case_id, element_id=task.element_id, name=task.name,
+                                 role=task.role, unit=unit, process_key=task.process_key, form=task.form,
+                                 instance=task.instance, due_at=task.due_at, created_at=now))
+            events.append(Event("task_opened", SYSTEM, {"role": task.role, "name": task.name,
+                                                        "due_at": _iso(task.due_at), "form": task.form},
+                                task.element_id, task.task_id))
+        if new_rows:
+            conn.execute(sa.insert(open_tasks), new_rows)
+
+    @staticmethod
+    def _status_events(snap: Snapshot, events: list[Event], old_status: str | None, forced: str | None) -> None:
+        if forced is not None:
+            return
+        if snap.status == projection.COMPLETED and old_status != projection.COMPLETED:
+            events.append(Event("case_completed", SYSTEM, {"end_event": snap.end_event}, snap.end_event))
+        elif snap.status == projection.ERROR:
+            events.append(Event("case_error", SYSTEM, {"message": snap.error_message}, snap.error_element))
+
+    # ----- operations --------------------------------------------------------------------------
+
+    def start(self, key: str, unit: str, actor: Actor, data: dict | None = None, title: str | None = None) -> int:
+        """Start a case of the newest version of ``key`` in ``unit``; returns the case id."""
+        unit = (unit or "").strip()
+        if not unit:
+            raise InvalidInput("unit is required: the community or building the case belongs to")
+        data = json_copy(data, "start data")
+        for _attempt in range(5):
+            try:
+                return self._start(key, unit, actor, copy.deepcopy(data), title)
+            except sa.exc.IntegrityError:
+                continue  # two starts took the same reference number at once; number again
+        raise Conflict(f"could not allocate a case reference in {unit}; try again")
+
+    def _start(self, key: str, unit: str, actor: Actor, data: dict, title: str | None) -> int:
+        now = clock.now()
+        with self.db.begin() as conn:
+            version = conn.execute(
+                sa.select(definition_versions.c.id, definition_versions.c.version)
+                .where(definition_versions.c.key == key).order_by(definition_versions.c.version.desc()).limit(1)
+            ).first()
+            if version is None:
+                raise NotFound(f"no deployed definition '{key}'")
+            parsed = self.definition(conn, version.id)
+            self._check_may_start(parsed, unit, actor)
+            if parsed.start_form:
+                schema = parsed.forms[parsed.start_form]
+                data = forms.with_defaults(schema, data)
+                forms.validate(schema, data, self._rule_evaluator())
+            reference = _next_reference(conn, unit, now)
+            title = (title or data.get("title") or parsed.spec.description or key)[:500]
+            data.update(case_reference=reference, case_unit=unit, case_started_by=actor.user_id,
+                        case_started_at=now.isoformat())
+            workflow = BpmnWorkflow(parsed.spec, parsed.subprocess_specs, script_engine=self.script_engine)
+            start_task = next(t for t in workflow.get_tasks(state=TaskState.READY))
+            start_task.data.update(data)
+            events, snap = self._advance(workflow, lambda: None)
+            case_id = conn.execute(sa.insert(cases).values(
+                reference=reference, definition_version_id=version.id, definition_key=key, unit=unit, title=title,
+                status=snap.status, state=serializer.dumps(workflow), lock_version=1, started_by=actor.user_id,
+                created_at=now, updated_at=now, last_progress_at=now, next_timer_at=snap.next_timer_at,
+                end_event=snap.end_event, error_element=snap.error_element, error_message=snap.error_message,
+            )).inserted_primary_key[0]
+            started = Event("case_started", actor.user_id, {
+                "definition": key, "version": version.version, "unit": unit, "title": title,
+                "data": {k: v for k, v in data.items() if k not in CASE_CONTEXT_KEYS}})
+            all_events = [started, *events]
+            self._sync_tasks(conn, case_id, unit, {}, snap.open_tasks, now, all_events)
+            self._status_events(snap, all_events, None, None)
+            audit.append(conn, case_id, now, all_events)
+        return case_id
+
+    def complete(self, case_id: int, task_id: str, actor: Actor, data: dict | None) -> None:
+        """Complete a READY user task as ``actor`` with form ``data`` (validated, copied, then run)."""
+        data = json_copy(data, "form data")
+        now = clock.now()
+        with self.db.begin() as conn:
+            loaded = self._load(conn, case_id)
+            row, workflow = loaded.row, loaded.workflow
+            task = self._open_task(loaded, task_id)
+            role = task.task_spec.lane
+            if not actor.holds(row.unit, role):
+                raise Forbidden(f"completing '{projection.element_name(task)}' needs the role '{role}' "
+                                f"in {row.unit}; {actor.user_id} does not hold it")
+            form = projection.form_key(task)
+            if form is not None:
+                forms.validate(loaded.definition.forms[form], data, self._rule_evaluator())
+
+            def run():
+                if hasattr(task.task_spec, "add_data_from_form"):
+                    task.task_spec.add_data_from_form(task, copy.deepcopy(data))
+                else:
+                    task.data.update(copy.deepcopy(data))
+                task.run()
+
+            events, snap = self._advance(workflow, run)
+            completed = Event("task_completed", actor.user_id, {"role": role, "data": data},
+                              projection.element_id(task), str(task.id))
+            self._write(conn, loaded, workflow, snap, [completed, *events], now)
+
+    def _open_task(self, loaded: Loaded, task_id: str):
+        row = loaded.row
+        if row.status == projection.SUSPENDED:
+            raise InvalidState(f"case {row.reference} is suspended; an administrator must resume it first")
+        if row.status == projection.ERROR:
+            raise InvalidState(f"case {row.reference} is in error at {row.error_element}; "
+                               "an administrator must retry it first")
+        try:
+            task = loaded.workflow.get_task_from_id(UUID(str(task_id)))
+        except (ValueError, KeyError):
+            task = None
+        if task is None:
+            raise NotFound(f"task {task_id} not found in case {row.reference}")
+        if row.status in (projection.CANCELLED, projection.COMPLETED) or task.state != TaskState.READY \
+                or str(task.id) not in loaded.open_before:
+            raise Conflict(f"task '{projection.element_name(task)}' is no longer open "
+                           f"(task {TaskState.get_name(task.state)}, case {row.status})")
+        return task
+
+    def tick(self, now: dt.datetime | None = None, limit: int = 500) -> TickResult:
+        """Fire every timer due at ``now`` (default: the clock), one case per transaction."""
+        now = now or clock.now()
+        result = TickResult()
+        with self.db.connect() as conn:
+            due = conn.execute(
+                sa.select(cases.c.id).where(cases.c.next_timer_at <= now,
+                                            cases.c.status.in_(projection.ACTIVE_STATUSES))
+                .order_by(cases.c.next_timer_at).limit(limit)
+            ).scalars().all()
+        for case_id in due:
+            try:
+                fired, failed = self._tick_case(case_id, now)
+            except Conflict:
+                result.conflicts += 1
+                continue
+            result.cases += 1 if fired or failed else 0
+            result.timers_fired += fired
+            result.errors += failed
+        return result
+
+    def _tick_case(self, case_id: int, now: dt.datetime) -> tuple[int, int]:
+        with self.db.begin() as conn, clock.at(now):
+            try:
+                loaded = self._load(conn, case_id, lock=True)
+            except NotFound:
+                return 0, 0  # another worker holds it (SKIP LOCKED) or it is gone
+            if loaded.row.status not in projection.ACTIVE_STATUSES:
+                return 0, 0
+            workflow = loaded.workflow
+            events, snap = self._advance(workflow, workflow.refresh_timers)
+            fired = sum(1 for e in events if e.kind == "timer_fired")
+            self._write(conn, loaded, workflow, snap, events, now, progress=bool(fired))
+            return fired, int(snap.status == projection.ERROR)
+
+    # ----- administration ----------------------------------------------------------------------
+
+    def _admin_action(self, case_id: int, actor: Actor, allowed: tuple[str, ...], verb: str,
+                      act: Callable[[Loaded], tuple[list[Event], Snapshot, str | None]]) -> None:
+        if not actor.is_admin:
+            raise Forbidden(f"only an administrator may {verb} a case")
+        now = clock.now()
+        with self.db.begin() as conn:
+            loaded = self._load(conn, case_id)
+            if loaded.row.status not in allowed:
+                raise InvalidState(f"cannot {verb} case {loaded.row.reference}: it is {loaded.row.status}")
+            events, snap, status = act(loaded)
+            self._write(conn, loaded, loaded.workflow, snap, events, now, status=status,
+                        progress=verb == "retry")
+
+    def suspend(self, case_id: int, actor: Actor, reason: str) -> None:
+        reason = _required_reason(reason)
+
+        def act(loaded):
+            snap = projection.snapshot(loaded.workflow)
+            return [Event("case_suspended", actor.user_id, {"reason": reason,
+                                                            "previous_status": loaded.row.status})], snap, \
+                projection.SUSPENDED
+        self._admin_action(case_id, actor, projection.ACTIVE_STATUSES, "suspend", act)
+
+    def resume(self, case_id: int, actor: Actor, reason: str | None = None) -> None:
+        def act(loaded):
+            snap = projection.snapshot(loaded.workflow)
+            return [Event("case_resumed", actor.user_id, {"reason": reason or ""})], snap, None
+        self._admin_action(case_id, actor, (projection.SUSPENDED,), "resume", act)
+
+    def cancel(self, case_id: int, actor: Actor, reason: str) -> None:
+        reason = _required_reason(reason)
+
+        def act(loaded):
+            snap = projection.snapshot(loaded.workflow)
+            snap.next_timer_at = None
+            return [Event("case_cancelled", actor.user_id, {"reason": reason,
+                                                            "previous_status": loaded.row.status})], snap, \
+                projection.CANCELLED
+        self._admin_action(case_id, actor, (*projection.ACTIVE_STATUSES, projection.SUSPENDED, projection.ERROR),
+                           "cancel", act)
+
+    def retry(self, case_id: int, actor: Actor, data: dict | None = None) -> None:
+        """Re-run the failed element, optionally after patching its data (the administrator's fix)."""
+        patch = json_copy(data, "retry data")
+
+        def act(loaded):
+            workflow = loaded.workflow
+
+            def rerun():
+                failed = projection.errored_task(workflow)
+                if failed is not None:
+                    workflow.reset_from_task_id(failed.id)
+                    failed = workflow.get_task_from_id(failed.id)
+                    failed.data.update(copy.deepcopy(patch))
+                else:
+                    for task in projection.ready_user_tasks(workflow):
+                        if projection.element_id(task) == loaded.row.error_element:
+                            task.data.update(copy.deepcopy(patch))
+
+            events, snap = self._advance(workflow, rerun)
+            return [Event("case_retried", actor.user_id, {"data": patch,
+                                                          "failed_element": loaded.row.error_element}),
+                    *events], snap, None
+        self._admin_action(case_id, actor, (projection.ERROR,), "retry", act)
+
+    def _rule_evaluator(self):
+        environment = self.script_engine.environment
+
+        def evaluate(expression: str, data: dict) -> bool:
+            try:
+                return bool(environment.evaluate(expression, copy.deepcopy(data)))
+            except Exception:
+                return False  # a rule that cannot be evaluated on this data is not met
+        return evaluate
+
+    @staticmethod
+    def _check_may_start(parsed: definitions.ParsedDefinition, unit: str, actor: Actor) -> None:
+        if actor.is_admin:
+            return
+        if parsed.start_roles:
+            if not any(actor.holds(unit, role) for role in parsed.start_roles):
+                raise Forbidden(f"starting '{parsed.key}' in {unit} needs one of the roles "
+                                f"{', '.join(parsed.start_roles)}")
+        elif not actor.member_of(unit):
+            raise Forbidden(f"{actor.user_id} is not a member of {unit}")
+
+
+def _required_reason(reason: str | None) -> str:
+    reason = (reason or "").strip()
+    if not reason:
+        raise InvalidInput("a reason is required", [])
+    return reason
+
+
+def _next_reference(conn: sa.Connection, unit: str, now: dt.datetime) -> str:
+    """``{unit}-{YYYY}-{seq:04d}`` (DOMAIN.md §3.3), the year in Asia/Shanghai."""
+    from engine.periods import TZ
+
+    prefix = f"{unit}-{now.astimezone(TZ).year}-"
+    pattern = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    count = conn.execute(sa.select(sa.func.count()).select_from(cases)
+                         .where(cases.c.unit == unit, cases.c.reference.like(pattern, escape="\\"))).scalar_one()
+    return f"{prefix}{count + 1:04d}"
+
+
+def _element_of(exc: SpiffWorkflowException) -> str | None:
+    spec = getattr(exc, "task_spec", None)
+    if spec is None and getattr(exc, "task", None) is not None:
+        spec = exc.task.task_spec
+    return getattr(spec, "bpmn_id", None) or getattr(spec, "name", None)
+
+
+def _message_of(exc: SpiffWorkflowException) -> str:
+    notes = getattr(exc, "notes", None) or getattr(exc, "__notes__", None) or []
+    return " ".join([str(exc), *[str(n) for n in notes]]).strip()
+
+
+def _iso(value: dt.datetime | None) -> str | None:
+    return value.isoformat() if value is not None else None

@@ -1,0 +1,1 @@
+"""Persistence: SQLAlchemy Core tables, the database connection and Alembic migrations."""

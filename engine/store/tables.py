@@ -1,0 +1,119 @@
+"""The tables. Core (not ORM) because the hot path writes a handful of rows per step.
+
+- ``definition_versions``: immutable deployed content (BPMN XML and forms), one row per version.
+- ``cases``: the spec-less SpiffWorkflow state (source of truth) plus the columns queries need;
+  ``lock_version`` is the optimistic lock every write checks.
+- ``open_tasks``: projection of the READY user tasks, rewritten with the case in one transaction.
+- ``case_events``: the append-only, hash-chained case file (一事一档).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import sqlalchemy as sa
+from sqlalchemy.types import TypeDecorator
+
+metadata = sa.MetaData(naming_convention={
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+})
+
+
+class UTCDateTime(TypeDecorator):
+    """Aware UTC datetimes on every backend (SQLite keeps no zone; PostgreSQL gets timestamptz)."""
+
+    impl = sa.DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to a UTC column")
+        value = value.astimezone(dt.timezone.utc)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=dt.timezone.utc)
+        return value.astimezone(dt.timezone.utc)
+
+
+definition_versions = sa.Table(
+    "definition_versions", metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("key", sa.String(200), nullable=False),
+    sa.Column("version", sa.Integer, nullable=False),
+    sa.Column("name", sa.String(400), nullable=False),
+    sa.Column("content_hash", sa.String(64), nullable=False),
+    sa.Column("bpmn", sa.JSON, nullable=False),
+    sa.Column("forms", sa.JSON, nullable=False),
+    sa.Column("start_roles", sa.JSON, nullable=False),
+    sa.Column("start_form", sa.String(400)),
+    sa.Column("created_by", sa.String(200), nullable=False),
+    sa.Column("created_at", UTCDateTime, nullable=False),
+    sa.UniqueConstraint("key", "version"),
+    sa.UniqueConstraint("key", "content_hash"),
+)
+
+cases = sa.Table(
+    "cases", metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("reference", sa.String(240), nullable=False, unique=True),
+    sa.Column("definition_version_id", sa.Integer, sa.ForeignKey("definition_versions.id"), nullable=False),
+    sa.Column("definition_key", sa.String(200), nullable=False),
+    sa.Column("unit", sa.String(200), nullable=False),
+    sa.Column("title", sa.String(500), nullable=False),
+    sa.Column("status", sa.String(32), nullable=False),
+    sa.Column("state", sa.Text, nullable=False),
+    sa.Column("lock_version", sa.Integer, nullable=False),
+    sa.Column("started_by", sa.String(200), nullable=False),
+    sa.Column("created_at", UTCDateTime, nullable=False),
+    sa.Column("updated_at", UTCDateTime, nullable=False),
+    sa.Column("last_progress_at", UTCDateTime, nullable=False),
+    sa.Column("next_timer_at", UTCDateTime),
+    sa.Column("end_event", sa.String(200)),
+    sa.Column("error_element", sa.String(200)),
+    sa.Column("error_message", sa.Text),
+    sa.Index("ix_cases_status_unit", "status", "unit"),
+    sa.Index("ix_cases_next_timer_at", "next_timer_at"),
+    sa.Index("ix_cases_definition_key", "definition_key"),
+)
+
+open_tasks = sa.Table(
+    "open_tasks", metadata,
+    sa.Column("task_id", sa.String(36), primary_key=True),
+    sa.Column("case_id", sa.Integer, sa.ForeignKey("cases.id"), nullable=False, index=True),
+    sa.Column("element_id", sa.String(200), nullable=False),
+    sa.Column("name", sa.String(400), nullable=False),
+    sa.Column("role", sa.String(200)),
+    sa.Column("unit", sa.String(200), nullable=False),
+    sa.Column("process_key", sa.String(200), nullable=False),
+    sa.Column("form", sa.String(400)),
+    sa.Column("instance", sa.Integer),
+    sa.Column("due_at", UTCDateTime),
+    sa.Column("created_at", UTCDateTime, nullable=False),
+    sa.Index("ix_open_tasks_role_unit_due", "role", "unit", "due_at"),
+    sa.Index("ix_open_tasks_due_at", "due_at"),
+)
+
+case_events = sa.Table(
+    "case_events", metadata,
+    sa.Column("id", sa.BigInteger().with_variant(sa.Integer, "sqlite"), primary_key=True),
+    sa.Column("case_id", sa.Integer, sa.ForeignKey("cases.id"), nullable=False),
+    sa.Column("seq", sa.Integer, nullable=False),
+    sa.Column("at", UTCDateTime, nullable=False),
+    sa.Column("actor", sa.String(200), nullable=False),
+    sa.Column("kind", sa.String(40), nullable=False),
+    sa.Column("element_id", sa.String(200)),
+    sa.Column("task_id", sa.String(36)),
+    sa.Column("data", sa.JSON, nullable=False),
+    sa.Column("prev_hash", sa.String(64), nullable=False),
+    sa.Column("hash", sa.String(64), nullable=False),
+    sa.UniqueConstraint("case_id", "seq"),
+)

@@ -1,0 +1,97 @@
+"""Shared fixtures: a real database per backend (SQLite always, PostgreSQL when configured), a real engine.
+
+PostgreSQL runs when ``YISHI_TEST_POSTGRES_URL`` points at a server (``.ci/run`` sets it when one
+answers on 127.0.0.1:5432); the suite then creates a throwaway database and drops it at the end.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import uuid
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+from engine import clock as clock_module
+from engine.actors import Actor
+from engine.definitions import load_bundle
+from engine.service import Yishi
+from engine.store.db import make_engine, normalise_url, upgrade
+from engine.store.tables import metadata
+
+FIXTURES = Path(__file__).parent / "fixtures"
+DEMO = FIXTURES / "demo" / "demo.bpmn"
+UNIT = "金江路社区"
+PG_URL = os.environ.get("YISHI_TEST_POSTGRES_URL")
+BACKENDS = ["sqlite", *(["postgresql"] if PG_URL else [])]
+
+
+@pytest.fixture(scope="session")
+def sqlite_url(tmp_path_factory) -> str:
+    url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'yishi-test.db'}"
+    upgrade(url)
+    return url
+
+
+@pytest.fixture(scope="session")
+def postgres_url():
+    admin = sa.create_engine(normalise_url(PG_URL), isolation_level="AUTOCOMMIT")
+    name = f"yishi_test_{uuid.uuid4().hex[:10]}"
+    with admin.connect() as conn:
+        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    url = sa.make_url(normalise_url(PG_URL)).set(database=name).render_as_string(hide_password=False)
+    upgrade(url)
+    yield url
+    with admin.connect() as conn:
+        conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+@pytest.fixture(params=BACKENDS)
+def db_url(request) -> str:
+    """An empty, migrated database of each backend in turn."""
+    url = request.getfixturevalue("sqlite_url" if request.param == "sqlite" else "postgres_url")
+    engine = make_engine(url)
+    with engine.begin() as conn:
+        for table in reversed(metadata.sorted_tables):
+            conn.execute(table.delete())
+    engine.dispose()
+    return url
+
+
+@pytest.fixture
+def yishi(db_url):
+    service = Yishi(db_url)
+    yield service
+    service.db.dispose()
+
+
+@pytest.fixture(autouse=True)
+def frozen_clock():
+    """Every test starts at a fixed instant (Monday 2026-03-02 09:00 Asia/Shanghai) and leaves real time behind."""
+    clock_module.clock.set(dt.datetime(2026, 3, 2, 1, 0, tzinfo=dt.timezone.utc))
+    yield clock_module.clock
+    clock_module.clock.reset()
+
+
+DESIGNER = Actor("dora", is_designer=True)
+ADMIN = Actor("ada", is_admin=True)
+PROPOSER = Actor("pan", frozenset({(UNIT, "proposer")}))
+STEWARD = Actor("wang", frozenset({(UNIT, "grid_steward")}))
+ASSEMBLY = Actor("chen", frozenset({(UNIT, "assembly")}))
+STREET = Actor("zhao", frozenset({(UNIT, "street_office")}))
+
+
+@pytest.fixture
+def demo(yishi):
+    """The demo petition process deployed."""
+    yishi.deploy(load_bundle([DEMO]), DESIGNER)
+    return yishi
+
+
+def open_task(service: Yishi, case_id: int, element_id: str) -> dict:
+    tasks = [t for t in service.case(case_id)["open_tasks"] if t["element_id"] == element_id]
+    assert len(tasks) == 1, f"expected one open {element_id}, found {service.case(case_id)['open_tasks']}"
+    return tasks[0]

@@ -1,0 +1,106 @@
+"""The ``yishi`` command as a user runs it: a real process, a real SQLite file, the demo process."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import DEMO, FIXTURES, UNIT
+
+YISHI = Path(sys.executable).parent / "yishi"
+PROPOSAL = {"description": "在3号院增设电动自行车集中充电桩，解决飞线充电隐患。"}
+
+
+@pytest.fixture
+def cli(tmp_path):
+    env = {**os.environ, "YISHI_DATABASE_URL": f"sqlite:///{tmp_path / 'cli.db'}"}
+
+    def run(*args, ok=True):
+        result = subprocess.run([str(YISHI), *args], capture_output=True, text=True, env=env, timeout=120)
+        if ok:
+            assert result.returncode == 0, result.stderr
+        assert "Traceback" not in result.stderr, result.stderr
+        return result
+
+    run("db", "upgrade")
+    return run
+
+
+def as_json(result):
+    return json.loads(result.stdout)
+
+
+def test_demo_process_end_to_end_through_the_cli(cli):
+    assert "deployed demo_petition v1" in cli("deploy", str(DEMO)).stdout
+    assert "unchanged demo_petition v1" in cli("deploy", str(DEMO)).stdout
+    assert "demo_petition v1" in cli("definitions").stdout
+    proposer = ["--as", "pan", "--member", f"{UNIT}:proposer"]
+    case = as_json(cli("start", "demo_petition", "--unit", UNIT, *proposer, "--data", '{"title": "充电桩"}',
+                       "--json"))
+    ref = case["reference"]
+    [task] = as_json(cli("tasks", *proposer, "--json"))
+    assert task["element_id"] == "propose"
+    cli("complete", ref, task["task_id"], *proposer, "--data", json.dumps(PROPOSAL, ensure_ascii=False))
+    steward = ["--as", "wang", "--member", f"{UNIT}:grid_steward"]
+    [review] = as_json(cli("tasks", *steward, "--json"))
+    text = cli("tasks", *steward).stdout
+    assert review["task_id"] in text and "受理审查 Review" in text
+    cli("complete", str(case["id"]), review["task_id"], *steward, "--data", '{"decision": "deliberate"}')
+    assembly = ["--as", "chen", "--member", f"{UNIT}:assembly"]
+    [vote] = as_json(cli("tasks", *assembly, "--json"))
+    bad = cli("complete", ref, vote["task_id"], *assembly, "--data",
+              '{"eligible": 41, "present": 50, "yes": 1, "no": 0, "abstain": 0}', ok=False)
+    assert bad.returncode == 1 and "present" in bad.stderr and "error:" in bad.stderr
+    done = as_json(cli("complete", ref, vote["task_id"], *assembly, "--json", "--data",
+                       '{"eligible": 41, "present": 30, "yes": 22, "no": 5, "abstain": 3}'))
+    assert (done["status"], done["end_event"]) == ("completed", "end_adopted")
+    assert "completed" in cli("cases").stdout
+    history = cli("history", ref).stdout
+    assert "task_completed" in history and "hash chain: intact" in history
+    assert "intact" in cli("verify", ref).stdout
+
+
+def test_timers_through_the_cli(cli):
+    cli("deploy", str(DEMO))
+    proposer = ["--as", "pan", "--member", f"{UNIT}:proposer"]
+    case = as_json(cli("start", "demo_petition", "--unit", UNIT, *proposer, "--data", '{"title": "x"}', "--json"))
+    [task] = as_json(cli("tasks", *proposer, "--json"))
+    cli("complete", case["reference"], task["task_id"], *proposer, "--data", json.dumps(PROPOSAL))
+    assert "0 timer(s) fired" in cli("tick").stdout
+    assert "1 timer(s) fired" in cli("tick", "--now", "2099-01-01T00:00:00+08:00").stdout
+    street = ["--as", "zhao", "--member", f"{UNIT}:street_office"]
+    assert "督办 Urge the reply" in cli("tasks", *street).stdout
+
+
+def test_lint_prints_every_problem_with_line_and_element(cli):
+    result = cli("lint", str(FIXTURES / "broken" / "broken.bpmn"), ok=False)
+    assert result.returncode == 1
+    for element in ("outside_lane", "no_form", "f_escape", "wait_unquoted", "call_missing"):
+        assert f"[{element}]" in result.stdout
+    assert "broken.bpmn:" in result.stdout
+    report = as_json(cli("lint", str(FIXTURES / "broken" / "broken.bpmn"), "--json", ok=False))
+    assert report["ok"] is False and all(p["line"] for p in report["problems"] if p["element_id"])
+    assert "no problems" in cli("lint", str(DEMO)).stdout
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (("start", "nope", "--unit", UNIT, "--as", "x"), "no deployed definition 'nope'"),
+    (("start", "nope", "--unit", UNIT, "--as", "x", "--data", "{oops"), "--data is not valid JSON"),
+    (("start", "nope", "--unit", UNIT, "--as", "x", "--member", "nocolon"), "UNIT:ROLE"),
+    (("show", "金江路社区-2026-9999"), "not found"),
+    (("tick", "--now", "yesterday"), "not an ISO-8601"),
+    (("tick", "--now", "2026-01-01T00:00:00"), "UTC offset"),
+    (("lint", "/no/such/file.bpmn"), "no such file"),
+    (("cancel", "1"), "not found"),
+    (("cases", "--status", "weird"), "unknown status"),
+])
+def test_bad_input_is_one_line_and_non_zero(cli, args, message):
+    result = cli(*args, ok=False)
+    assert result.returncode != 0
+    assert message in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1

@@ -1,0 +1,120 @@
+"""Atomic writes, optimistic locking and the hash-chained case file."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+import sqlalchemy as sa
+
+from engine import audit
+from engine.errors import Conflict
+from engine.service import Yishi
+from engine.store.tables import case_events, cases, open_tasks
+from tests.conftest import ASSEMBLY, PROPOSER, UNIT, open_task
+from tests.test_runtime import PROPOSAL, VOTE, drive_to_vote
+
+
+def stored(service, case_id):
+    with service.db.connect() as conn:
+        case = dict(conn.execute(sa.select(cases).where(cases.c.id == case_id)).mappings().one())
+        tasks = [dict(r) for r in conn.execute(sa.select(open_tasks).where(open_tasks.c.case_id == case_id)
+                                               .order_by(open_tasks.c.task_id)).mappings()]
+        events = [dict(r) for r in conn.execute(sa.select(case_events).where(case_events.c.case_id == case_id)
+                                                .order_by(case_events.c.seq)).mappings()]
+    return case, tasks, events
+
+
+def test_two_concurrent_completions_exactly_one_wins(demo, db_url):
+    case = drive_to_vote(demo)
+    vote = open_task(demo, case["id"], "vote")["task_id"]
+    engines = [Yishi(db_url), Yishi(db_url)]  # two connection pools: two database sessions
+    barrier = threading.Barrier(2)
+    outcomes = []
+    original = type(engines[0].runtime)._write
+
+    def write_after_both_loaded(self, *args, **kwargs):
+        barrier.wait(timeout=10)  # both have read lock_version N before either writes
+        return original(self, *args, **kwargs)
+
+    def attempt(service, yes):
+        try:
+            service.complete(case["id"], vote, ASSEMBLY, {**VOTE, "yes": yes})
+            outcomes.append(("ok", yes))
+        except Conflict as exc:
+            outcomes.append(("conflict", str(exc)))
+
+    for service in engines:
+        service.runtime._write = write_after_both_loaded.__get__(service.runtime)
+    threads = [threading.Thread(target=attempt, args=(s, y)) for s, y in zip(engines, (22, 25), strict=True)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    for service in engines:
+        service.db.dispose()
+    assert sorted(o[0] for o in outcomes) == ["conflict", "ok"]
+    winner = next(o[1] for o in outcomes if o[0] == "ok")
+    case_row, tasks, events = stored(demo, case["id"])
+    assert case_row["status"] == "completed" and tasks == []
+    votes = [e for e in events if e["kind"] == "task_completed" and e["element_id"] == "vote"]
+    assert len(votes) == 1 and votes[0]["data"]["data"]["yes"] == winner
+    assert audit.verify(events).ok
+
+
+def test_a_failure_mid_completion_leaves_the_case_exactly_as_before(demo, monkeypatch):
+    case = demo.start("demo_petition", UNIT, PROPOSER, {"title": "x"})
+    propose = open_task(demo, case["id"], "propose")["task_id"]
+    before = stored(demo, case["id"])
+
+    def explode(*_args, **_kwargs):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(audit, "append", explode)  # fails after state and projection were written
+    with pytest.raises(RuntimeError):
+        demo.complete(case["id"], propose, PROPOSER, PROPOSAL)
+    assert stored(demo, case["id"]) == before
+    monkeypatch.undo()
+    done = demo.complete(case["id"], propose, PROPOSER, PROPOSAL)
+    assert done["open_tasks"][0]["element_id"] == "review"
+
+
+def test_stale_writer_gets_conflict_and_nothing_is_written(demo):
+    case = demo.start("demo_petition", UNIT, PROPOSER, {"title": "x"})
+    propose = open_task(demo, case["id"], "propose")["task_id"]
+    original = demo.runtime._load
+
+    def load_then_someone_else_writes(conn, case_id, lock=False):
+        loaded = original(conn, case_id, lock)
+        with demo.db.begin() as other:
+            other.execute(sa.update(cases).where(cases.c.id == case_id)
+                          .values(lock_version=cases.c.lock_version + 1))
+        return loaded
+
+    before_tasks = stored(demo, case["id"])[1]
+    demo.runtime._load = load_then_someone_else_writes
+    with pytest.raises(Conflict, match="changed by someone else"):
+        demo.complete(case["id"], propose, PROPOSER, PROPOSAL)
+    demo.runtime._load = original
+    case_row, tasks, events = stored(demo, case["id"])
+    assert tasks == before_tasks and not any(e["kind"] == "task_completed" for e in events)
+
+
+def test_tampering_with_the_case_file_is_detected(demo):
+    case = drive_to_vote(demo)
+    assert demo.history(case["id"])[1].ok
+    with demo.db.begin() as conn:
+        conn.execute(sa.update(case_events).where(case_events.c.case_id == case["id"], case_events.c.seq == 3)
+                     .values(actor="mallory"))
+    verification = demo.history(case["id"])[1]
+    assert (verification.ok, verification.broken_at) == (False, 3)
+    with demo.db.begin() as conn:
+        conn.execute(sa.delete(case_events).where(case_events.c.case_id == case["id"], case_events.c.seq == 2))
+    verification = demo.history(case["id"])[1]
+    assert (verification.ok, verification.broken_at) == (False, 3)
+
+
+def test_state_is_stored_without_the_spec(demo):
+    case = demo.start("demo_petition", UNIT, PROPOSER, {"title": "x"})
+    state = stored(demo, case["id"])[0]["state"]
+    assert '"spec_name": "demo_petition"' in state and '"task_specs"' not in state
