@@ -40,7 +40,7 @@ def _default(value: Any) -> Any:
 
 def event_hash(case_id: int, seq: int, at: dt.datetime, event_fields: dict, prev_hash: str) -> str:
     body = {
-        "case_id": case_id, "seq": seq, "at": at.astimezone(dt.timezone.utc).isoformat(),
+        "case_id": case_id, "seq": seq, "at": at.astimezone(dt.UTC).isoformat(),
         "actor": event_fields["actor"], "kind": event_fields["kind"],
         "element_id": event_fields.get("element_id"), "task_id": event_fields.get("task_id"),
         "data": event_fields["data"], "prev_hash": prev_hash,

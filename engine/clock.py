@@ -14,7 +14,7 @@ import datetime as _dt
 import threading
 from collections.abc import Iterator
 
-UTC = _dt.timezone.utc
+UTC = _dt.UTC
 
 
 class Clock:

@@ -152,16 +152,20 @@ _cache: dict[tuple[str, str], ParsedDefinition] = {}
 _cache_lock = threading.Lock()
 
 
+def cached(key: str, content_hash: str) -> ParsedDefinition | None:
+    with _cache_lock:
+        return _cache.get((key, content_hash))
+
+
 def parse_stored(key: str, content_hash: str, bpmn_files: dict[str, str], forms: dict[str, dict],
                  start_roles: list[str], start_form: str | None) -> ParsedDefinition:
     """Build (or fetch from cache) the specs of a stored, already linted definition version.
 
     The cache is keyed by content, not by row id, so two databases in one process never mix specs.
     """
-    with _cache_lock:
-        cached = _cache.get((key, content_hash))
-    if cached is not None:
-        return cached
+    found = cached(key, content_hash)
+    if found is not None:
+        return found
     parser = SpiffBpmnParser()
     for name, xml in sorted(bpmn_files.items()):
         parser.add_bpmn_xml(parse_bpmn(xml.encode("utf-8")), filename=name)

@@ -83,15 +83,15 @@ def parse_instant(value) -> dt.datetime:
     if isinstance(value, dt.datetime):
         instant = value
     elif isinstance(value, dt.date):
-        return periods.end_of_day(value).astimezone(dt.timezone.utc)
+        return periods.end_of_day(value).astimezone(dt.UTC)
     else:
         text = str(value).strip()
         if len(text) == 10:  # a date: due at the end of that day
-            return periods.end_of_day(text).astimezone(dt.timezone.utc)
+            return periods.end_of_day(text).astimezone(dt.UTC)
         instant = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
     if instant.tzinfo is None:
         instant = instant.replace(tzinfo=periods.TZ)
-    return instant.astimezone(dt.timezone.utc)
+    return instant.astimezone(dt.UTC)
 
 
 def boundary_timer_due(task) -> dt.datetime | None:

@@ -17,7 +17,7 @@ from uuid import UUID
 
 import sqlalchemy as sa
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
-from SpiffWorkflow.exceptions import SpiffWorkflowException
+from SpiffWorkflow.exceptions import SpiffWorkflowException, TaskNotFoundException
 from SpiffWorkflow.util.task import TaskState
 
 from engine import audit, clock, definitions, forms, projection, serializer
@@ -72,9 +72,14 @@ class Runtime:
     # ----- loading -------------------------------------------------------------------------
 
     def definition(self, conn: sa.Connection, version_id: int) -> definitions.ParsedDefinition:
-        row = conn.execute(sa.select(definition_versions).where(definition_versions.c.id == version_id)).first()
-        if row is None:
+        dv = definition_versions
+        head = conn.execute(sa.select(dv.c.key, dv.c.content_hash).where(dv.c.id == version_id)).first()
+        if head is None:
             raise NotFound(f"definition version {version_id} not found")
+        cached = definitions.cached(head.key, head.content_hash)
+        if cached is not None:
+            return cached  # the common case: no need to fetch and decode the BPMN and forms again
+        row = conn.execute(sa.select(dv).where(dv.c.id == version_id)).one()
         return definitions.parse_stored(row.key, row.content_hash, row.bpmn, row.forms,
                                         row.start_roles, row.start_form)
 
@@ -94,7 +99,8 @@ class Runtime:
 
     def _advance(self, workflow: BpmnWorkflow, action: Callable[[], None]) -> tuple[list[Event], Snapshot]:
         """Run ``action`` and the engine steps; a failing expression yields an error snapshot, not an exception."""
-        timers_before = projection.waiting_timer_tasks(workflow)
+        waiting = {task.id: (task, projection.timer_instant(task.internal_data.get("event_value")))
+                   for task in projection.waiting_timer_tasks(workflow).values()}
         error: tuple[str | None, str] | None = None
         try:
             action()
@@ -104,9 +110,9 @@ class Runtime:
             error = (_element_of(exc), _message_of(exc))
         except YishiError as exc:
             error = (None, exc.message)
-        events = [Event("timer_fired", SYSTEM, {"due_at": _iso(projection.timer_instant(t.internal_data.get("event_value")))},
-                        element_id=projection.element_id(t), task_id=str(t.id))
-                  for t in timers_before.values() if t.internal_data.get("event_fired")]
+        fired = TaskState.READY | TaskState.STARTED | TaskState.COMPLETED  # not CANCELLED with its activity
+        events = [Event("timer_fired", SYSTEM, {"due_at": _iso(due)}, projection.element_id(task), str(task.id))
+                  for task, due in waiting.values() if task.has_state(fired)]
         snap = projection.snapshot(workflow)
         if error is not None:
             failed = projection.errored_task(workflow)
@@ -262,7 +268,7 @@ class Runtime:
                                "an administrator must retry it first")
         try:
             task = loaded.workflow.get_task_from_id(UUID(str(task_id)))
-        except (ValueError, KeyError):
+        except (ValueError, KeyError, TaskNotFoundException):
             task = None
         if task is None:
             raise NotFound(f"task {task_id} not found in case {row.reference}")

@@ -71,7 +71,7 @@ def yishi(db_url):
 @pytest.fixture(autouse=True)
 def frozen_clock():
     """Every test starts at a fixed instant (Monday 2026-03-02 09:00 Asia/Shanghai) and leaves real time behind."""
-    clock_module.clock.set(dt.datetime(2026, 3, 2, 1, 0, tzinfo=dt.timezone.utc))
+    clock_module.clock.set(dt.datetime(2026, 3, 2, 1, 0, tzinfo=dt.UTC))
     yield clock_module.clock
     clock_module.clock.reset()
 

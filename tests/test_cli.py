@@ -96,7 +96,8 @@ def test_lint_prints_every_problem_with_line_and_element(cli):
     (("tick", "--now", "yesterday"), "not an ISO-8601"),
     (("tick", "--now", "2026-01-01T00:00:00"), "UTC offset"),
     (("lint", "/no/such/file.bpmn"), "no such file"),
-    (("cancel", "1"), "not found"),
+    (("cancel", "1"), "a reason is required"),
+    (("cancel", "1", "--reason", "重复"), "not found"),
     (("cases", "--status", "weird"), "unknown status"),
 ])
 def test_bad_input_is_one_line_and_non_zero(cli, args, message):

@@ -67,14 +67,15 @@ def test_the_demo_process_is_clean():
 
 def test_no_executable_process():
     xml = DEMO.read_bytes().replace(b'isExecutable="true"', b'isExecutable="false"')
-    problems = lint({"demo.bpmn": xml}, {})
+    problems = lint({"demo.bpmn": xml}, load_bundle([DEMO]).forms)
     assert [p.code for p in problems.problems] == ["no_executable_process"]
 
 
 def test_schema_errors_are_all_reported_with_lines():
     xml = DEMO.read_bytes().replace(b"<bpmn:userTask id=\"vote\"", b"<bpmn:userTaskk id=\"vote\"", 1)
     xml = xml.replace(b"</bpmn:userTask>\n    <bpmn:scriptTask", b"</bpmn:userTaskk>\n    <bpmn:scriptTask", 1)
-    xml = xml.replace(b'<bpmn:endEvent id="end_adopted"', b'<bpmn:endEvent id="end_adopted" colour="red"', 1)
+    xml = xml.replace(b'<bpmn:collaboration id="demo_collaboration"',
+                      b'<bpmn:collaboration id="demo_collaboration" colour="red"', 1)
     problems = lint({"demo.bpmn": xml}, load_bundle([DEMO]).forms).problems
     xsd = [p for p in problems if p.code == "xsd"]
     assert len(xsd) >= 2
@@ -86,7 +87,7 @@ def test_spiff_parser_findings_are_reported_not_raised():
     xml = DEMO.read_bytes().replace(b'<bpmn:conditionExpression>passed</bpmn:conditionExpression>', b"", 1)
     problems = lint({"demo.bpmn": xml}, load_bundle([DEMO]).forms).problems
     assert [p.code for p in problems] == ["bpmn_invalid"]
-    assert problems[0].element_id == "adopted"
+    assert problems[0].element_id == "f_adopted_yes"  # the flow that lacks its condition
 
 
 def test_empty_bundle_and_garbage_are_problems_not_crashes():

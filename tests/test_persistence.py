@@ -46,7 +46,7 @@ def test_two_concurrent_completions_exactly_one_wins(demo, db_url):
 
     for service in engines:
         service.runtime._write = write_after_both_loaded.__get__(service.runtime)
-    threads = [threading.Thread(target=attempt, args=(s, y)) for s, y in zip(engines, (22, 25), strict=True)]
+    threads = [threading.Thread(target=attempt, args=(s, y)) for s, y in zip(engines, (22, 21), strict=True)]
     for thread in threads:
         thread.start()
     for thread in threads:

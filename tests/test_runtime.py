@@ -9,7 +9,7 @@ import pytest
 from engine.actors import Actor
 from engine.definitions import load_bundle
 from engine.errors import Conflict, Forbidden, InvalidInput, InvalidState, NotFound
-from tests.conftest import (ADMIN, ASSEMBLY, DEMO, DESIGNER, FIXTURES, PROPOSER, STEWARD, UNIT, open_task)
+from tests.conftest import ADMIN, ASSEMBLY, DEMO, DESIGNER, FIXTURES, PROPOSER, STEWARD, UNIT, open_task
 
 PROPOSAL = {"description": "在3号院增设电动自行车集中充电桩，解决飞线充电隐患。", "households": 86}
 VOTE = {"eligible": 41, "present": 30, "yes": 22, "no": 5, "abstain": 3}
@@ -163,7 +163,7 @@ def test_inbox_lists_only_my_roles_in_my_units_soonest_due_first(demo, frozen_cl
     steward_tasks = demo.tasks(STEWARD)
     assert [t["case_id"] for t in steward_tasks] == [second["id"]]
     # due = end of 2026-03-05 in Shanghai: start day not counted, three days later [S22 Art 201]
-    assert steward_tasks[0]["due_at"] == dt.datetime(2026, 3, 5, 15, 59, 59, tzinfo=dt.timezone.utc)
+    assert steward_tasks[0]["due_at"] == dt.datetime(2026, 3, 5, 15, 59, 59, tzinfo=dt.UTC)
     assert [t["element_id"] for t in demo.tasks(ASSEMBLY)] == ["vote"]
     assert demo.tasks(ASSEMBLY)[0]["reference"] == first["reference"]
     assert demo.tasks(Actor("nobody")) == []

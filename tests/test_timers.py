@@ -25,13 +25,13 @@ def test_due_date_and_next_timer_are_stored_with_the_case(demo):
     assert review["due_at"] == REVIEW_DUE
     assert case["next_timer_at"] == REVIEW_DUE
     opened = [r for r in demo.history(case["id"])[0] if r["kind"] == "task_opened" and r["element_id"] == "review"]
-    assert opened[0]["data"]["due_at"] == REVIEW_DUE.astimezone(dt.timezone.utc).isoformat()
+    assert opened[0]["data"]["due_at"] == REVIEW_DUE.astimezone(dt.UTC).isoformat()
 
 
 def test_holiday_rolls_the_due_date(demo, frozen_clock):
     # Started 2026-09-24 (Thursday); 7 days -> 2026-10-01, National Day: rolled past the holiday
     # to the first working day after it.
-    frozen_clock.set(dt.datetime(2026, 9, 24, 2, 0, tzinfo=dt.timezone.utc))
+    frozen_clock.set(dt.datetime(2026, 9, 24, 2, 0, tzinfo=dt.UTC))
     case = at_review(demo)
     due = open_task(demo, case["id"], "review")["due_at"].astimezone(SHANGHAI)
     assert due.date() == dt.date(2026, 10, 8) and (due.hour, due.minute) == (23, 59)
@@ -61,7 +61,7 @@ def test_tick_fires_only_due_timers_and_survives_reload(demo, frozen_clock):
 
 
 def test_tick_uses_the_global_clock_by_default(demo, frozen_clock):
-    case = at_review(demo)
+    at_review(demo)
     frozen_clock.advance(dt.timedelta(days=8))
     assert demo.tick().timers_fired == 1
     assert clock.now() > REVIEW_DUE
