@@ -145,7 +145,11 @@ def deploy(paths: list[Path], forms: Annotated[Path | None, typer.Option(help="F
            database: DatabaseOpt = None, as_json: JsonOpt = False) -> None:
     """Lint and deploy BPMN files as new definition versions (identical content is a no-op)."""
     with _handled(as_json):
-        results = _service(database).deploy(load_bundle(paths, forms), _actor(user, [], designer=True))
+        bundle = load_bundle(paths, forms)
+        if not bundle.bpmn:
+            _emit([], as_json, f"nothing to deploy: no *.bpmn in {', '.join(map(str, paths))}")
+            return
+        results = _service(database).deploy(bundle, _actor(user, [], designer=True))
         lines = [f"{'deployed' if r.created else 'unchanged'} {r.key} v{r.version} ({r.content_hash[:12]})"
                  for r in results if r.created or not quiet_unchanged]
         _emit([r.__dict__ for r in results], as_json, "\n".join(lines) if lines else None)

@@ -58,7 +58,7 @@ def load_bundle(paths: list[Path | str], forms_dir: Path | str | None = None) ->
             files.append(path)
         else:
             raise InvalidInput(f"no such file or directory: {path}")
-    if not files:
+    if not files and not any(Path(p).is_dir() for p in paths):
         raise InvalidInput("no BPMN files given")
     bundle = Bundle(bpmn={f.name: f.read_bytes() for f in files})
     base = Path(paths[0]) if Path(paths[0]).is_dir() else Path(paths[0]).parent
