@@ -35,7 +35,7 @@ def _json_safe(value: Any) -> Any:
 def _default(value: Any) -> Any:
     if isinstance(value, dt.datetime | dt.date):
         return value.isoformat()
-    raise TypeError(f"{type(value).__name__} is not JSON serializable")
+    return repr(value)  # the case file records what it cannot store as text rather than failing the step
 
 
 def event_hash(case_id: int, seq: int, at: dt.datetime, event_fields: dict, prev_hash: str) -> str:

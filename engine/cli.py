@@ -139,6 +139,30 @@ def lint(paths: list[Path], forms: Annotated[Path | None, typer.Option(help="For
 
 
 @app.command()
+def layout(paths: list[Path], check: Annotated[bool, typer.Option(help="Only report files whose diagram is "
+                                                                     "missing elements; change nothing.")] = False
+           ) -> None:
+    """Write a fresh left-to-right diagram (BPMNDI) into BPMN files, so they open in bpmn.io and Camunda Modeler."""
+    from engine.layout import layout_bytes, missing_diagram_elements
+
+    with _handled():
+        files = [f for p in paths for f in (sorted(p.glob("*.bpmn")) if p.is_dir() else [p])]
+        incomplete = []
+        for path in files:
+            data = path.read_bytes()
+            if check:
+                missing = missing_diagram_elements(data)
+                if missing:
+                    incomplete.append(path)
+                    typer.echo(f"{path}: no diagram element for {', '.join(missing)}")
+            else:
+                path.write_bytes(layout_bytes(data))
+                typer.echo(f"laid out {path}")
+        if incomplete:
+            raise typer.Exit(1)
+
+
+@app.command()
 def deploy(paths: list[Path], forms: Annotated[Path | None, typer.Option(help="Forms directory.")] = None,
            user: Annotated[str, typer.Option("--as", help="Designer deploying.")] = "designer",
            quiet_unchanged: Annotated[bool, typer.Option(help="Say nothing of unchanged definitions.")] = False,

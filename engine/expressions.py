@@ -16,7 +16,7 @@ Voting rules (``engine.rules``, return booleans)::
     more_than_fraction(x, n, num, den)
     assembly_quorum_met(present, eligible, profile)   assembly_passed(yes, present, eligible, profile)
     congress_quorum_met(present, total)               congress_passed(yes, total, pass_rule)
-    satisfied(satisfied, basically_satisfied, respondents)
+    evaluation_satisfied(satisfied, basically_satisfied, respondents)
 
 Deadlines (``engine.periods``, Civil Code counting in Asia/Shanghai). Instants come back as
 ISO-8601 strings, so a result can be a timer's ``timeDate`` and be stored as JSON task data::
@@ -522,7 +522,7 @@ DOMAIN_FUNCTIONS: dict[str, Callable[..., Any]] = {
     "assembly_passed": rules.assembly_passed,
     "congress_quorum_met": rules.congress_quorum_met,
     "congress_passed": rules.congress_passed,
-    "satisfied": rules.satisfied,
+    "evaluation_satisfied": rules.evaluation_satisfied,
     "period_end": period_end,
     "working_period_end": working_period_end,
     "end_of_day": end_of_day,

@@ -17,7 +17,7 @@ __all__ = [
     "more_than_half", "half_or_more", "two_thirds_or_more", "at_most_one_third", "at_most_one_fifth",
     "at_most_fraction", "at_least_fraction", "more_than_fraction",
     "ASSEMBLY_PROFILES", "assembly_quorum_met", "assembly_passed",
-    "CONGRESS_PASS_RULES", "congress_quorum_met", "congress_passed", "satisfied",
+    "CONGRESS_PASS_RULES", "congress_quorum_met", "congress_passed", "evaluation_satisfied",
 ]
 
 
@@ -160,7 +160,7 @@ def congress_passed(yes: int, total: int, pass_rule: str = "strict_majority_of_a
     return rule(yes, total)
 
 
-def satisfied(satisfied: int, basically_satisfied: int, respondents: int) -> bool:
+def evaluation_satisfied(satisfied: int, basically_satisfied: int, respondents: int) -> bool:
     """民事民评 满意: (基本)满意 过半数, ``2*(satisfied+basically_satisfied) > respondents`` (ASSUMPTION)."""
     _counts(satisfied=satisfied, basically_satisfied=basically_satisfied, respondents=respondents)
     return 2 * (satisfied + basically_satisfied) > respondents

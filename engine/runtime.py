@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from uuid import UUID
 
 import sqlalchemy as sa
+from SpiffWorkflow.bpmn.specs.mixins.script_task import ScriptTask
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.exceptions import SpiffWorkflowException, TaskNotFoundException
 from SpiffWorkflow.util.task import TaskState
@@ -29,6 +30,7 @@ from engine.projection import Snapshot
 from engine.store.tables import cases, definition_versions, open_tasks
 
 MAX_ERROR_MESSAGE = 2000
+_MISSING = object()
 CASE_CONTEXT_KEYS = ("case_reference", "case_unit", "case_started_by", "case_started_at")
 
 
@@ -102,9 +104,18 @@ class Runtime:
         waiting = {task.id: (task, projection.timer_instant(task.internal_data.get("event_value")))
                    for task in projection.waiting_timer_tasks(workflow).values()}
         error: tuple[str | None, str] | None = None
+        computed: list[Event] = []
+
+        def record_computation(task) -> None:
+            """Values a script task computed (quorum_met, deadlines, flags) go into the case file."""
+            if isinstance(task.task_spec, ScriptTask) and task.parent is not None:
+                delta = {k: v for k, v in task.data.items() if task.parent.data.get(k, _MISSING) != v}
+                if delta:
+                    computed.append(Event("computed", SYSTEM, delta, projection.element_id(task), str(task.id)))
+
         try:
             action()
-            workflow.do_engine_steps()
+            workflow.do_engine_steps(did_complete_task=record_computation)
             projection.assign_due_dates(workflow)
         except SpiffWorkflowException as exc:
             error = (_element_of(exc), _message_of(exc))
@@ -112,7 +123,7 @@ class Runtime:
             error = (None, exc.message)
         fired = TaskState.READY | TaskState.STARTED | TaskState.COMPLETED  # not CANCELLED with its activity
         events = [Event("timer_fired", SYSTEM, {"due_at": _iso(due)}, projection.element_id(task), str(task.id))
-                  for task, due in waiting.values() if task.has_state(fired)]
+                  for task, due in waiting.values() if task.has_state(fired)] + computed
         snap = projection.snapshot(workflow)
         if error is not None:
             failed = projection.errored_task(workflow)

@@ -314,14 +314,14 @@ def test_unknown_congress_pass_rule(pass_rule):
     (20, 0, 40, False), (20, 1, 40, True),
 ])
 def test_satisfied(happy, basically, respondents, expected):
-    assert rules.satisfied(happy, basically, respondents) is expected
+    assert rules.evaluation_satisfied(happy, basically, respondents) is expected
 
 
 def test_satisfied_brute_force():
     for respondents in range(0, 31):
         for happy in range(0, 31):
             for basically in range(0, 31 - happy):
-                assert rules.satisfied(happy, basically, respondents) == (
+                assert rules.evaluation_satisfied(happy, basically, respondents) == (
                     Fraction(happy + basically) > HALF * respondents)
 
 
@@ -400,14 +400,14 @@ def test_assembly_passed_validates_every_count(args, name):
 ])
 def test_satisfied_validates(args, name):
     with pytest.raises((TypeError, ValueError), match=rf"^{name} must"):
-        rules.satisfied(*args)
+        rules.evaluation_satisfied(*args)
 
 
 def test_results_are_real_bools():
     assert type(rules.more_than_half(1, 1)) is bool
     assert type(rules.assembly_passed(1, 1, 1, "rep_assembly_all_majority")) is bool
     assert type(rules.congress_passed(1, 1, "half_or_more_of_all")) is bool
-    assert type(rules.satisfied(1, 0, 1)) is bool
+    assert type(rules.evaluation_satisfied(1, 0, 1)) is bool
 
 
 def test_every_rule_has_a_docstring_naming_its_word():

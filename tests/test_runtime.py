@@ -47,6 +47,8 @@ def test_happy_path_reaches_adopted_end_with_a_complete_case_file(demo):
     assert rows[-1]["kind"] == "case_completed" and rows[-1]["data"] == {"end_event": "end_adopted"}
     vote_event = next(r for r in rows if r["element_id"] == "vote" and r["kind"] == "task_completed")
     assert vote_event["data"]["data"] == VOTE
+    computed = [r for r in rows if r["kind"] == "computed"]
+    assert [(r["element_id"], r["data"]) for r in computed] == [("tally", {"quorum_met": True, "passed": True})]
 
 
 def test_vote_below_quorum_takes_the_not_adopted_end(demo):

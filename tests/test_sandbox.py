@@ -265,7 +265,8 @@ def test_rule_functions_are_offered_by_name(env):
     assert env.evaluate("more_than_half(yes, present)", context) == rules.more_than_half(30, 50)
     assert env.evaluate("assembly_passed(yes, present, eligible, 'jmh_art9')", context) == \
         rules.assembly_passed(30, 50, 80, "jmh_art9")
-    for name in ("more_than_half", "assembly_quorum_met", "congress_passed", "satisfied", "at_most_fraction"):
+    for name in ("more_than_half", "assembly_quorum_met", "congress_passed", "evaluation_satisfied",
+                 "at_most_fraction"):
         assert DOMAIN_FUNCTIONS[name] is getattr(rules, name)
 
 
