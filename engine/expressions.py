@@ -25,6 +25,8 @@ ISO-8601 strings, so a result can be a timer's ``timeDate`` and be stored as JSO
     working_period_end(start, n)     -> datetime string, n working days (PRC holiday calendar)
     end_of_day(value)                -> datetime string, 24:00 of that day
     add_months(value, months)        -> "2026-12-20" (date string)
+    days_between(start, end)         -> whole calendar days between the two local dates (int)
+    local_date(value)                -> "2026-12-20", the Asia/Shanghai date of a date-time
     is_working_day(value), is_timely(at, deadline), calendar_covers(value)  -> bool
     now()   -> the engine clock's instant in Asia/Shanghai, ISO string (follows time travel)
     today() -> today's date in Asia/Shanghai, ISO string
@@ -96,9 +98,11 @@ __all__ = [
     "check",
     "compile_expression",
     "compile_script",
+    "days_between",
     "end_of_day",
     "is_timely",
     "is_working_day",
+    "local_date",
     "make_script_engine",
     "now",
     "period_end",
@@ -484,6 +488,16 @@ def add_months(value: Any, months: int) -> str:
     return periods.add_months(value, months).isoformat()
 
 
+def days_between(start: Any, end: Any) -> int:
+    """Calendar days between the local (Asia/Shanghai) dates of ``start`` and ``end``."""
+    return periods.days_between(start, end)
+
+
+def local_date(value: Any) -> str:
+    """The Asia/Shanghai date of a date-time, ISO date string."""
+    return periods.to_local_date(value).isoformat()
+
+
 def is_working_day(value: Any) -> bool:
     """Whether ``value`` is a working day in the PRC holiday calendar."""
     return periods.is_working_day(value)
@@ -527,6 +541,8 @@ DOMAIN_FUNCTIONS: dict[str, Callable[..., Any]] = {
     "working_period_end": working_period_end,
     "end_of_day": end_of_day,
     "add_months": add_months,
+    "days_between": days_between,
+    "local_date": local_date,
     "is_working_day": is_working_day,
     "is_timely": is_timely,
     "calendar_covers": calendar_covers,

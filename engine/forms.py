@@ -65,7 +65,7 @@ def validate(schema: dict, data: Any, evaluate_rule=None) -> None:
     """Raise ``InvalidInput`` listing every field error; ``evaluate_rule(expr, data)`` runs cross-field rules."""
     if not isinstance(data, dict):
         raise InvalidInput("form data must be a JSON object", [FieldError("", "expected an object")])
-    validator = Draft202012Validator(schema)
+    validator = Draft202012Validator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
     errors = []
     for error in sorted(validator.iter_errors(data), key=lambda e: list(map(str, e.absolute_path))):
         path = _path(error.absolute_path)

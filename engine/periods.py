@@ -154,3 +154,11 @@ def is_timely(at, deadline) -> bool:
     23:59:59.5 on the last day is still in time.
     """
     return _instant(at).replace(microsecond=0) <= _instant(deadline).replace(microsecond=0)
+
+
+def days_between(start, end) -> int:
+    """Whole calendar days from ``start``'s local date to ``end``'s (negative when ``end`` is earlier).
+
+    "A meeting at least 3 days after its notice" is ``days_between(notice, meeting) >= 3``.
+    """
+    return (to_local_date(end) - to_local_date(start)).days

@@ -25,7 +25,7 @@ from engine import audit, clock, definitions, forms, projection, serializer
 from engine.actors import SYSTEM, Actor
 from engine.audit import Event
 from engine.errors import Conflict, Forbidden, InvalidInput, InvalidState, NotFound, YishiError
-from engine.expressions import make_script_engine
+from engine.expressions import DOMAIN_FUNCTIONS, make_script_engine
 from engine.projection import Snapshot
 from engine.store.tables import cases, definition_versions, open_tasks
 
@@ -256,7 +256,8 @@ class Runtime:
                                 f"in {row.unit}; {actor.user_id} does not hold it")
             form = projection.form_key(task)
             if form is not None:
-                forms.validate(loaded.definition.forms[form], data, self._rule_evaluator())
+                # cross-field rules see the case data too (e.g. the recorder is on neither team)
+                forms.validate(loaded.definition.forms[form], data, self._rule_evaluator(task.data))
 
             def run():
                 if hasattr(task.task_spec, "add_data_from_form"):
@@ -391,12 +392,13 @@ class Runtime:
                     *events], snap, None
         self._admin_action(case_id, actor, (projection.ERROR,), "retry", act)
 
-    def _rule_evaluator(self):
+    def _rule_evaluator(self, case_data: dict | None = None):
         environment = self.script_engine.environment
+        context = {k: v for k, v in (case_data or {}).items() if k not in DOMAIN_FUNCTIONS}
 
         def evaluate(expression: str, data: dict) -> bool:
             try:
-                return bool(environment.evaluate(expression, copy.deepcopy(data)))
+                return bool(environment.evaluate(expression, copy.deepcopy({**context, **data})))
             except Exception:
                 return False  # a rule that cannot be evaluated on this data is not met
         return evaluate

@@ -1,0 +1,96 @@
+"""A small driver for scenario tests: act as whoever holds the lane's role, move the clock, read the case file.
+
+    s = Scenario.start(yishi, "five_step", unit=UNIT, data={...})
+    s.do("A_UT_Register", {...})          # completes the one open task of that element as its role
+    s.advance(days=7)                      # moves the injected clock and fires due timers
+    assert s.completions()["A_UT_Consult"] == 2
+    assert s.case["end_event"] == "A_EE_Closed"
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from engine import clock
+from engine.actors import Actor
+from engine.definitions import load_bundle
+from engine.service import Yishi
+
+PROCESSES = Path(__file__).resolve().parent.parent / "processes"
+DESIGNER = Actor("designer", is_designer=True)
+SHANGHAI = dt.timezone(dt.timedelta(hours=8))
+
+
+def deploy_processes(service: Yishi) -> None:
+    service.deploy(load_bundle([PROCESSES]), DESIGNER)
+
+
+def member(unit: str, role: str) -> Actor:
+    return Actor(f"{role}-user", frozenset({(unit, role)}))
+
+
+@dataclass
+class Scenario:
+    service: Yishi
+    case_id: int
+    unit: str
+    log: list[str] = field(default_factory=list)
+
+    @classmethod
+    def start(cls, service: Yishi, key: str, *, unit: str, data: dict, role: str = "proposer") -> Scenario:
+        case = service.start(key, unit, member(unit, role), data)
+        return cls(service, case["id"], unit)
+
+    @property
+    def case(self) -> dict:
+        return self.service.case(self.case_id)
+
+    def open(self) -> list[str]:
+        """Element ids of the open tasks, sorted."""
+        return sorted(t["element_id"] for t in self.case["open_tasks"])
+
+    def task(self, element_id: str) -> dict:
+        tasks = [t for t in self.case["open_tasks"] if t["element_id"] == element_id]
+        assert len(tasks) == 1, f"expected one open {element_id}; open: {self.open()} (status {self.case['status']}," \
+                                f" error {self.case['error_element']}: {self.case['error_message']})"
+        return tasks[0]
+
+    def do(self, element_id: str, data: dict, *, as_role: str | None = None) -> dict:
+        """Complete the open task ``element_id`` as a member holding its lane's role."""
+        task = self.task(element_id)
+        role = as_role or task["role"]
+        self.log.append(element_id)
+        case = self.service.complete(self.case_id, task["task_id"], member(self.unit, role), data)
+        assert case["status"] != "error", f"{element_id} put the case in error: {case['error_message']}"
+        return case
+
+    def advance(self, *, days: int = 0, hours: int = 0) -> int:
+        """Move the injected clock forward and fire every due timer; returns how many fired."""
+        clock.clock.advance(dt.timedelta(days=days, hours=hours))
+        return self.service.tick().timers_fired
+
+    def advance_to(self, instant: dt.datetime) -> int:
+        clock.clock.set(instant)
+        return self.service.tick().timers_fired
+
+    def events(self, kind: str | None = None) -> list[dict]:
+        rows, verification = self.service.history(self.case_id)
+        assert verification.ok, verification
+        return [r for r in rows if kind is None or r["kind"] == kind]
+
+    def completions(self) -> Counter:
+        """How many times each element's task was completed."""
+        return Counter(e["element_id"] for e in self.events("task_completed"))
+
+    def computed(self, key: str) -> list:
+        """Every value a script task computed for ``key``, in order."""
+        return [e["data"][key] for e in self.events("computed") if key in e["data"]]
+
+    def data(self) -> dict:
+        """The workflow data after the last completed step (for asserting computed values)."""
+        with self.service.db.connect() as conn:
+            workflow = self.service.runtime._load(conn, self.case_id).workflow
+        return dict(workflow.last_task.data) if workflow.last_task is not None else {}
