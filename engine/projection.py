@@ -148,6 +148,14 @@ def waiting_timer_tasks(workflow: BpmnWorkflow) -> dict:
             and task.state == TaskState.WAITING}
 
 
+def fired_timer_tasks(workflow: BpmnWorkflow) -> dict:
+    """Timer events that have fired (their task went on), in the workflow and its subprocesses."""
+    fired = TaskState.READY | TaskState.STARTED | TaskState.COMPLETED
+    return {task.id: task for task in all_tasks(workflow)
+            if isinstance(getattr(task.task_spec, "event_definition", None), TimerEventDefinition)
+            and task.has_state(fired)}
+
+
 def next_timer(workflow: BpmnWorkflow) -> dt.datetime | None:
     dues = [timer_instant(t.internal_data.get("event_value")) for t in waiting_timer_tasks(workflow).values()]
     return min((d for d in dues if d is not None), default=None)

@@ -101,8 +101,7 @@ class Runtime:
 
     def _advance(self, workflow: BpmnWorkflow, action: Callable[[], None]) -> tuple[list[Event], Snapshot]:
         """Run ``action`` and the engine steps; a failing expression yields an error snapshot, not an exception."""
-        waiting = {task.id: (task, projection.timer_instant(task.internal_data.get("event_value")))
-                   for task in projection.waiting_timer_tasks(workflow).values()}
+        already_fired = set(projection.fired_timer_tasks(workflow))
         error: tuple[str | None, str] | None = None
         computed: list[Event] = []
 
@@ -121,9 +120,13 @@ class Runtime:
             error = (_element_of(exc), _message_of(exc))
         except YishiError as exc:
             error = (None, exc.message)
-        fired = TaskState.READY | TaskState.STARTED | TaskState.COMPLETED  # not CANCELLED with its activity
-        events = [Event("timer_fired", SYSTEM, {"due_at": _iso(due)}, projection.element_id(task), str(task.id))
-                  for task, due in waiting.values() if task.has_state(fired)] + computed
+        # a timer counts as fired when its task went on (not CANCELLED with its activity); one created and
+        # already due within this very step (e.g. re-entering an overdue task) counts too
+        events = [Event("timer_fired", SYSTEM,
+                        {"due_at": _iso(projection.timer_instant(task.internal_data.get("event_value")))},
+                        projection.element_id(task), str(task.id))
+                  for task_id, task in projection.fired_timer_tasks(workflow).items()
+                  if task_id not in already_fired] + computed
         snap = projection.snapshot(workflow)
         if error is not None:
             failed = projection.errored_task(workflow)
