@@ -27,7 +27,8 @@ def shared(yishi):
 def notice(day: int, meeting_day: int) -> dict:
     return {"notice_published_at": f"2026-03-{day:02d}T10:00:00+08:00",
             "meeting_at": f"2026-03-{meeting_day:02d}T19:00:00+08:00", "venue": "阳光议事厅",
-            "channels": ["notice_board", "wechat_group"], "content": "关于3号院加装电梯的方案", "posting_evidence": ["p1.jpg"]}
+            "channels": ["notice_board", "wechat_group"], "content": "关于3号院加装电梯的方案",
+            "posting_evidence": ["p1.jpg"]}
 
 
 def vote(eligible: int, present: int, yes: int, no: int = 0, abstain: int = 0) -> dict:
@@ -86,7 +87,8 @@ def test_assembly_vote_profiles(shared, profile, present, yes, outcome):
 
 
 def test_publication_waits_out_the_period_and_records_objections(shared, frozen_clock):
-    s = Scenario.start(shared, "publication", unit=UNIT, data={"publication_kind": "resolution", "publication_period": 7})
+    s = Scenario.start(shared, "publication", unit=UNIT,
+                       data={"publication_kind": "resolution", "publication_period": 7})
     s.do("PUB_UT_Post", {"channels": ["notice_board"], "start_at": "2026-03-02T10:00:00+08:00",
                          "content": "决议公示", "posting_evidence": ["board.jpg"]})
     # 03-02 + 7 days = 03-09, a Monday working day; ends 24:00 [S22 Arts 201-204]
