@@ -16,8 +16,8 @@ setup: $(STAMP)
 
 run: $(STAMP)
 	$(BIN)/yishi db upgrade
-	$(BIN)/yishi deploy processes/ --quiet-unchanged
-	$(BIN)/uvicorn api.app:app --host 127.0.0.1 --port 8000
+	YISHI_PROCESSES_DIR=processes YISHI_DEMO=1 YISHI_TICK_SECONDS=30 YISHI_DEV_CLOCK=1 \
+		$(BIN)/uvicorn api.app:app --host 127.0.0.1 --port 8000
 
 test: $(STAMP)
 	$(BIN)/yishi db upgrade

@@ -1,33 +1,86 @@
-"""The FastAPI application. For now: health and the deployed definitions (the API issue adds the rest)."""
+"""The FastAPI application: thin routers over ``engine.service.Yishi``.
+
+Start-up (``create_app``) optionally deploys the processes folder when it changed, seeds the demo
+data and runs the timer ticker in a background thread; ``make run`` turns all three on.
+
+Environment: ``YISHI_DATABASE_URL``; ``YISHI_PROCESSES_DIR`` (deploy at start-up); ``YISHI_DEMO=1``
+(demo units and users); ``YISHI_TICK_SECONDS`` (background ticker period, 0 = off);
+``YISHI_DEV_CLOCK=1`` (allow ``POST /dev/clock``).
+"""
 
 from __future__ import annotations
 
-from functools import lru_cache
+import contextlib
+import logging
+import os
+import threading
+from pathlib import Path
 
 from fastapi import FastAPI
 
+from api import problems
+from api.routers import admin, auth, cases, definitions, system, tasks
+from engine import demo
+from engine.actors import Actor
+from engine.definitions import load_bundle
 from engine.service import Yishi
 
-app = FastAPI(title="Yishi 议事", version="0.1.0",
-              description="Community deliberation procedures (five-step method, three-stage six-step method, "
-                          "building collective bargaining) as BPMN workflows on SpiffWorkflow.")
+log = logging.getLogger("yishi.api")
 
 
-@lru_cache(maxsize=1)
-def service() -> Yishi:
-    return Yishi()
+class Ticker:
+    """Fires due timers every ``seconds`` in a daemon thread until stopped."""
+
+    def __init__(self, service: Yishi, seconds: float):
+        self.service, self.seconds = service, seconds
+        self.stop = threading.Event()
+        self.thread = threading.Thread(target=self.run, name="yishi-ticker", daemon=True)
+
+    def run(self) -> None:
+        while not self.stop.wait(self.seconds):
+            try:
+                result = self.service.tick()
+                if result.timers_fired:
+                    log.info("ticker: %s timer(s) fired in %s case(s)", result.timers_fired, result.cases)
+            except Exception:  # keep ticking; the failure is logged
+                log.exception("ticker failed")
 
 
-@app.get("/health", tags=["system"])
-def health() -> dict:
-    """Liveness plus a database round trip."""
-    return {"status": "ok", "definitions": len(service().definitions())}
+def create_app(service: Yishi | None = None, *, processes_dir: str | None = None, seed_demo: bool | None = None,
+               tick_seconds: float | None = None) -> FastAPI:
+    processes_dir = processes_dir if processes_dir is not None else os.environ.get("YISHI_PROCESSES_DIR")
+    seed_demo = seed_demo if seed_demo is not None else os.environ.get("YISHI_DEMO") == "1"
+    tick_seconds = tick_seconds if tick_seconds is not None else float(os.environ.get("YISHI_TICK_SECONDS", "0"))
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: FastAPI):
+        app.state.service = service or Yishi()
+        if processes_dir and Path(processes_dir).is_dir():
+            bundle = load_bundle([Path(processes_dir)])
+            if bundle.bpmn:
+                for deployed in app.state.service.deploy(bundle, Actor("system", is_designer=True)):
+                    if deployed.created:
+                        log.warning("deployed %s v%s", deployed.key, deployed.version)
+        if seed_demo:
+            demo.seed(app.state.service.db)
+        ticker = Ticker(app.state.service, tick_seconds) if tick_seconds > 0 else None
+        if ticker:
+            ticker.thread.start()
+        yield
+        if ticker:
+            ticker.stop.set()
+            ticker.thread.join(timeout=10)
+
+    app = FastAPI(
+        title="Yishi 议事", version="0.2.0", lifespan=lifespan,
+        description="Community deliberation procedures (five-step method, three-stage six-step method, building "
+                    "collective bargaining) as BPMN workflows on SpiffWorkflow. Log in with `POST /auth/login` "
+                    "(demo users: the role codes, password `yishi-demo`), then press **Authorize** and paste the "
+                    "token. Errors are RFC 9457 problem details.")
+    problems.install(app)
+    for router in (system.router, auth.router, tasks.router, cases.router, definitions.router, admin.router):
+        app.include_router(router)
+    return app
 
 
-@app.get("/definitions", tags=["designers"])
-def definitions() -> list[dict]:
-    """The newest version of every deployed definition."""
-    return [
-        {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in row.items()}
-        for row in service().definitions()
-    ]
+app = create_app()

@@ -235,6 +235,24 @@ def tick(now: Annotated[str | None, typer.Option(help="Fire timers due at this i
 
 
 @app.command()
+def worker(every: Annotated[float, typer.Option(help="Seconds between ticks.")] = 30.0,
+           once: Annotated[bool, typer.Option(help="Tick once and exit.")] = False,
+           database: DatabaseOpt = None) -> None:
+    """Fire due timers in a loop (safe to run several at once: each case is taken under SKIP LOCKED)."""
+    import time
+
+    with _handled():
+        service = _service(database)
+        while True:
+            result = service.tick()
+            if result.timers_fired or result.errors:
+                typer.echo(f"{result.timers_fired} timer(s) fired in {result.cases} case(s); {result.errors} error(s)")
+            if once:
+                return
+            time.sleep(max(0.5, every))
+
+
+@app.command()
 def cases(unit: str | None = None, status: str | None = None, process: str | None = None,
           database: DatabaseOpt = None, as_json: JsonOpt = False) -> None:
     """List cases."""

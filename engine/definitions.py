@@ -41,6 +41,7 @@ class CompiledDefinition:
     forms: dict[str, dict]
     start_roles: list[str]
     start_form: str | None
+    settings: dict[str, str] = field(default_factory=dict)
 
 
 def load_bundle(paths: list[Path | str], forms_dir: Path | str | None = None) -> Bundle:
@@ -85,10 +86,11 @@ def compile_bundle(bundle: Bundle) -> tuple[list[CompiledDefinition], LintReport
         form_keys = sorted({f for p in closure for f in user_forms.get(p, set())})
         content_bpmn = {name: bundle.bpmn[name].decode("utf-8") for name in files}
         content_forms = {f: report.forms[f] for f in form_keys}
-        start_roles, start_form = start_info[key]
+        start_roles, start_form, settings = start_info[key]
         definitions.append(CompiledDefinition(
             key=key, name=names.get(key) or key, content_hash=content_hash(content_bpmn, content_forms),
-            bpmn=content_bpmn, forms=content_forms, start_roles=start_roles, start_form=start_form))
+            bpmn=content_bpmn, forms=content_forms, start_roles=start_roles, start_form=start_form,
+            settings=settings))
     return definitions, report
 
 
@@ -106,7 +108,7 @@ def _index(report: LintReport):
     calls: dict[str, set[str]] = {}
     user_forms: dict[str, set[str]] = {}
     names: dict[str, str] = {}
-    start_info: dict[str, tuple[list[str], str | None]] = {}
+    start_info: dict[str, tuple[list[str], str | None, dict[str, str]]] = {}
     for tree in report.trees.values():
         for process in bpmn.processes(tree):
             pid = process.get("id")
@@ -121,7 +123,9 @@ def _index(report: LintReport):
                 forms_here.add(f"{pid}/{start_form}")
             user_forms[pid] = forms_here
             roles = [r.strip() for r in props.get(bpmn.START_ROLES_PROPERTY, "").split(",") if r.strip()]
-            start_info[pid] = (roles, f"{pid}/{start_form}" if start_form else None)
+            settings = {k: v for k, v in props.items()
+                        if k not in (bpmn.START_ROLES_PROPERTY, bpmn.START_FORM_PROPERTY)}
+            start_info[pid] = (roles, f"{pid}/{start_form}" if start_form else None, settings)
     return calls, user_forms, names, start_info
 
 

@@ -47,7 +47,8 @@ def deploy(db: sa.Engine, bundle: Bundle, actor: Actor) -> list[Deployed]:
             version_id = conn.execute(sa.insert(definition_versions).values(
                 key=definition.key, version=version, name=definition.name, content_hash=definition.content_hash,
                 bpmn=definition.bpmn, forms=definition.forms, start_roles=definition.start_roles,
-                start_form=definition.start_form, created_by=actor.user_id, created_at=now,
+                start_form=definition.start_form, settings=definition.settings, created_by=actor.user_id,
+                created_at=now,
             )).inserted_primary_key[0]
             results.append(Deployed(definition.key, version, version_id, definition.content_hash, True))
     return results

@@ -6,10 +6,10 @@ import datetime as dt
 
 import sqlalchemy as sa
 
-from engine import audit, projection
+from engine import audit, clock, projection
 from engine.actors import Actor
 from engine.errors import Forbidden, InvalidInput, NotFound
-from engine.store.tables import cases, definition_versions, open_tasks
+from engine.store.tables import case_events, cases, definition_versions, open_tasks
 
 TASK_COLUMNS = (open_tasks.c.task_id, open_tasks.c.case_id, open_tasks.c.element_id, open_tasks.c.name,
                 open_tasks.c.role, open_tasks.c.unit, open_tasks.c.process_key, open_tasks.c.form,
@@ -23,7 +23,8 @@ def tasks_for(conn: sa.Connection, actor: Actor, *, role: str | None = None, pro
     pairs = [(u, r) for u, r in actor.memberships if (role is None or r == role) and (unit is None or u == unit)]
     if not pairs:
         return []
-    query = (sa.select(*TASK_COLUMNS, cases.c.reference, cases.c.title, cases.c.definition_key)
+    query = (sa.select(*TASK_COLUMNS, open_tasks.c.claimed_by, cases.c.reference, cases.c.title,
+                       cases.c.definition_key, cases.c.definition_version_id)
              .join(cases, cases.c.id == open_tasks.c.case_id)
              .where(sa.or_(*[sa.and_(open_tasks.c.unit == u, open_tasks.c.role == r) for u, r in pairs]),
                     cases.c.status.in_(projection.ACTIVE_STATUSES)))
@@ -63,7 +64,7 @@ def case_detail(conn: sa.Connection, case_id: int, actor: Actor | None = None) -
         raise Forbidden(f"{actor.user_id} is not a member of {detail['unit']}")
     detail.pop("state")
     detail["open_tasks"] = [dict(r) for r in conn.execute(
-        sa.select(*TASK_COLUMNS).where(open_tasks.c.case_id == case_id)
+        sa.select(*TASK_COLUMNS, open_tasks.c.claimed_by).where(open_tasks.c.case_id == case_id)
         .order_by(open_tasks.c.created_at, open_tasks.c.task_id)).mappings()]
     return detail
 
@@ -74,9 +75,12 @@ CASE_LIST_COLUMNS = (cases.c.id, cases.c.reference, cases.c.definition_key, case
 
 
 def list_cases(conn: sa.Connection, *, unit: str | None = None, status: str | None = None,
-               process: str | None = None, units: set[str] | None = None, limit: int = 100,
-               offset: int = 0) -> list[dict]:
+               process: str | None = None, units: set[str] | None = None, overdue: bool = False,
+               now: dt.datetime | None = None, limit: int = 100, offset: int = 0) -> list[dict]:
     query = sa.select(*CASE_LIST_COLUMNS)
+    if overdue:
+        late = sa.select(open_tasks.c.case_id).where(open_tasks.c.due_at < (now or clock.now()))
+        query = query.where(cases.c.id.in_(late), cases.c.status.in_(projection.ACTIVE_STATUSES))
     if unit:
         query = query.where(cases.c.unit == unit)
     if units is not None:
@@ -100,3 +104,31 @@ def case_history(conn: sa.Connection, case_id: int) -> tuple[list[dict], audit.V
     case_row(conn, case_id)  # 404 for an unknown case
     rows = audit.history(conn, case_id)
     return rows, audit.verify(rows)
+
+
+def task_row(conn: sa.Connection, task_id: str) -> dict | None:
+    """An open task with its case's reference, title, status and version, or None."""
+    row = conn.execute(
+        sa.select(*TASK_COLUMNS, open_tasks.c.claimed_by, open_tasks.c.claimed_at, cases.c.reference, cases.c.title,
+                  cases.c.status, cases.c.definition_key, cases.c.definition_version_id)
+        .join(cases, cases.c.id == open_tasks.c.case_id).where(open_tasks.c.task_id == str(task_id))).mappings().first()
+    return dict(row) if row else None
+
+
+def case_of_task(conn: sa.Connection, task_id: str) -> int | None:
+    """The case a task id belongs (or belonged) to, from the projection or the case file."""
+    found = conn.execute(sa.select(open_tasks.c.case_id).where(open_tasks.c.task_id == str(task_id))).scalar()
+    if found is None:
+        found = conn.execute(sa.select(case_events.c.case_id).where(case_events.c.task_id == str(task_id))
+                             .limit(1)).scalar()
+    return found
+
+
+def key_figures(conn: sa.Connection, case_id: int) -> dict:
+    """The latest value of everything the process computed (quorum, passed, deadlines, flags)."""
+    figures: dict = {}
+    for row in conn.execute(sa.select(case_events.c.data).where(case_events.c.case_id == case_id,
+                                                                case_events.c.kind == "computed")
+                            .order_by(case_events.c.seq)):
+        figures.update(row.data)
+    return figures

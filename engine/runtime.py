@@ -8,8 +8,10 @@ exactly one wins; the other gets ``Conflict`` and nothing of it is stored.
 
 from __future__ import annotations
 
+import ast
 import copy
 import datetime as dt
+import functools
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -108,7 +110,9 @@ class Runtime:
         def record_computation(task) -> None:
             """Values a script task computed (quorum_met, deadlines, flags) go into the case file."""
             if isinstance(task.task_spec, ScriptTask) and task.parent is not None:
-                delta = {k: v for k, v in task.data.items() if task.parent.data.get(k, _MISSING) != v}
+                assigned = _assigned_names(task.task_spec.script or "")
+                delta = {k: v for k, v in task.data.items()
+                         if k in assigned or task.parent.data.get(k, _MISSING) != v}
                 if delta:
                     computed.append(Event("computed", SYSTEM, delta, projection.element_id(task), str(task.id)))
 
@@ -257,6 +261,7 @@ class Runtime:
             if not actor.holds(row.unit, role):
                 raise Forbidden(f"completing '{projection.element_name(task)}' needs the role '{role}' "
                                 f"in {row.unit}; {actor.user_id} does not hold it")
+            self._check_claim(loaded, str(task.id), actor)
             form = projection.form_key(task)
             if form is not None:
                 # cross-field rules see the case data too (e.g. the recorder is on neither team)
@@ -273,6 +278,82 @@ class Runtime:
             completed = Event("task_completed", actor.user_id, {"role": role, "data": data},
                               projection.element_id(task), str(task.id))
             self._write(conn, loaded, workflow, snap, [completed, *events], now)
+
+    # ----- claims ---------------------------------------------------------------------------------
+
+    def claim(self, case_id: int, task_id: str, actor: Actor, *, for_user: Actor | None = None) -> None:
+        """Take an open task so two members do not work it at once (``for_user``: an administrator reassigns)."""
+        assignee = for_user or actor
+        now = clock.now()
+        with self.db.begin() as conn:
+            row, task = self._claimable(conn, case_id, task_id)
+            if for_user is not None and not actor.is_admin:
+                raise Forbidden("only an administrator may reassign a task")
+            if not assignee.holds(row.unit, task.role):
+                raise Forbidden(f"'{task.name}' needs the role '{task.role}' in {row.unit}; "
+                                f"{assignee.user_id} does not hold it")
+            query = sa.update(open_tasks).where(open_tasks.c.task_id == task.task_id)
+            if for_user is None:
+                query = query.where(sa.or_(open_tasks.c.claimed_by.is_(None),
+                                           open_tasks.c.claimed_by == assignee.user_id))
+            if conn.execute(query.values(claimed_by=assignee.user_id, claimed_at=now)).rowcount != 1:
+                raise Conflict(f"'{task.name}' is already claimed by {task.claimed_by}")
+            kind = "task_reassigned" if for_user is not None else "task_claimed"
+            audit.append(conn, case_id, now, [Event(kind, actor.user_id, {"assignee": assignee.user_id,
+                                                                          "previous": task.claimed_by},
+                                                    task.element_id, task.task_id)])
+
+    def unclaim(self, case_id: int, task_id: str, actor: Actor) -> None:
+        now = clock.now()
+        with self.db.begin() as conn:
+            _row, task = self._claimable(conn, case_id, task_id)
+            if task.claimed_by is None:
+                return
+            if task.claimed_by != actor.user_id and not actor.is_admin:
+                raise Forbidden(f"'{task.name}' is claimed by {task.claimed_by}; only they or an administrator "
+                                "may release it")
+            conn.execute(sa.update(open_tasks).where(open_tasks.c.task_id == task.task_id)
+                         .values(claimed_by=None, claimed_at=None))
+            audit.append(conn, case_id, now, [Event("task_unclaimed", actor.user_id, {"previous": task.claimed_by},
+                                                    task.element_id, task.task_id)])
+
+    def _claimable(self, conn: sa.Connection, case_id: int, task_id: str):
+        # touching the case row serialises claims with completions of the same case (row lock)
+        if conn.execute(sa.update(cases).where(cases.c.id == case_id).values(updated_at=cases.c.updated_at)
+                        ).rowcount != 1:
+            raise NotFound(f"case {case_id} not found")
+        row = conn.execute(sa.select(cases.c.id, cases.c.unit, cases.c.status, cases.c.reference)
+                           .where(cases.c.id == case_id)).one()
+        task = conn.execute(sa.select(open_tasks).where(open_tasks.c.task_id == str(task_id),
+                                                        open_tasks.c.case_id == case_id)).first()
+        if task is None:
+            raise NotFound(f"no open task {task_id} in case {row.reference}")
+        if row.status not in projection.ACTIVE_STATUSES:
+            raise InvalidState(f"case {row.reference} is {row.status}")
+        return row, task
+
+    def diagram(self, case_id: int) -> dict:
+        """The pinned version's BPMN plus the elements completed and active now, for a viewer to highlight."""
+        with self.db.connect() as conn:
+            loaded = self._load(conn, case_id)
+            version = conn.execute(sa.select(definition_versions.c.bpmn, definition_versions.c.key,
+                                             definition_versions.c.version)
+                                   .where(definition_versions.c.id == loaded.row.definition_version_id)).one()
+        completed, active = set(), set()
+        for task in projection.all_tasks(loaded.workflow):
+            spec = task.task_spec
+            if getattr(spec, "bpmn_id", None) is None:
+                continue
+            element = (task.workflow.spec.name, spec.bpmn_id)
+            if task.state == TaskState.COMPLETED:
+                completed.add(element)
+            elif task.state in (TaskState.READY, TaskState.WAITING, TaskState.STARTED, TaskState.ERROR):
+                active.add(element)
+
+        def listed(items):
+            return [{"process": p, "element_id": e} for p, e in sorted(items)]
+        return {"definition": version.key, "version": version.version, "bpmn": version.bpmn,
+                "completed": listed(completed), "active": listed(active)}
 
     def _open_task(self, loaded: Loaded, task_id: str):
         row = loaded.row
@@ -292,6 +373,12 @@ class Runtime:
             raise Conflict(f"task '{projection.element_name(task)}' is no longer open "
                            f"(task {TaskState.get_name(task.state)}, case {row.status})")
         return task
+
+    @staticmethod
+    def _check_claim(loaded: Loaded, task_id: str, actor: Actor) -> None:
+        claimed_by = loaded.open_before[str(task_id)].claimed_by
+        if claimed_by is not None and claimed_by != actor.user_id:
+            raise Conflict(f"this task is claimed by {claimed_by}; they or an administrator must release it")
 
     def tick(self, now: dt.datetime | None = None, limit: int = 500) -> TickResult:
         """Fire every timer due at ``now`` (default: the clock), one case per transaction."""
@@ -416,6 +503,22 @@ class Runtime:
                                 f"{', '.join(parsed.start_roles)}")
         elif not actor.member_of(unit):
             raise Forbidden(f"{actor.user_id} is not a member of {unit}")
+
+
+@functools.lru_cache(maxsize=2048)
+def _assigned_names(script: str) -> frozenset[str]:
+    """Names a script assigns, so a recomputed value equal to the old one is still recorded."""
+    try:
+        tree = ast.parse(script)
+    except SyntaxError:
+        return frozenset()
+    names = set()
+    for node in ast.walk(tree):
+        targets = node.targets if isinstance(node, ast.Assign) else \
+            [node.target] if isinstance(node, ast.AugAssign | ast.AnnAssign) else []
+        for target in targets:
+            names |= {n.id for n in ast.walk(target) if isinstance(n, ast.Name)}
+    return frozenset(names)
 
 
 def _required_reason(reason: str | None) -> str:

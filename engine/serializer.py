@@ -59,3 +59,8 @@ def loads(state: str, spec, subprocess_specs, script_engine) -> BpmnWorkflow:
     workflow = ser.from_dict(dct, spec=spec, subprocess_specs=subprocess_specs)
     workflow.script_engine = script_engine
     return workflow
+
+
+def registry():
+    """The converter registry, for SpiffWorkflow's workflow diff."""
+    return _serializer().registry

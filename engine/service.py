@@ -6,9 +6,10 @@ import datetime as dt
 
 import sqlalchemy as sa
 
-from engine import deployments, queries
+from engine import accounts, deployments, queries
 from engine.actors import Actor
 from engine.definitions import Bundle
+from engine.errors import Conflict, Forbidden, NotFound
 from engine.runtime import Runtime, TickResult
 from engine.store.db import make_engine, upgrade
 
@@ -88,3 +89,99 @@ class Yishi:
         case_id = self.case_id(case_ref)
         self.runtime.retry(case_id, actor, data)
         return self.case(case_id)
+
+    # ----- accounts and the participant's view (used by the API) -------------------------------------
+
+    def login(self, user: str, password: str):
+        with self.db.begin() as conn:
+            token, expires = accounts.login(conn, user, password)
+            return token, expires, accounts.actor_of(conn, user)
+
+    def logout(self, token: str) -> None:
+        with self.db.begin() as conn:
+            accounts.logout(conn, token)
+
+    def user(self, user_id: str) -> Actor:
+        with self.db.connect() as conn:
+            return accounts.actor_of(conn, user_id)
+
+    def form_schema(self, version_id: int, form: str | None) -> dict | None:
+        if not form:
+            return None
+        with self.db.connect() as conn:
+            return self.runtime.definition(conn, version_id).forms.get(form)
+
+    def inbox(self, actor: Actor, **filters) -> list[dict]:
+        """My open tasks, each with its form's JSON Schema."""
+        rows = self.tasks(actor, **filters)
+        for row in rows:
+            row["form_schema"] = self.form_schema(row.pop("definition_version_id"), row["form"])
+        return rows
+
+    def task(self, task_id: str, actor: Actor) -> dict:
+        with self.db.connect() as conn:
+            row = queries.task_row(conn, task_id)
+            if row is None:
+                case_id = queries.case_of_task(conn, task_id)
+                if case_id is not None and actor.member_of(queries.case_row(conn, case_id)["unit"]):
+                    raise Conflict(f"task {task_id} is no longer open")
+                raise NotFound(f"no open task {task_id}")
+        if not (actor.is_admin or actor.holds(row["unit"], row["role"])):
+            if actor.member_of(row["unit"]):
+                raise Forbidden(f"this task is for the role '{row['role']}' in {row['unit']}")
+            raise NotFound(f"no open task {task_id}")
+        row["form_schema"] = self.form_schema(row.pop("definition_version_id"), row["form"])
+        return row
+
+    def case_id_of_task(self, task_id: str, actor: Actor) -> int:
+        with self.db.connect() as conn:
+            case_id = queries.case_of_task(conn, task_id)
+            if case_id is None or not actor.member_of(queries.case_row(conn, case_id)["unit"]):
+                raise NotFound(f"no task {task_id}")
+            return case_id
+
+    def visible_case(self, case_ref, actor: Actor) -> dict:
+        """A case the actor may see (a member of its unit, or an administrator), with its key figures."""
+        with self.db.connect() as conn:
+            case_id = queries.find_case_id(conn, case_ref)
+            detail = queries.case_detail(conn, case_id)
+            if not actor.member_of(detail["unit"]):
+                raise NotFound(f"case {case_ref} not found")
+            detail["key_figures"] = queries.key_figures(conn, case_id)
+            return detail
+
+    def claim(self, task_id: str, actor: Actor) -> dict:
+        case_id = self.case_id_of_task(task_id, actor)
+        self.runtime.claim(case_id, task_id, actor)
+        return self.task(task_id, actor)
+
+    def unclaim(self, task_id: str, actor: Actor) -> dict:
+        case_id = self.case_id_of_task(task_id, actor)
+        self.runtime.unclaim(case_id, task_id, actor)
+        return self.task(task_id, actor)
+
+    def reassign(self, task_id: str, admin: Actor, user_id: str) -> dict:
+        case_id = self.case_id_of_task(task_id, admin)
+        self.runtime.claim(case_id, task_id, admin, for_user=self.user(user_id))
+        with self.db.connect() as conn:
+            return queries.task_row(conn, task_id)
+
+    def stuck(self, actor: Actor, now: dt.datetime | None = None, reason: str | None = None,
+              unit: str | None = None) -> list[dict]:
+        from engine import clock, monitor
+
+        with self.db.connect() as conn:
+            units = None if actor.is_admin else {u for u, _ in actor.memberships}
+            if unit:
+                units = {unit} if units is None else units & {unit}
+            return monitor.stuck_cases(conn, now or clock.now(), units=units, reason=reason)
+
+    def version_content(self, key: str, version: int) -> dict | None:
+        from engine.store.tables import definition_versions as dv
+
+        with self.db.connect() as conn:
+            row = conn.execute(sa.select(dv.c.key, dv.c.version, dv.c.name, dv.c.content_hash, dv.c.bpmn, dv.c.forms,
+                                         dv.c.start_roles, dv.c.start_form, dv.c.settings, dv.c.created_by,
+                                         dv.c.created_at)
+                               .where(dv.c.key == key, dv.c.version == version)).mappings().first()
+        return dict(row) if row else None

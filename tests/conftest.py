@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+
+os.environ.setdefault("YISHI_PASSWORD_COST", "test")  # argon2 at its cheapest: the suite logs in hundreds of times
 import uuid
 from pathlib import Path
 

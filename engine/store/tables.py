@@ -55,6 +55,7 @@ definition_versions = sa.Table(
     sa.Column("forms", sa.JSON, nullable=False),
     sa.Column("start_roles", sa.JSON, nullable=False),
     sa.Column("start_form", sa.String(400)),
+    sa.Column("settings", sa.JSON, nullable=False, server_default="{}"),
     sa.Column("created_by", sa.String(200), nullable=False),
     sa.Column("created_at", UTCDateTime, nullable=False),
     sa.UniqueConstraint("key", "version"),
@@ -98,6 +99,8 @@ open_tasks = sa.Table(
     sa.Column("instance", sa.Integer),
     sa.Column("due_at", UTCDateTime),
     sa.Column("created_at", UTCDateTime, nullable=False),
+    sa.Column("claimed_by", sa.String(100)),
+    sa.Column("claimed_at", UTCDateTime),
     sa.Index("ix_open_tasks_role_unit_due", "role", "unit", "due_at"),
     sa.Index("ix_open_tasks_due_at", "due_at"),
 )
@@ -116,4 +119,39 @@ case_events = sa.Table(
     sa.Column("prev_hash", sa.String(64), nullable=False),
     sa.Column("hash", sa.String(64), nullable=False),
     sa.UniqueConstraint("case_id", "seq"),
+    sa.Index("ix_case_events_task_id", "task_id"),
+)
+
+units = sa.Table(
+    "units", metadata,
+    sa.Column("code", sa.String(200), primary_key=True),
+    sa.Column("kind", sa.String(20), nullable=False),  # community | building
+    sa.Column("name", sa.String(400), nullable=False),
+)
+
+users = sa.Table(
+    "users", metadata,
+    sa.Column("id", sa.String(100), primary_key=True),
+    sa.Column("display_name", sa.String(200), nullable=False),
+    sa.Column("password_hash", sa.String(300), nullable=False),
+    sa.Column("is_admin", sa.Boolean, nullable=False),
+    sa.Column("is_designer", sa.Boolean, nullable=False),
+    sa.Column("active", sa.Boolean, nullable=False),
+    sa.Column("created_at", UTCDateTime, nullable=False),
+)
+
+memberships = sa.Table(
+    "memberships", metadata,
+    sa.Column("user_id", sa.String(100), sa.ForeignKey("users.id"), primary_key=True),
+    sa.Column("unit", sa.String(200), sa.ForeignKey("units.code"), primary_key=True),
+    sa.Column("role", sa.String(200), primary_key=True),
+    sa.Index("ix_memberships_unit_role", "unit", "role"),
+)
+
+api_tokens = sa.Table(
+    "api_tokens", metadata,
+    sa.Column("token_hash", sa.String(64), primary_key=True),
+    sa.Column("user_id", sa.String(100), sa.ForeignKey("users.id"), nullable=False, index=True),
+    sa.Column("created_at", UTCDateTime, nullable=False),
+    sa.Column("expires_at", UTCDateTime, nullable=False),
 )

@@ -1,0 +1,44 @@
+"""Demo data for `make run`: a community, a building, and one demo user per role of every deployed process.
+
+Every demo user's password is ``yishi-demo``; the user id is the role code (``proposer``,
+``grid_steward``, ``union_fed``, …), plus ``admin`` and ``designer``. Community roles are members
+of 金江路社区, the bargaining roles of 五华科创大厦.
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from engine import accounts, bpmn
+from engine.store.tables import definition_versions
+from engine.xmlsafe import parse_bpmn
+
+COMMUNITY = "金江路社区"
+BUILDING = "五华科创大厦"
+PASSWORD = "yishi-demo"
+BUILDING_ROLES = {"union_fed", "employer_side", "recorder", "congress", "upper_union", "labour_admin", "arbitration"}
+
+
+def deployed_roles(conn: sa.Connection) -> set[str]:
+    """Every lane name of every deployed definition version."""
+    roles = set()
+    for row in conn.execute(sa.select(definition_versions.c.bpmn)):
+        for xml in row.bpmn.values():
+            tree = parse_bpmn(xml.encode("utf-8"))
+            roles |= {lane.get("name") for lane in bpmn.xpath(tree.getroot(), "//bpmn:lane") if lane.get("name")}
+    return roles
+
+
+def seed(db: sa.Engine) -> list[str]:
+    """Create what is missing (idempotent); returns the demo user ids."""
+    with db.begin() as conn:
+        accounts.ensure_unit(conn, COMMUNITY, "community", "盘龙区金江路社区")
+        accounts.ensure_unit(conn, BUILDING, "building", "五华科创大厦")
+        accounts.ensure_user(conn, "admin", PASSWORD, display_name="管理员 Administrator", admin=True)
+        accounts.ensure_user(conn, "designer", PASSWORD, display_name="流程设计 Designer", designer=True)
+        users = ["admin", "designer"]
+        for role in sorted(deployed_roles(conn)):
+            unit = BUILDING if role in BUILDING_ROLES else COMMUNITY
+            accounts.ensure_user(conn, role, PASSWORD, display_name=role, roles=[(unit, role)])
+            users.append(role)
+        return users

@@ -1,0 +1,110 @@
+"""Moving running cases to a newer definition version: a dry run, then an explicit, recorded migration.
+
+SpiffWorkflow's workflow diff aligns old and new task specs by BPMN id. A case can move when none of
+its unfinished tasks (nor any task of its running call activities) sits on an element the new
+version removed; completed history may refer to removed elements. Nothing moves implicitly.
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from SpiffWorkflow.bpmn.util.diff import diff_workflow, migrate_workflow
+from SpiffWorkflow.util.task import TaskState
+
+from engine import clock, projection, serializer
+from engine.actors import Actor
+from engine.audit import Event
+from engine.errors import Forbidden, InvalidInput, NotFound
+from engine.runtime import Runtime
+from engine.store.tables import cases, definition_versions
+
+UNFINISHED = TaskState.NOT_FINISHED_MASK
+
+
+def _target(conn: sa.Connection, key: str, version: int | None):
+    query = sa.select(definition_versions.c.id, definition_versions.c.version).where(definition_versions.c.key == key)
+    query = query.where(definition_versions.c.version == version) if version else \
+        query.order_by(definition_versions.c.version.desc()).limit(1)
+    row = conn.execute(query).first()
+    if row is None:
+        raise NotFound(f"definition {key} has no version {version or ''}".strip())
+    return row
+
+
+def _assess(workflow, parsed) -> tuple[dict, list[str], list[str]]:
+    registry = serializer.registry()
+    top, subs = diff_workflow(registry, workflow, parsed.spec, parsed.subprocess_specs)
+    blocking, changed = [], sorted({t.task_spec.name for t in top.changed})
+    for task in top.removed:
+        if task.has_state(UNFINISHED):
+            blocking.append(projection.element_id(task))
+    for sp_id, diff in subs.items():
+        sub = workflow.subprocesses[sp_id]
+        if diff is None:
+            if not sub.completed:
+                blocking.append(f"{sub.spec.name} (call activity removed)")
+            continue
+        changed += sorted({t.task_spec.name for t in diff.changed})
+        blocking += [projection.element_id(t) for t in diff.removed if t.has_state(UNFINISHED)]
+    return {"top": top, "subs": subs}, sorted(set(blocking)), sorted(set(changed))
+
+
+def plan(runtime: Runtime, key: str, to_version: int | None = None) -> dict:
+    """Which running cases of ``key`` could move to ``to_version`` (default: the newest), and why not."""
+    with runtime.db.connect() as conn:
+        target = _target(conn, key, to_version)
+        parsed = runtime.definition(conn, target.id)
+        rows = conn.execute(sa.select(cases.c.id, cases.c.reference, cases.c.status,
+                                      definition_versions.c.version.label("version"))
+                            .join(definition_versions, definition_versions.c.id == cases.c.definition_version_id)
+                            .where(cases.c.definition_key == key, cases.c.definition_version_id != target.id,
+                                   cases.c.status.notin_((projection.COMPLETED, projection.CANCELLED)))
+                            .order_by(cases.c.id)).all()
+        report = []
+        for row in rows:
+            loaded = runtime._load(conn, row.id)
+            _diffs, blocking, changed = _assess(loaded.workflow, parsed)
+            report.append({"case_id": row.id, "reference": row.reference, "from_version": row.version,
+                           "status": row.status, "can_migrate": not blocking, "blocking_elements": blocking,
+                           "changed_elements": changed})
+    return {"definition": key, "to_version": target.version, "cases": report}
+
+
+def migrate(runtime: Runtime, key: str, case_ids: list[int], actor: Actor, to_version: int | None = None) -> list[dict]:
+    """Move the given cases; each move is its own transaction and its own case-file event."""
+    if not (actor.is_admin or actor.is_designer):
+        raise Forbidden("only a designer or an administrator may migrate cases")
+    results = []
+    for case_id in case_ids:
+        now = clock.now()
+        with runtime.db.begin() as conn:
+            target = _target(conn, key, to_version)
+            loaded = runtime._load(conn, case_id)
+            if loaded.row.definition_key != key:
+                raise InvalidInput(f"case {loaded.row.reference} is not a {key} case")
+            if loaded.row.definition_version_id == target.id:
+                results.append({"case_id": case_id, "migrated": False, "reason": "already on that version"})
+                continue
+            parsed = runtime.definition(conn, target.id)
+            diffs, blocking, changed = _assess(loaded.workflow, parsed)
+            if blocking:
+                results.append({"case_id": case_id, "migrated": False,
+                                "reason": f"unfinished work on removed elements: {', '.join(blocking)}"})
+                continue
+            workflow = loaded.workflow
+            migrate_workflow(diffs["top"], workflow, parsed.spec)
+            for sp_id, diff in diffs["subs"].items():
+                sub = workflow.subprocesses[sp_id]
+                if diff is not None:
+                    migrate_workflow(diff, sub, parsed.subprocess_specs[sub.spec.name])
+            workflow.subprocess_specs = parsed.subprocess_specs
+            workflow.do_engine_steps()
+            old_version = conn.execute(sa.select(definition_versions.c.version).where(
+                definition_versions.c.id == loaded.row.definition_version_id)).scalar()
+            conn.execute(sa.update(cases).where(cases.c.id == case_id).values(definition_version_id=target.id))
+            snap = projection.snapshot(workflow)
+            runtime._write(conn, loaded, workflow, snap, [Event("case_migrated", actor.user_id, {
+                "from_version": old_version, "to_version": target.version, "changed_elements": changed})], now)
+            results.append({"case_id": case_id, "migrated": True, "from_version": old_version,
+                            "to_version": target.version})
+    return results
