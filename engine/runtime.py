@@ -386,7 +386,8 @@ class Runtime:
         result = TickResult()
         with self.db.connect() as conn:
             due = conn.execute(
-                sa.select(cases.c.id).where(cases.c.next_timer_at <= now,
+                # strictly before: SpiffWorkflow fires a timer only once its instant has passed
+                sa.select(cases.c.id).where(cases.c.next_timer_at < now,
                                             cases.c.status.in_(projection.ACTIVE_STATUSES))
                 .order_by(cases.c.next_timer_at).limit(limit)
             ).scalars().all()
