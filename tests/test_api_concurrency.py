@@ -80,7 +80,7 @@ def test_parallel_workers_never_tick_a_case_twice(db_url, frozen_clock):
         case = service.start("demo_petition", UNIT, PROPOSER, {"title": f"case {n}"})
         service.complete(case["id"], case["open_tasks"][0]["task_id"], PROPOSER, FULL_PROPOSAL)
         ids.append(case["id"])
-    later = dt.datetime(2026, 4, 1, tzinfo=dt.timezone.utc)
+    later = dt.datetime(2026, 4, 1, tzinfo=dt.UTC)
     workers = [Yishi(db_url) for _ in range(4)]
     with ThreadPoolExecutor(max_workers=4) as pool:
         results = list(pool.map(lambda w: w.tick(later), workers))
