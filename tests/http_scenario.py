@@ -1,0 +1,81 @@
+"""The scenario driver over HTTP: the same ``do``/``advance`` interface as ``tests/scenario.py``, but every
+step is a request to the real app as the demo user of the step's role (user id = role code)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+
+from engine import demo
+
+
+class HttpScenario:
+    def __init__(self, client, case_id: int):
+        self.client, self.case_id = client, case_id
+        self._tokens: dict[str, str] = {}
+
+    @classmethod
+    def start(cls, client, key: str, *, unit: str, data: dict, role: str = "proposer") -> HttpScenario:
+        probe = cls(client, 0)
+        response = probe.request("post", "/cases", role, json={"definition": key, "unit": unit, "data": data})
+        assert response.status_code == 201, response.text
+        probe.case_id = response.json()["id"]
+        return probe
+
+    def request(self, method: str, path: str, user: str, **kwargs):
+        for _attempt in range(2):
+            if user not in self._tokens:
+                login = self.client.post("/auth/login", json={"user": user, "password": demo.PASSWORD})
+                assert login.status_code == 200, login.text
+                self._tokens[user] = login.json()["access_token"]
+            response = getattr(self.client, method)(path, headers={"Authorization": f"Bearer {self._tokens[user]}"},
+                                                    **kwargs)
+            if response.status_code != 401:  # tokens expire when the clock jumps days ahead
+                return response
+            self._tokens.pop(user)
+        return response
+
+    @property
+    def case(self) -> dict:
+        response = self.request("get", f"/cases/{self.case_id}", "admin")
+        assert response.status_code == 200, response.text
+        return response.json()
+
+    def open(self) -> list[str]:
+        return sorted(t["element_id"] for t in self.case["open_tasks"])
+
+    def task(self, element_id: str) -> dict:
+        tasks = [t for t in self.case["open_tasks"] if t["element_id"] == element_id]
+        assert len(tasks) == 1, f"expected one open {element_id}; open: {self.open()}"
+        return tasks[0]
+
+    def do(self, element_id: str, data: dict, *, as_role: str | None = None) -> dict:
+        task = self.task(element_id)
+        user = as_role or task["role"]
+        inbox = self.request("get", "/tasks", user).json()["items"]
+        assert task["task_id"] in {t["task_id"] for t in inbox}, f"{element_id} not in {user}'s inbox"
+        response = self.request("post", f"/tasks/{task['task_id']}/complete", user, json={"data": data})
+        assert response.status_code == 200, response.text
+        assert response.json()["status"] != "error", response.json()["error_message"]
+        return response.json()
+
+    def advance(self, *, days: int = 0, hours: int = 0) -> int:
+        response = self.request("post", "/dev/clock", "admin", json={"advance_days": days + hours / 24})
+        assert response.status_code == 200, response.text
+        return response.json()["timers_fired"]
+
+    def advance_to(self, instant: dt.datetime) -> int:
+        response = self.request("post", "/dev/clock", "admin", json={"set_to": instant.isoformat()})
+        assert response.status_code == 200, response.text
+        return response.json()["timers_fired"]
+
+    def events(self, kind: str | None = None) -> list[dict]:
+        history = self.request("get", f"/cases/{self.case_id}/history", "admin").json()
+        assert history["verified"], history["verification"]
+        return [e for e in history["events"] if kind is None or e["kind"] == kind]
+
+    def completions(self) -> Counter:
+        return Counter(e["element_id"] for e in self.events("task_completed"))
+
+    def computed(self, key: str) -> list:
+        return [e["data"][key] for e in self.events("computed") if key in e["data"]]

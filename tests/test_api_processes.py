@@ -1,0 +1,39 @@
+"""Whole cases of the shipped methods driven only through the HTTP API, each step as the demo user of its role."""
+
+from __future__ import annotations
+
+import pytest
+from fastapi.testclient import TestClient
+
+from api.app import create_app
+from engine.service import Yishi
+from tests import test_scenarios_five_step as five
+from tests.http_scenario import HttpScenario
+from tests.scenario import PROCESSES
+
+
+@pytest.fixture
+def client(db_url, monkeypatch):
+    monkeypatch.setenv("YISHI_DEV_CLOCK", "1")
+    service = Yishi(db_url)
+    with TestClient(create_app(service, processes_dir=str(PROCESSES), seed_demo=True, tick_seconds=0)) as client:
+        yield client
+    service.db.dispose()
+
+
+def test_a_whole_five_step_case_through_the_api(client):
+    s = HttpScenario.start(client, "five_step", unit=five.UNIT, data={"title": "金康园中水灌溉"})
+    five.register(s)
+    five.triage(s)
+    five.consult(s)
+    five.evaluate(s)
+    five.party_review(s)
+    five.assembly(s, eligible=41, present=30, yes=22, no=5, abstain=3)
+    five.after_vote_to_close(s)
+    case = s.case
+    assert (case["status"], case["end_event"]) == ("completed", "A_EE_Closed")
+    assert case["key_figures"]["quorum_met"] is True and case["key_figures"]["passed"] is True
+    actors = {e["element_id"]: e["actor"] for e in s.events("task_completed")}
+    assert actors["A_UT_Register"] == "grid_steward" and actors["AV_UT_RecordVote"] == "assembly"
+    assert actors["A_UT_PartyReview"] == "party_org" and actors["RE_UT_Evaluate"] == "supervision_committee"
+    assert s.completions()["PUB_UT_Post"] == 2
