@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -53,9 +53,12 @@ class Upload(BaseModel):
                                   description="'<process id>/<file>' -> JSON Schema (object or JSON text)")
 
 
+Id = Annotated[int, Field(ge=1, le=2**31 - 1)]
+
+
 class Migrate(BaseModel):
-    case_ids: list[int] = Field(min_length=1)
-    to_version: int | None = None
+    case_ids: list[Id] = Field(min_length=1, max_length=1000)
+    to_version: Id | None = None
 
 
 class ClockMove(BaseModel):

@@ -50,7 +50,7 @@ def case_row(conn: sa.Connection, case_id: int) -> dict:
 def find_case_id(conn: sa.Connection, ref: str | int) -> int:
     """A case by numeric id or by its reference (金江路社区-2026-0001)."""
     text = str(ref).strip()
-    if text.isdigit():
+    if text.isdigit() and len(text) < 10:  # ids are 32-bit; a longer number is no case of ours
         return int(text)
     found = conn.execute(sa.select(cases.c.id).where(cases.c.reference == text)).scalar()
     if found is None:

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import json
+from typing import Annotated
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Path, Query
 
 from api.deps import ActorDep, DesignerDep, ServiceDep
 from api.schemas import Migrate, Upload
@@ -14,6 +15,7 @@ from engine.errors import InvalidInput, NotFound
 
 router = APIRouter(prefix="/definitions", tags=["designers"])
 MAX_UPLOAD_FILES = 50
+MAX_INT = 2**31 - 1
 
 
 @router.get("", summary="The newest version of every deployed definition")
@@ -27,7 +29,7 @@ def versions(key: str, service: ServiceDep, _actor: ActorDep) -> list[dict]:
 
 
 @router.get("/{key}/versions/{version}", summary="One version's BPMN files and forms")
-def version(key: str, version: int, service: ServiceDep, _actor: ActorDep) -> dict:
+def version(key: str, version: Annotated[int, Path(ge=1, le=MAX_INT)], service: ServiceDep, _actor: ActorDep) -> dict:
     found = service.version_content(key, version)
     if found is None:
         raise NotFound(f"definition {key} has no version {version}")
@@ -48,7 +50,8 @@ def upload(body: Upload, service: ServiceDep, actor: DesignerDep) -> dict:
 
 
 @router.get("/{key}/migrations", summary="Dry run: which running cases could move to a version (default newest)")
-def migration_plan(key: str, service: ServiceDep, _actor: DesignerDep, to_version: int | None = None) -> dict:
+def migration_plan(key: str, service: ServiceDep, _actor: DesignerDep,
+                   to_version: Annotated[int | None, Query(ge=1, le=MAX_INT)] = None) -> dict:
     return upgrades.plan(service.runtime, key, to_version)
 
 
