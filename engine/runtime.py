@@ -108,13 +108,24 @@ class Runtime:
         computed: list[Event] = []
 
         def record_computation(task) -> None:
-            """Values a script task computed (quorum_met, deadlines, flags) go into the case file."""
-            if isinstance(task.task_spec, ScriptTask) and task.parent is not None:
-                assigned = _assigned_names(task.task_spec.script or "")
+            """Values scripts computed (quorum_met, deadlines, flags, a call's publication_kind) go into the case file.
+
+            Only tasks completed by the engine pass through here; a user task's postScript runs in ``task.run()``
+            and its results show up in the task's completion data instead.
+            """
+            spec = task.task_spec
+            hooks = [getattr(spec, "prescript", None), getattr(spec, "postscript", None)]
+            if task.parent is None or not (isinstance(spec, ScriptTask) or any(hooks)):
+                return
+            assigned = frozenset().union(*(_assigned_names(code) for code in
+                                           [spec.script if isinstance(spec, ScriptTask) else None, *hooks] if code))
+            if isinstance(spec, ScriptTask):
                 delta = {k: v for k, v in task.data.items()
                          if k in assigned or task.parent.data.get(k, _MISSING) != v}
-                if delta:
-                    computed.append(Event("computed", SYSTEM, delta, projection.element_id(task), str(task.id)))
+            else:  # pre/post scripts of other tasks: only what they assign, not the form data
+                delta = {k: v for k, v in task.data.items() if k in assigned}
+            if delta:
+                computed.append(Event("computed", SYSTEM, delta, projection.element_id(task), str(task.id)))
 
         try:
             action()
