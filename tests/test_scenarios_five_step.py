@@ -145,6 +145,15 @@ def archive(s: Scenario):
                            "dossier_complete": True})
 
 
+def to_party_approval(s: Scenario):
+    """提议 → 商议 → 评议 → 审议 approved: the common opening of most scenarios."""
+    register(s)
+    triage(s)
+    consult(s)
+    evaluate(s)
+    party_review(s)
+
+
 def after_vote_to_close(s: Scenario) -> str:
     """Resolution published without objection, implemented, result published, evaluated, archived."""
     publish(s)  # resolution
@@ -170,11 +179,7 @@ def assert_closed(s: Scenario):
 
 def test_a_t1_happy_path_jinjianglu(yishi):
     s = start(yishi)
-    register(s)
-    triage(s)
-    consult(s)
-    evaluate(s)
-    party_review(s)
+    to_party_approval(s)
     assembly(s, eligible=41, present=30, yes=22, no=5, abstain=3)
     deadline = after_vote_to_close(s)
 
@@ -238,11 +243,7 @@ def test_a_t2_infeasible_then_feasible(yishi):
 
 def test_a_t3_quorum_missed_then_reconvened(yishi):
     s = start(yishi)
-    register(s)
-    triage(s)
-    consult(s)
-    evaluate(s)
-    party_review(s)
+    to_party_approval(s)
     assembly(s, eligible=41, present=20, yes=18, no=1, abstain=1)  # 2·20 = 40, not > 41
     assert s.open() == ["AV_UT_PublishNotice"]  # the agenda is published again for a new meeting
     assembly(s, eligible=41, present=26, yes=15, no=8, abstain=3, notice_days=3)  # 52 > 41; 30 > 26
@@ -340,11 +341,7 @@ def test_jinsha_1plus5_has_no_feasibility_evaluation(yishi):
 def test_quorum_boundary_not_met_until_escalated(yishi):
     """2·20 = 40 is not more than 41: no quorum; after max_reconvene reconvenings the street office is told."""
     s = start(yishi, max_reconvene=1)
-    register(s)
-    triage(s)
-    consult(s)
-    evaluate(s)
-    party_review(s)
+    to_party_approval(s)
     assembly(s, eligible=41, present=20, yes=20, no=0, abstain=0)
     assembly(s, eligible=41, present=20, yes=20, no=0, abstain=0)
     assert s.open() == ["A_UT_EscalateStreet"]
@@ -362,11 +359,7 @@ def test_quorum_boundary_not_met_until_escalated(yishi):
 
 def test_quorum_boundary_21_of_41_is_met(yishi):
     s = start(yishi)
-    register(s)
-    triage(s)
-    consult(s)
-    evaluate(s)
-    party_review(s)
+    to_party_approval(s)
     assembly(s, eligible=41, present=21, yes=11, no=10, abstain=0)  # 42 > 41; 22 > 21
     assert s.computed("quorum_met") == [True]
     assert s.computed("passed") == [True]
@@ -376,11 +369,7 @@ def test_quorum_boundary_21_of_41_is_met(yishi):
 def test_exactly_half_yes_is_rejected_then_closed(yishi):
     """41 eligible, 30 present, 15 yes: 2·15 = 30 is not more than 30, so not adopted (过半数 excludes half)."""
     s = start(yishi)
-    register(s)
-    triage(s)
-    consult(s)
-    evaluate(s)
-    party_review(s)
+    to_party_approval(s)
     assembly(s, eligible=41, present=30, yes=15, no=10, abstain=5)
     assert s.computed("quorum_met") == [True]
     assert s.computed("passed") == [False]
@@ -395,11 +384,7 @@ def test_exactly_half_yes_is_rejected_then_closed(yishi):
 
 def test_rejected_plan_revised_and_resubmitted(yishi):
     s = start(yishi)
-    register(s)
-    triage(s)
-    consult(s)
-    evaluate(s)
-    party_review(s)
+    to_party_approval(s)
     assembly(s, eligible=41, present=30, yes=15, no=10, abstain=5)
     publish(s)
     s.do("A_UT_DecideResubmit", {"resubmit_decision": "revise_and_resubmit", "reasons": "调整分摊方式后再议"})
@@ -480,11 +465,7 @@ def test_conditional_verdict_goes_back_to_consult(yishi):
 
 def test_substantive_objection_returns_to_party_review(yishi):
     s = start(yishi)
-    register(s)
-    triage(s)
-    consult(s)
-    evaluate(s)
-    party_review(s)
+    to_party_approval(s)
     assembly(s, eligible=41, present=30, yes=22, no=5, abstain=3)
     publish(s, objections=3, substantive=True)
     assert s.open() == ["A_UT_PartyReview"]
@@ -498,11 +479,7 @@ def test_substantive_objection_returns_to_party_review(yishi):
 
 def test_unsatisfied_twice_reworks_once_then_archives_flagged(yishi):
     s = start(yishi)
-    register(s)
-    triage(s)
-    consult(s)
-    evaluate(s)
-    party_review(s)
+    to_party_approval(s)
     assembly(s, eligible=41, present=30, yes=22, no=5, abstain=3)
     publish(s)
     implement(s)
