@@ -28,8 +28,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(1, str(Path(__file__).resolve().parent))
 os.environ.setdefault("YISHI_PASSWORD_COST", "test")
 
-from api.app import create_app  # noqa: E402
 from run import FORM, LANES, STEPS, process_xml, step_data  # noqa: E402  (bench/run.py, beside this file)
+
+from api.app import create_app  # noqa: E402
 from engine import accounts  # noqa: E402
 from engine.service import Yishi  # noqa: E402
 from engine.store.db import upgrade  # noqa: E402
