@@ -279,10 +279,10 @@ class Runtime:
                 forms.validate(loaded.definition.forms[form], data, self._rule_evaluator(task.data))
 
             def run():
-                if hasattr(task.task_spec, "add_data_from_form"):
-                    task.task_spec.add_data_from_form(task, copy.deepcopy(data))
-                else:
-                    task.data.update(copy.deepcopy(data))
+                # Replace, never merge: SpiffWorkflow's add_data_from_form deep-merges, so a list submitted again
+                # in a loop would keep stale items. A spiffworkflow:variableName puts the whole form under one key.
+                variable = getattr(task.task_spec, "variable", None)
+                task.data.update({variable: copy.deepcopy(data)} if variable else copy.deepcopy(data))
                 task.run()
 
             events, snap = self._advance(workflow, run)

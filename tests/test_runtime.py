@@ -254,3 +254,18 @@ def test_case_list_filters(demo):
     with pytest.raises(InvalidInput, match="unknown status"):
         demo.cases(status="stuck-ish")
     assert demo.case(other["reference"])["id"] == other["id"]
+
+
+def test_a_resubmitted_list_replaces_the_old_one(yishi):
+    """Form data replaces case data; SpiffWorkflow's deep merge would keep stale list items."""
+    from engine.definitions import Bundle
+
+    xml = (FIXTURES / "faulty" / "faulty.bpmn").read_bytes().replace(
+        b'<bpmn:conditionExpression>votes &gt; threshold</bpmn:conditionExpression>',
+        b'<bpmn:conditionExpression>len(names) &gt; threshold</bpmn:conditionExpression>')
+    form = b'{"type": "object", "properties": {"threshold": {"type": "integer"}, "names": {"type": "array"}}}'
+    yishi.deploy(Bundle(bpmn={"faulty.bpmn": xml}, forms={"faulty_process/enter.schema.json": form}), DESIGNER)
+    case = yishi.start("faulty_process", UNIT, STEWARD, {"names": ["x", "y", "z"], "title": "t"})
+    done = yishi.complete(case["id"], open_task(yishi, case["id"], "enter")["task_id"], STEWARD,
+                          {"threshold": 1, "names": ["y"]})
+    assert done["end_event"] == "end_low"  # one name, not three merged ones
