@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from fastapi.testclient import TestClient
 
 from api.app import create_app
 from engine.service import Yishi
+from tests import test_scenarios_bargaining as bargaining
 from tests import test_scenarios_five_step as five
 from tests.http_scenario import HttpScenario
 from tests.scenario import PROCESSES
@@ -37,3 +40,22 @@ def test_a_whole_five_step_case_through_the_api(client):
     assert actors["A_UT_Register"] == "grid_steward" and actors["AV_UT_RecordVote"] == "assembly"
     assert actors["A_UT_PartyReview"] == "party_org" and actors["RE_UT_Evaluate"] == "supervision_committee"
     assert s.completions()["PUB_UT_Post"] == 2
+
+
+def test_a_whole_bargaining_case_through_the_api(client):
+    s = HttpScenario.start(client, "building_collective_bargaining", unit=bargaining.UNIT,
+                           data={"title": "2026年楼宇集体合同"}, role="union_fed")
+    bargaining.to_negotiation(s)
+    bargaining.negotiate(s, chair="employee", outcome="agreement", agreed_clauses="工资增长5%")
+    bargaining.draft(s, term_months=24)
+    bargaining.congress(s, present=85, yes=70)
+    bargaining.sign_file_review_effect(s, file_after=5)
+    bargaining.publish(s, bargaining.day())
+    renewal = bargaining.last(s, "renewal_window_at")
+    s.advance_to(dt.datetime.fromisoformat(renewal) + dt.timedelta(minutes=1))
+    case = s.case
+    assert (case["status"], case["end_event"]) == ("completed", "C_EE_InForce")
+    actors = {e["element_id"]: e["actor"] for e in s.events("task_completed")}
+    assert actors["C_UT_IssueRequest"] == "union_fed" and actors["C_UT_Reply"] == "employer_side"
+    assert actors["CV_UT_RecordVote"] == "congress" and actors["C_UT_Review"] == "labour_admin"
+    assert case["key_figures"]["late_yunnan"] is False and case["key_figures"]["passed"] is True
