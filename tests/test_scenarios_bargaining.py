@@ -636,3 +636,12 @@ def test_max_reps_and_no_union_rules(yishi):
     })
     # 5 > 4 per side: R2'; two employer chiefs: R3; 2·499 < 1000: R7
     assert s.computed("rep_violations") == [["R2'", "R3", "R7"]]
+
+
+def test_both_sides_abandon_the_bargaining(yishi):
+    """ASSUMPTION (DOMAIN.md §6.4): a written agreement of both sides to stop ends the case C_EE_Abandoned."""
+    s = start(yishi)
+    to_negotiation(s)
+    negotiate(s, chair="employee", outcome="abandoned", open_issues="双方同意本年度不再协商")
+    assert s.case["end_event"] == "C_EE_Abandoned"
+    assert "C_UT_DraftSigned" not in s.completions()

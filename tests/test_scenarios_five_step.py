@@ -297,7 +297,7 @@ def test_a_t7_residents_convention(yishi):
                                    "clauses": "一、集中停放；二、禁止入户充电。", "legality_self_check": True})
     s.do("CI_UT_AdoptConvention", {"adopting_body": "residents_meeting", "adopted": True, "meeting_date": day(),
                                    "vote_record": ["sheets/convention_vote.pdf"]})
-    s.do("CI_UT_FileConvention", {"filing_authority": "street_office", "filing_date": day(),
+    s.do("CI_UT_FileConvention", {"filing_authority": "street_office", "filing_date": day(), "ruling": "filed",
                                   "receipt_no": "JD-2026-17"})
     publish(s, channels=("notice_board", "wechat_official", "wechat_group"))  # the convention
     publish(s)  # the result
@@ -583,3 +583,24 @@ def test_start_form_defaults_and_limits(yishi):
         "publication_period": 7, "pre_notice_min": 3, "reply_days": 7, "evaluation_window": 14}
     with pytest.raises(InvalidInput):
         Scenario.start(yishi, "five_step", unit=UNIT, data={"title": "x", "variant": "sivi"})
+
+
+def test_a_street_office_rules_the_convention_illegal(yishi):
+    """[S7] An illegal outcome is not implemented: the street office corrects it; the case ends A_EE_Illegal."""
+    s = start(yishi)
+    to_party_approval(s)
+    assembly(s, eligible=41, present=30, yes=22, no=5, abstain=3)
+    publish(s)
+    s.do("CI_UT_Classify", {"outcome_classes": ["convention", "implementation"]})
+    s.do("CI_UT_DraftConvention", {"convention_title": "楼道堆物收费公约", "clauses": "堆物每日罚款50元",
+                                   "legality_self_check": True})
+    s.do("CI_UT_AdoptConvention", {"adopting_body": "residents_meeting", "adopted": True, "meeting_date": day(),
+                                   "vote_record": ["sheets/vote.pdf"]})
+    with pytest.raises(InvalidInput) as caught:
+        s.do("CI_UT_FileConvention", {"filing_authority": "street_office", "filing_date": day(), "ruling": "illegal"})
+    assert [e.path for e in caught.value.errors] == ["correction"]
+    case = s.do("CI_UT_FileConvention", {"filing_authority": "street_office", "filing_date": day(),
+                                         "ruling": "illegal", "correction": "居民公约不得设定罚款 A convention cannot fine"})
+    assert (case["status"], case["end_event"]) == ("completed", "A_EE_Illegal")
+    assert case["open_tasks"] == []  # the parallel implementation branch was withdrawn with the call activity
+    assert "CI_UT_Implement" not in s.completions()

@@ -519,3 +519,21 @@ def test_min_supporters_gates_acceptance(service):
     enough.do("B_UT_Collect", collect(co_signers=5))
     enough.do("B_UT_Confirm", confirm())
     assert enough.open() == ["B_UT_DefineParticipants"]
+
+
+def test_street_office_rules_the_convention_illegal(service):
+    """[S7]: an outcome ruled illegal is corrected, not implemented; the case ends B_EE_Illegal."""
+    s = start(service)
+    to_consultation(s)
+    s.do("B_UT_Consult", consult(s))
+    s.do("B_UT_RecordAgreement", agreement())
+    publish(s)
+    s.do("CI_UT_Classify", {"outcome_classes": ["convention"]})
+    s.do("CI_UT_DraftConvention", {"convention_title": "垃圾分类公约", "clauses": "未分类者公示姓名",
+                                   "legality_self_check": True})
+    s.do("CI_UT_AdoptConvention", {"adopting_body": "residents_meeting", "adopted": True,
+                                   "meeting_date": "2026-03-20", "vote_record": ["vote.pdf"]})
+    s.do("CI_UT_FileConvention", {"filing_authority": "street_office", "filing_date": "2026-03-21",
+                                  "ruling": "illegal", "correction": "不得公示居民个人信息 No naming residents"})
+    ends(s, "B_EE_Illegal")
+    assert "B_UT_Feedback" not in s.completions()

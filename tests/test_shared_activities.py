@@ -114,7 +114,7 @@ def test_classified_implementation_convention_only_has_no_deadline(shared):
                                    "legality_self_check": True})
     s.do("CI_UT_AdoptConvention", {"adopting_body": "residents_meeting", "adopted": True,
                                    "meeting_date": "2026-03-02", "vote_record": ["vote.jpg"]})
-    s.do("CI_UT_FileConvention", {"filing_authority": "street_office", "filing_date": "2026-03-03"})
+    s.do("CI_UT_FileConvention", {"filing_authority": "street_office", "filing_date": "2026-03-03", "ruling": "filed"})
     s.do("PUB_UT_Post", {"channels": ["notice_board", "wechat_group"], "start_at": "2026-03-03T09:00:00+08:00",
                          "content": "公约全文", "posting_evidence": ["x.jpg"]})
     s.advance(days=10)
