@@ -599,8 +599,8 @@ def test_a_street_office_rules_the_convention_illegal(yishi):
     with pytest.raises(InvalidInput) as caught:
         s.do("CI_UT_FileConvention", {"filing_authority": "street_office", "filing_date": day(), "ruling": "illegal"})
     assert [e.path for e in caught.value.errors] == ["correction"]
-    case = s.do("CI_UT_FileConvention", {"filing_authority": "street_office", "filing_date": day(),
-                                         "ruling": "illegal", "correction": "居民公约不得设定罚款 A convention cannot fine"})
+    case = s.do("CI_UT_FileConvention", {"filing_authority": "street_office", "filing_date": day(), "ruling": "illegal",
+                                         "correction": "居民公约不得设定罚款 A convention cannot fine"})
     assert (case["status"], case["end_event"]) == ("completed", "A_EE_Illegal")
     assert case["open_tasks"] == []  # the parallel implementation branch was withdrawn with the call activity
     assert "CI_UT_Implement" not in s.completions()
