@@ -29,18 +29,22 @@ class CompleteTask(BaseModel):
 
 
 class Reason(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"reason": "提议人撤回 The proposer withdrew"}]})
     reason: str = Field(min_length=1, max_length=2000)
 
 
 class OptionalReason(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"reason": "街道已答复 The street office answered"}]})
     reason: str | None = Field(default=None, max_length=2000)
 
 
 class Retry(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"data": {"votes": 5}}]})
     data: dict[str, Any] = Field(default_factory=dict, description="data patch for the failed element")
 
 
 class Reassign(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"user": "grid_steward"}]})
     user: str = Field(min_length=1, max_length=100, description="the member who takes over the task")
 
 
@@ -57,10 +61,12 @@ Id = Annotated[int, Field(ge=1, le=2**31 - 1)]
 
 
 class Migrate(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"case_ids": [1, 2], "to_version": 2}]})
     case_ids: list[Id] = Field(min_length=1, max_length=1000)
     to_version: Id | None = None
 
 
 class ClockMove(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"advance_days": 8}]})
     advance_days: float = Field(default=0, ge=0, le=3660)
     set_to: str | None = Field(default=None, description="ISO-8601 instant with offset")

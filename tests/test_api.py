@@ -278,4 +278,6 @@ def test_openapi_is_complete(api):
                  "/cases/{case}/history", "/cases/{case}/diagram", "/definitions", "/definitions/{key}/migrations",
                  "/admin/stuck", "/admin/tasks/{task_id}/reassign", "/dev/clock"]:
         assert path in paths, path
-    assert "examples" in str(spec["components"]["schemas"]["StartCase"])
+    for schema in ("Login", "StartCase", "CompleteTask", "Reason", "Retry", "Reassign", "Upload", "Migrate",
+                   "ClockMove"):
+        assert spec["components"]["schemas"][schema].get("examples"), schema
