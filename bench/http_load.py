@@ -10,7 +10,6 @@ Usage: python bench/http_load.py [--cases N] [--clients C] [--database URL]
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import socket
 import statistics
@@ -28,7 +27,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(1, str(Path(__file__).resolve().parent))
 os.environ.setdefault("YISHI_PASSWORD_COST", "test")
 
-from run import FORM, LANES, STEPS, process_xml, step_data  # noqa: E402  (bench/run.py, beside this file)
+from run import LANES, STEPS, step_data, write_process  # noqa: E402  (bench/run.py, beside this file)
 
 from api.app import create_app  # noqa: E402
 from engine import accounts  # noqa: E402
@@ -46,9 +45,7 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
-        (root / "linear10.bpmn").write_text(process_xml(), encoding="utf-8")
-        (root / "forms" / "linear10").mkdir(parents=True)
-        (root / "forms" / "linear10" / "step.schema.json").write_text(json.dumps(FORM), encoding="utf-8")
+        write_process(root)
         url = args.database or f"sqlite:///{root / 'http.db'}"
         upgrade(url)
         service = Yishi(url)

@@ -80,6 +80,14 @@ def process_xml() -> str:
 FORM = {"type": "object", "properties": {"note": {"type": "string"}}, "additionalProperties": True}
 
 
+def write_process(root: Path) -> Path:
+    """Write linear10.bpmn and its form under ``root`` (the layout load_bundle expects); returns the BPMN path."""
+    (root / "linear10.bpmn").write_text(process_xml(), encoding="utf-8")
+    (root / "forms" / "linear10").mkdir(parents=True, exist_ok=True)
+    (root / "forms" / "linear10" / "step.schema.json").write_text(json.dumps(FORM), encoding="utf-8")
+    return root / "linear10.bpmn"
+
+
 def step_data(i: int) -> dict:
     return {f"score_{i}": 7, f"approved_{i}": True, "note": f"step {i}", "count": i}
 
@@ -132,9 +140,7 @@ def main() -> None:
 
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
-        (root / "linear10.bpmn").write_text(process_xml(), encoding="utf-8")
-        (root / "forms" / "linear10").mkdir(parents=True)
-        (root / "forms" / "linear10" / "step.schema.json").write_text(json.dumps(FORM), encoding="utf-8")
+        write_process(root)
         bpmn_parser = SpiffBpmnParser()
         bpmn_parser.add_bpmn_xml(parse_bpmn((root / "linear10.bpmn").read_bytes()), filename="linear10.bpmn")
         spec = bpmn_parser.get_spec("linear10")

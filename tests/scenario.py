@@ -24,6 +24,21 @@ DESIGNER = Actor("designer", is_designer=True)
 SHANGHAI = dt.timezone(dt.timedelta(hours=8))
 
 
+def now() -> dt.datetime:
+    """The engine clock in Asia/Shanghai."""
+    return clock.clock.now().astimezone(SHANGHAI)
+
+
+def iso(days: int = 0, hours: int = 0) -> str:
+    """An ISO date-time ``days``/``hours`` from the engine clock, for form fields."""
+    return (now() + dt.timedelta(days=days, hours=hours)).isoformat()
+
+
+def day(days: int = 0) -> str:
+    """An ISO date ``days`` from the engine clock, for form fields."""
+    return (now() + dt.timedelta(days=days)).date().isoformat()
+
+
 def deploy_processes(service: Yishi) -> None:
     service.deploy(load_bundle([PROCESSES]), DESIGNER)
 

@@ -12,10 +12,9 @@ import datetime as dt
 
 import pytest
 
-from engine import clock
 from engine.definitions import load_bundle
 from engine.errors import InvalidDefinition, InvalidInput
-from tests.scenario import DESIGNER, PROCESSES, SHANGHAI, Scenario, deploy_processes
+from tests.scenario import DESIGNER, PROCESSES, SHANGHAI, Scenario, day, deploy_processes, iso, now
 
 UNIT = "五华科创大厦"
 KEY = "building_collective_bargaining"
@@ -28,18 +27,6 @@ ENTERPRISES = [
 
 
 # ----- helpers: one per step, each acting as the lane's role -----------------------------------
-
-
-def now() -> dt.datetime:
-    return clock.clock.now().astimezone(SHANGHAI)
-
-
-def iso(days: int = 0, hours: int = 0) -> str:
-    return (now() + dt.timedelta(days=days, hours=hours)).isoformat()
-
-
-def day(days: int = 0) -> str:
-    return (now() + dt.timedelta(days=days)).date().isoformat()
 
 
 def deploy(yishi) -> None:

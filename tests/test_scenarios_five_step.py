@@ -11,9 +11,8 @@ import datetime as dt
 
 import pytest
 
-from engine import clock
 from engine.errors import InvalidInput
-from tests.scenario import SHANGHAI, Scenario, deploy_processes
+from tests.scenario import Scenario, day, deploy_processes, iso, now
 
 UNIT = "金江路社区"
 
@@ -33,18 +32,6 @@ CRITERIA = ("technical_feasibility", "legal_compliance", "cost_reasonableness", 
 
 
 # ----- helpers: one per step, each acting as the lane's role -----------------------------------
-
-
-def now() -> dt.datetime:
-    return clock.clock.now().astimezone(SHANGHAI)
-
-
-def iso(days: int = 0, hours: int = 0) -> str:
-    return (now() + dt.timedelta(days=days, hours=hours)).isoformat()
-
-
-def day(days: int = 0) -> str:
-    return (now() + dt.timedelta(days=days)).date().isoformat()
 
 
 def start(yishi, title="金康园中水灌溉 Reclaimed-water irrigation", **config) -> Scenario:
