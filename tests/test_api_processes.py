@@ -59,3 +59,14 @@ def test_a_whole_bargaining_case_through_the_api(client):
     assert actors["C_UT_IssueRequest"] == "union_fed" and actors["C_UT_Reply"] == "employer_side"
     assert actors["CV_UT_RecordVote"] == "congress" and actors["C_UT_Review"] == "labour_admin"
     assert case["key_figures"]["late_yunnan"] is False and case["key_figures"]["passed"] is True
+
+
+def test_the_readme_walkthrough_shows_an_overdue_triage(client):
+    """README quick start: start a five-step case, register it, move the clock 8 days: the triage is overdue."""
+    s = HttpScenario.start(client, "five_step", unit=five.UNIT, data={"title": "3号院加装电梯"})
+    five.register(s)
+    assert s.task("A_UT_Triage")["due_at"] is not None
+    s.advance(days=8)
+    stuck = s.request("get", "/admin/stuck", "admin").json()["items"]
+    overdue = [(i["reason"], i["element_id"], i["role"]) for i in stuck if i["reason"] == "overdue"]
+    assert overdue == [("overdue", "A_UT_Triage", "grid_steward")]
