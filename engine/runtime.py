@@ -23,7 +23,7 @@ from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.exceptions import SpiffWorkflowException, TaskNotFoundException
 from SpiffWorkflow.util.task import TaskState
 
-from engine import audit, clock, definitions, forms, projection, serializer
+from engine import audit, clock, definitions, forms, periods, projection, serializer
 from engine.actors import SYSTEM, Actor
 from engine.audit import Event
 from engine.errors import Conflict, Forbidden, InvalidInput, InvalidState, NotFound, YishiError
@@ -192,9 +192,10 @@ class Runtime:
             new_rows.append(dict(task_id=task.task_id, case_id=case_id, element_id=task.element_id, name=task.name,
                                  role=task.role, unit=unit, process_key=task.process_key, form=task.form,
                                  instance=task.instance, due_at=task.due_at, created_at=now))
-            events.append(Event("task_opened", SYSTEM, {"role": task.role, "name": task.name,
-                                                        "due_at": _iso(task.due_at), "form": task.form},
-                                task.element_id, task.task_id))
+            opened = {"role": task.role, "name": task.name, "due_at": _iso(task.due_at), "form": task.form}
+            if task.due_at is not None and not periods.calendar_covers(task.due_at):
+                opened["due_approximate"] = True  # no PRC holiday data for that year yet: weekends only
+            events.append(Event("task_opened", SYSTEM, opened, task.element_id, task.task_id))
         if new_rows:
             conn.execute(sa.insert(open_tasks), new_rows)
 
@@ -542,9 +543,7 @@ def _required_reason(reason: str | None) -> str:
 
 def _next_reference(conn: sa.Connection, unit: str, now: dt.datetime) -> str:
     """``{unit}-{YYYY}-{seq:04d}`` (DOMAIN.md §3.3), the year in Asia/Shanghai."""
-    from engine.periods import TZ
-
-    prefix = f"{unit}-{now.astimezone(TZ).year}-"
+    prefix = f"{unit}-{now.astimezone(periods.TZ).year}-"
     pattern = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
     count = conn.execute(sa.select(sa.func.count()).select_from(cases)
                          .where(cases.c.unit == unit, cases.c.reference.like(pattern, escape="\\"))).scalar_one()

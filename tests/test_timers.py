@@ -26,6 +26,7 @@ def test_due_date_and_next_timer_are_stored_with_the_case(demo):
     assert case["next_timer_at"] == REVIEW_DUE
     opened = [r for r in demo.history(case["id"])[0] if r["kind"] == "task_opened" and r["element_id"] == "review"]
     assert opened[0]["data"]["due_at"] == REVIEW_DUE.astimezone(dt.UTC).isoformat()
+    assert "due_approximate" not in opened[0]["data"]  # 2026 is in the holiday data
 
 
 def test_holiday_rolls_the_due_date(demo, frozen_clock):
@@ -81,3 +82,11 @@ def test_suspended_cases_do_not_tick(demo):
     assert demo.tick(REVIEW_DUE + dt.timedelta(days=1)).timers_fired == 0
     demo.resume(case["id"], ADMIN)
     assert demo.tick(REVIEW_DUE + dt.timedelta(days=1)).timers_fired == 1
+
+
+def test_a_due_date_beyond_the_holiday_data_is_marked_approximate(demo, frozen_clock):
+    # chinesecalendar knows holidays up to 2026; a review due in January 2027 counts weekends only
+    frozen_clock.set(dt.datetime(2026, 12, 28, 2, 0, tzinfo=dt.UTC))
+    case = at_review(demo)
+    opened = [r for r in demo.history(case["id"])[0] if r["kind"] == "task_opened" and r["element_id"] == "review"]
+    assert opened[0]["data"]["due_approximate"] is True
