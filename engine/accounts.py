@@ -112,10 +112,6 @@ def logout(conn: sa.Connection, token: str) -> None:
     conn.execute(sa.delete(api_tokens).where(api_tokens.c.token_hash == _token_hash(token)))
 
 
-def members_holding(conn: sa.Connection, unit: str, role: str) -> list[str]:
-    return [r.user_id for r in conn.execute(sa.select(memberships.c.user_id).where(
-        memberships.c.unit == unit, memberships.c.role == role).order_by(memberships.c.user_id))]
-
 
 def list_units(conn: sa.Connection) -> list[dict]:
     return [dict(r) for r in conn.execute(sa.select(units).order_by(units.c.code)).mappings()]

@@ -178,7 +178,3 @@ def parse_stored(key: str, content_hash: str, bpmn_files: dict[str, str], forms:
     with _cache_lock:
         return _cache.setdefault((key, content_hash), parsed)
 
-
-def clear_cache() -> None:
-    with _cache_lock:
-        _cache.clear()

@@ -128,7 +128,7 @@ def add_months(value, months: int) -> dt.date:
     return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
-def _instant(value) -> dt.datetime:
+def to_instant(value) -> dt.datetime:
     """An aware instant; a bare date stands for its whole day, so it becomes the day's end."""
     if isinstance(value, dt.datetime):
         instant = value
@@ -153,7 +153,7 @@ def is_timely(at, deadline) -> bool:
     Compared to the whole second: a deadline of 23:59:59 stands for 24:00, so an act at
     23:59:59.5 on the last day is still in time.
     """
-    return _instant(at).replace(microsecond=0) <= _instant(deadline).replace(microsecond=0)
+    return to_instant(at).replace(microsecond=0) <= to_instant(deadline).replace(microsecond=0)
 
 
 def days_between(start, end) -> int:

@@ -79,19 +79,8 @@ def element_name(task) -> str:
 
 
 def parse_instant(value) -> dt.datetime:
-    """An ISO string or datetime as aware UTC; naive values are Asia/Shanghai wall time."""
-    if isinstance(value, dt.datetime):
-        instant = value
-    elif isinstance(value, dt.date):
-        return periods.end_of_day(value).astimezone(dt.UTC)
-    else:
-        text = str(value).strip()
-        if len(text) == 10:  # a date: due at the end of that day
-            return periods.end_of_day(text).astimezone(dt.UTC)
-        instant = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
-    if instant.tzinfo is None:
-        instant = instant.replace(tzinfo=periods.TZ)
-    return instant.astimezone(dt.UTC)
+    """An ISO string, date or datetime as aware UTC (a date is due at its end; naive is Shanghai time)."""
+    return periods.to_instant(value).astimezone(dt.UTC)
 
 
 def boundary_timer_due(task) -> dt.datetime | None:

@@ -11,20 +11,13 @@ from engine.actors import Actor
 from engine.definitions import Bundle
 from engine.errors import Conflict, Forbidden, NotFound
 from engine.runtime import Runtime, TickResult
-from engine.store.db import make_engine, upgrade
+from engine.store.db import make_engine
 
 
 class Yishi:
     def __init__(self, url: str | None = None, db: sa.Engine | None = None):
         self.db = db or make_engine(url)
         self.runtime = Runtime(self.db)
-
-    @classmethod
-    def migrated(cls, url: str | None = None) -> Yishi:
-        """Open the database, creating or upgrading the schema first."""
-        service = cls(url)
-        upgrade(str(service.db.url.render_as_string(hide_password=False)))
-        return service
 
     # designers
     def deploy(self, bundle: Bundle, actor: Actor) -> list[deployments.Deployed]:
@@ -54,9 +47,10 @@ class Yishi:
         with self.db.connect() as conn:
             return queries.find_case_id(conn, case_ref)
 
-    def case(self, case_ref: str | int, actor: Actor | None = None) -> dict:
+    def case(self, case_ref: str | int) -> dict:
+        """A case by id or reference, unchecked (the CLI's view; the API uses ``visible_case``)."""
         with self.db.connect() as conn:
-            return queries.case_detail(conn, queries.find_case_id(conn, case_ref), actor)
+            return queries.case_detail(conn, queries.find_case_id(conn, case_ref))
 
     def cases(self, **filters) -> list[dict]:
         with self.db.connect() as conn:
