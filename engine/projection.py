@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from SpiffWorkflow.bpmn.exceptions import WorkflowTaskException
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 from SpiffWorkflow.bpmn.specs.mixins.events.end_event import EndEvent
 from SpiffWorkflow.bpmn.specs.mixins.user_task import UserTask
@@ -128,7 +129,12 @@ def assign_due_dates(workflow: BpmnWorkflow) -> None:
         expression = props.get(bpmn.DUE_PROPERTY)
         if expression:
             value = workflow.script_engine.evaluate(task, expression)
-            task.internal_data[DUE_KEY] = parse_instant(value).isoformat()
+            try:
+                due = parse_instant(value)
+            except (TypeError, ValueError) as exc:  # the designer's expression gave no date: the case is in error
+                raise WorkflowTaskException(f"dueDate '{expression}' gave {value!r}, not a date: {exc}",
+                                            task=task) from None
+            task.internal_data[DUE_KEY] = due.isoformat()
 
 
 def waiting_timer_tasks(workflow: BpmnWorkflow) -> dict:

@@ -269,3 +269,14 @@ def test_a_resubmitted_list_replaces_the_old_one(yishi):
     done = yishi.complete(case["id"], open_task(yishi, case["id"], "enter")["task_id"], STEWARD,
                           {"threshold": 1, "names": ["y"]})
     assert done["end_event"] == "end_low"  # one name, not three merged ones
+
+
+def test_a_due_date_expression_that_gives_no_date_puts_the_case_in_error(yishi):
+    bundle = load_bundle([DEMO])
+    bundle.bpmn["demo.bpmn"] = bundle.bpmn["demo.bpmn"].replace(
+        b'value="period_end(case_started_at, reply_days)"', b'value="reply_days"')
+    yishi.deploy(bundle, DESIGNER)
+    case = yishi.start("demo_petition", UNIT, PROPOSER, {"title": "x"})
+    failed = yishi.complete(case["id"], open_task(yishi, case["id"], "propose")["task_id"], PROPOSER, PROPOSAL)
+    assert failed["status"] == "error" and failed["error_element"] == "review"
+    assert "not a date" in failed["error_message"]
