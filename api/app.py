@@ -3,29 +3,28 @@
 Start-up (``create_app``) optionally deploys the processes folder when it changed, seeds the demo
 data and runs the timer ticker in a background thread; ``make run`` turns all three on.
 
-Environment: ``YISHI_DATABASE_URL``; ``YISHI_PROCESSES_DIR`` (deploy at start-up); ``YISHI_DEMO=1``
-(demo units and users); ``YISHI_TICK_SECONDS`` (background ticker period, 0 = off);
-``YISHI_DEV_CLOCK=1`` (allow ``POST /dev/clock``).
+Configuration comes from ``engine.settings.Settings`` (the ``YISHI_*`` variables, read once).
 """
 
 from __future__ import annotations
 
 import contextlib
 import logging
-import os
 import threading
 from pathlib import Path
 
 from fastapi import FastAPI
 
-from api import problems
-from api.routers import admin, auth, cases, definitions, system, tasks
-from engine import demo
-from engine.actors import Actor
-from engine.definitions import load_bundle
+from api import problems, web
+from api.routers import admin, auth, cases, definitions, dev, system, tasks
+from engine.definitions.compiler import load_bundle
+from engine.domain.actors import Actor
+from engine.people import demo
 from engine.service import Yishi
+from engine.settings import Settings, settings
 
 log = logging.getLogger("yishi.api")
+API_PREFIX = "/api"
 
 
 class Ticker:
@@ -46,11 +45,13 @@ class Ticker:
                 log.exception("ticker failed")
 
 
-def create_app(service: Yishi | None = None, *, processes_dir: str | None = None, seed_demo: bool | None = None,
-               tick_seconds: float | None = None) -> FastAPI:
-    processes_dir = processes_dir if processes_dir is not None else os.environ.get("YISHI_PROCESSES_DIR")
-    seed_demo = seed_demo if seed_demo is not None else os.environ.get("YISHI_DEMO") == "1"
-    tick_seconds = tick_seconds if tick_seconds is not None else float(os.environ.get("YISHI_TICK_SECONDS", "0"))
+def create_app(service: Yishi | None = None, *, config: Settings | None = None, processes_dir: str | None = None,
+               seed_demo: bool | None = None, tick_seconds: float | None = None) -> FastAPI:
+    """The app for ``config`` (default: the environment's settings); keyword arguments override single settings."""
+    config = config or settings()
+    processes_dir = processes_dir if processes_dir is not None else config.processes_dir
+    seed_demo = seed_demo if seed_demo is not None else config.demo
+    tick_seconds = tick_seconds if tick_seconds is not None else config.tick_seconds
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI):
@@ -78,8 +79,13 @@ def create_app(service: Yishi | None = None, *, processes_dir: str | None = None
                     "(demo users: the role codes, password `yishi-demo`), then press **Authorize** and paste the "
                     "token. Errors are RFC 9457 problem details.")
     problems.install(app)
-    for router in (system.router, auth.router, tasks.router, cases.router, definitions.router, admin.router):
-        app.include_router(router)
+    routers = [system.router, auth.router, tasks.router, cases.router, definitions.router, admin.router]
+    if config.dev_clock:
+        routers.append(dev.router)  # development only: the route does not exist otherwise
+    for router in routers:
+        app.include_router(router, prefix=API_PREFIX)
+        app.include_router(router, include_in_schema=False)  # the paths before /api, kept for old clients
+    web.mount_web(app)  # the built web app at / (web/dist), after every API route
     return app
 
 

@@ -7,9 +7,9 @@ from typing import Annotated
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
-from engine import accounts
-from engine.actors import Actor
+from engine.domain.actors import Actor
 from engine.errors import Forbidden
+from engine.people import accounts
 from engine.service import Yishi
 
 bearer = HTTPBearer(auto_error=False, description="The token from POST /auth/login")

@@ -10,7 +10,6 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from engine.accounts import Unauthenticated
 from engine.errors import (
     Conflict,
     Forbidden,
@@ -19,6 +18,7 @@ from engine.errors import (
     InvalidState,
     NotFound,
     ScriptSecurityError,
+    Unauthenticated,
     YishiError,
 )
 

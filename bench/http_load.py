@@ -30,7 +30,7 @@ os.environ.setdefault("YISHI_PASSWORD_COST", "test")
 from run import LANES, STEPS, step_data, write_process  # noqa: E402  (bench/run.py, beside this file)
 
 from api.app import create_app  # noqa: E402
-from engine import accounts  # noqa: E402
+from engine.people import accounts  # noqa: E402
 from engine.service import Yishi  # noqa: E402
 from engine.store.db import upgrade  # noqa: E402
 

@@ -27,13 +27,13 @@ from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.spiff.parser import SpiffBpmnParser
 from SpiffWorkflow.util.task import TaskState
 
-from engine import serializer
-from engine.actors import Actor
-from engine.definitions import load_bundle
-from engine.expressions import make_script_engine
+from engine.definitions.compiler import load_bundle
+from engine.definitions.xmlsafe import parse_bpmn
+from engine.domain.actors import Actor
+from engine.sandbox.environment import make_script_engine
 from engine.service import Yishi
 from engine.store.db import upgrade
-from engine.xmlsafe import parse_bpmn
+from engine.workflow import serializer
 
 LANES = ("secretary", "chair", "member")
 STEPS = 10

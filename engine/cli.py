@@ -15,10 +15,10 @@ from typing import Annotated
 
 import typer
 
-from engine.actors import Actor
-from engine.definitions import load_bundle
+from engine.definitions.compiler import load_bundle
+from engine.definitions.lint import lint as lint_bundle
+from engine.domain.actors import Actor
 from engine.errors import InvalidDefinition, InvalidInput, YishiError
-from engine.lint import lint as lint_bundle
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
                   help="Yishi (议事): community deliberation procedures on SpiffWorkflow.")
@@ -143,7 +143,7 @@ def layout(paths: list[Path], check: Annotated[bool, typer.Option(help="Only rep
                                                                      "missing elements; change nothing.")] = False
            ) -> None:
     """Write a fresh left-to-right diagram (BPMNDI) into BPMN files, so they open in bpmn.io and Camunda Modeler."""
-    from engine.layout import layout_bytes, missing_diagram_elements
+    from engine.definitions.layout import layout_bytes, missing_diagram_elements
 
     with _handled():
         files = [f for p in paths for f in (sorted(p.glob("*.bpmn")) if p.is_dir() else [p])]
@@ -324,7 +324,7 @@ for _name, _needs in (("suspend", True), ("resume", False), ("cancel", True), ("
 def _when(value) -> str:
     if value is None:
         return "-"
-    from engine.periods import TZ
+    from engine.domain.periods import TZ
 
     return value.astimezone(TZ).strftime("%Y-%m-%d %H:%M")
 

@@ -1,18 +1,35 @@
-"""One exception hierarchy for the engine; the API maps each class to one HTTP status."""
+"""One exception hierarchy for the engine; the API maps each class to one HTTP status (by its MRO).
+
+Messages are ``Text`` (Chinese and English); a plain string is accepted where nothing better is known
+(it then reads the same in both languages).
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from engine.domain.texts import Text
+
+
+def as_text(message: str | Text) -> Text:
+    return message if isinstance(message, Text) else Text(message, message)
+
 
 class YishiError(Exception):
-    """Base of every error the engine raises on purpose."""
+    """Base of every error the engine raises on purpose. ``message`` is English (CLI, logs); ``text`` both."""
 
     status = "error"
 
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
+    def __init__(self, message: str | Text):
+        self.text = as_text(message)
+        self.message = self.text.render("en")
+        super().__init__(self.message)
+
+
+class Unauthenticated(YishiError):
+    """No valid credentials (the API answers 401)."""
+
+    status = "unauthenticated"
 
 
 class NotFound(YishiError):
@@ -31,11 +48,11 @@ class Conflict(YishiError):
 
 @dataclass
 class FieldError:
-    path: str  # JSON-pointer-like path of the offending field, "" for the whole document
-    message: str
+    path: str  # slash-separated path of the offending field ("participants/0/name"), "" for the whole document
+    message: str | Text
 
-    def as_dict(self) -> dict:
-        return {"path": self.path, "message": self.message}
+    def as_dict(self, language: str = "en") -> dict:
+        return {"path": self.path, "message": as_text(self.message).render(language)}
 
 
 class InvalidInput(YishiError):
@@ -43,7 +60,7 @@ class InvalidInput(YishiError):
 
     status = "invalid_input"
 
-    def __init__(self, message: str, errors: list[FieldError] | None = None):
+    def __init__(self, message: str | Text, errors: list[FieldError] | None = None):
         super().__init__(message)
         self.errors = errors or []
 
@@ -55,24 +72,24 @@ class Problem:
     file: str
     element_id: str | None
     line: int | None
-    message: str
+    message: str | Text
     code: str = "invalid"
     severity: str = "error"
 
-    def as_dict(self) -> dict:
+    def as_dict(self, language: str = "en") -> dict:
         return {
             "file": self.file,
             "element_id": self.element_id,
             "line": self.line,
             "code": self.code,
             "severity": self.severity,
-            "message": self.message,
+            "message": as_text(self.message).render(language),
         }
 
     def __str__(self) -> str:
         where = f"{self.file}:{self.line}" if self.line else self.file
         element = f" [{self.element_id}]" if self.element_id else ""
-        return f"{where}{element} {self.severity}: {self.message} ({self.code})"
+        return f"{where}{element} {self.severity}: {as_text(self.message).render('en')} ({self.code})"
 
 
 class InvalidDefinition(YishiError):
@@ -80,7 +97,7 @@ class InvalidDefinition(YishiError):
 
     status = "invalid_definition"
 
-    def __init__(self, message: str, problems: list[Problem] | None = None):
+    def __init__(self, message: str | Text, problems: list[Problem] | None = None):
         super().__init__(message)
         self.problems = list(problems or [])
 
@@ -95,3 +112,19 @@ class InvalidState(YishiError):
     """The action does not fit the case's current status (e.g. completing a task of a cancelled case)."""
 
     status = "invalid_state"
+
+
+class UnsafeXML(YishiError, ValueError):
+    """An uploaded document is not acceptable XML; ``line`` is set when the parser knows it."""
+
+    status = "unsafe_xml"
+
+    def __init__(self, message: str | Text, line: int | None = None):
+        super().__init__(message)
+        self.line = line
+
+
+class LayoutError(YishiError, ValueError):
+    """A diagram cannot be drawn (an embedded subprocess, a flow to nowhere, ...)."""
+
+    status = "layout_error"

@@ -6,11 +6,14 @@ import datetime as dt
 
 import sqlalchemy as sa
 
-from engine import accounts, deployments, queries
-from engine.actors import Actor
-from engine.definitions import Bundle
+from engine.cases.runtime import Runtime
+from engine.cases.timers import TickResult
+from engine.definitions import deployments
+from engine.definitions.compiler import Bundle
+from engine.domain.actors import Actor
 from engine.errors import Conflict, Forbidden, NotFound
-from engine.runtime import Runtime, TickResult
+from engine.people import accounts
+from engine.read import queries
 from engine.store.db import make_engine
 
 
@@ -162,8 +165,8 @@ class Yishi:
 
     def stuck(self, actor: Actor, now: dt.datetime | None = None, reason: str | None = None,
               unit: str | None = None) -> list[dict]:
-        from engine import clock, monitor
-
+        from engine.domain import clock
+        from engine.read import monitor
         with self.db.connect() as conn:
             units = None if actor.is_admin else {u for u, _ in actor.memberships}
             if unit:

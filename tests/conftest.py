@@ -16,9 +16,9 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from engine import clock as clock_module
-from engine.actors import Actor
-from engine.definitions import load_bundle
+from engine.definitions.compiler import load_bundle
+from engine.domain import clock as clock_module
+from engine.domain.actors import Actor
 from engine.service import Yishi
 from engine.store.db import make_engine, normalise_url, upgrade
 from engine.store.tables import metadata

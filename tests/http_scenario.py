@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 
-from engine import demo
+from engine.people import demo
 
 
 class HttpScenario:

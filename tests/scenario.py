@@ -14,9 +14,9 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from engine import clock
-from engine.actors import Actor
-from engine.definitions import load_bundle
+from engine.definitions.compiler import load_bundle
+from engine.domain import clock
+from engine.domain.actors import Actor
 from engine.service import Yishi
 
 PROCESSES = Path(__file__).resolve().parent.parent / "processes"
@@ -107,5 +107,5 @@ class Scenario:
     def data(self) -> dict:
         """The workflow data after the last completed step (for asserting computed values)."""
         with self.service.db.connect() as conn:
-            workflow = self.service.runtime._load(conn, self.case_id).workflow
+            workflow = self.service.runtime.load(conn, self.case_id).workflow
         return dict(workflow.last_task.data) if workflow.last_task is not None else {}

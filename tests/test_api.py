@@ -8,10 +8,13 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api.app import create_app
-from engine import demo
-from engine.definitions import load_bundle
+from engine.definitions.compiler import load_bundle
+from engine.people import demo
 from engine.service import Yishi
+from engine.settings import Settings
 from tests.conftest import DEMO, FIXTURES, UNIT
+
+DEV = Settings(dev_clock=True)  # the dev clock route exists only when enabled
 
 PROPOSAL = {"description": "在3号院增设电动自行车集中充电桩，解决飞线充电隐患。"}
 VOTE = {"eligible": 41, "present": 30, "yes": 22, "no": 5, "abstain": 3}
@@ -19,9 +22,9 @@ VOTE = {"eligible": 41, "present": 30, "yes": 22, "no": 5, "abstain": 3}
 
 @pytest.fixture
 def api(db_url, monkeypatch):
-    monkeypatch.setenv("YISHI_DEV_CLOCK", "1")
     service = Yishi(db_url)
-    app = create_app(service, processes_dir=str(DEMO.parent), seed_demo=True, tick_seconds=0)
+    app = create_app(service, config=DEV,
+                     processes_dir=str(DEMO.parent), seed_demo=True, tick_seconds=0)
     with TestClient(app) as client:
         client.service = service
         yield client
@@ -128,7 +131,7 @@ def test_complete_errors_are_problem_documents(api):
 
 def test_claims_keep_two_members_off_one_task(api):
     with api.service.db.begin() as conn:
-        from engine import accounts
+        from engine.people import accounts
         accounts.ensure_user(conn, "grid2", demo.PASSWORD, roles=[(UNIT, "grid_steward")])
     start_case(api)
     proposer = login(api, "proposer")
@@ -152,7 +155,7 @@ def test_claims_keep_two_members_off_one_task(api):
 
 def test_a_member_of_another_unit_sees_nothing(api):
     with api.service.db.begin() as conn:
-        from engine import accounts
+        from engine.people import accounts
         accounts.ensure_user(conn, "outsider", demo.PASSWORD, roles=[(demo.BUILDING, "proposer")])
     case = start_case(api)
     outsider = login(api, "outsider")
@@ -277,7 +280,16 @@ def test_openapi_is_complete(api):
     for path in ["/auth/login", "/tasks", "/tasks/{task_id}/complete", "/tasks/{task_id}/claim", "/cases",
                  "/cases/{case}/history", "/cases/{case}/diagram", "/definitions", "/definitions/{key}/migrations",
                  "/admin/stuck", "/admin/tasks/{task_id}/reassign", "/dev/clock"]:
-        assert path in paths, path
+        assert "/api" + path in paths, path
     for schema in ("Login", "StartCase", "CompleteTask", "Reason", "Retry", "Reassign", "Upload", "Migrate",
                    "ClockMove"):
         assert spec["components"]["schemas"][schema].get("examples"), schema
+
+
+def test_the_dev_clock_route_exists_only_when_enabled(service):
+    with TestClient(create_app(service, config=Settings(dev_clock=False), seed_demo=True, tick_seconds=0)) as client:
+        token = client.post("/api/auth/login", json={"user": "admin", "password": demo.PASSWORD}).json()
+        response = client.post("/api/dev/clock", json={"advance_days": 1},
+                               headers={"Authorization": f"Bearer {token['access_token']}"})
+        assert response.status_code == 404
+        assert "/api/dev/clock" not in client.get("/openapi.json").json()["paths"]

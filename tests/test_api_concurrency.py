@@ -13,7 +13,7 @@ import pytest
 import uvicorn
 
 from api.app import create_app
-from engine import demo
+from engine.people import demo
 from engine.service import Yishi
 from tests.conftest import DEMO, UNIT
 
@@ -69,7 +69,7 @@ def test_concurrent_completions_over_http_exactly_one_200(server):
 def test_parallel_workers_never_tick_a_case_twice(db_url, frozen_clock):
     import datetime as dt
 
-    from engine.definitions import load_bundle
+    from engine.definitions.compiler import load_bundle
     from tests.conftest import DESIGNER, PROPOSER
     from tests.test_runtime import PROPOSAL as FULL_PROPOSAL
 

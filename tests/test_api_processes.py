@@ -9,17 +9,20 @@ from fastapi.testclient import TestClient
 
 from api.app import create_app
 from engine.service import Yishi
+from engine.settings import Settings
 from tests import test_scenarios_bargaining as bargaining
 from tests import test_scenarios_five_step as five
 from tests.http_scenario import HttpScenario
 from tests.scenario import PROCESSES
 
+DEV = Settings(dev_clock=True)  # the dev clock route exists only when enabled
+
 
 @pytest.fixture
 def client(db_url, monkeypatch):
-    monkeypatch.setenv("YISHI_DEV_CLOCK", "1")
     service = Yishi(db_url)
-    with TestClient(create_app(service, processes_dir=str(PROCESSES), seed_demo=True, tick_seconds=0)) as client:
+    with TestClient(create_app(service, config=DEV,
+                     processes_dir=str(PROCESSES), seed_demo=True, tick_seconds=0)) as client:
         yield client
     service.db.dispose()
 

@@ -6,10 +6,10 @@ import itertools
 
 from lxml import etree
 
-from engine.bpmn import xpath
-from engine.layout import layout_bytes, missing_diagram_elements
-from engine.lint import lint
-from engine.xmlsafe import parse_bpmn
+from engine.definitions.bpmn import xpath
+from engine.definitions.layout import layout_bytes, missing_diagram_elements
+from engine.definitions.lint import lint
+from engine.definitions.xmlsafe import parse_bpmn
 from tests.conftest import DEMO, FIXTURES
 
 
@@ -53,7 +53,7 @@ def test_each_node_sits_inside_its_lane():
 
 
 def test_laid_out_document_still_lints_clean():
-    from engine.definitions import load_bundle
+    from engine.definitions.compiler import load_bundle
 
     laid = layout_bytes(DEMO.read_bytes())
     assert lint({"demo.bpmn": laid}, load_bundle([DEMO]).forms).problems == []

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from engine.definitions import Bundle, compile_bundle, load_bundle
+from engine.definitions.compiler import Bundle, compile_bundle, load_bundle
+from engine.definitions.lint import lint
 from engine.errors import InvalidDefinition
-from engine.lint import lint
 from tests.conftest import DEMO, FIXTURES
 
 BROKEN = FIXTURES / "broken" / "broken.bpmn"

@@ -16,8 +16,8 @@ from zoneinfo import ZoneInfo
 import chinese_calendar
 import pytest
 
-from engine import periods
-from engine.periods import TZ
+from engine.domain import periods
+from engine.domain.periods import TZ
 
 UTC = dt.UTC
 D = dt.date

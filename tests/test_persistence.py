@@ -7,9 +7,9 @@ import threading
 import pytest
 import sqlalchemy as sa
 
-from engine import audit
 from engine.errors import Conflict
 from engine.service import Yishi
+from engine.store import audit
 from engine.store.tables import case_events, cases, open_tasks
 from tests.conftest import ASSEMBLY, PROPOSER, UNIT, open_task
 from tests.test_runtime import PROPOSAL, VOTE, drive_to_vote
@@ -31,21 +31,15 @@ def test_two_concurrent_completions_exactly_one_wins(demo, db_url):
     engines = [Yishi(db_url), Yishi(db_url)]  # two connection pools: two database sessions
     barrier = threading.Barrier(2)
     outcomes = []
-    original = type(engines[0].runtime)._write
-
-    def write_after_both_loaded(self, *args, **kwargs):
-        barrier.wait(timeout=10)  # both have read lock_version N before either writes
-        return original(self, *args, **kwargs)
 
     def attempt(service, yes):
+        barrier.wait(timeout=10)
         try:
             service.complete(case["id"], vote, ASSEMBLY, {**VOTE, "yes": yes})
             outcomes.append(("ok", yes))
         except Conflict as exc:
             outcomes.append(("conflict", str(exc)))
 
-    for service in engines:
-        service.runtime._write = write_after_both_loaded.__get__(service.runtime)
     threads = [threading.Thread(target=attempt, args=(s, y)) for s, y in zip(engines, (22, 21), strict=True)]
     for thread in threads:
         thread.start()
@@ -60,6 +54,27 @@ def test_two_concurrent_completions_exactly_one_wins(demo, db_url):
     votes = [e for e in events if e["kind"] == "task_completed" and e["element_id"] == "vote"]
     assert len(votes) == 1 and votes[0]["data"]["data"]["yes"] == winner
     assert audit.verify(events).ok
+
+
+def test_the_second_of_two_writers_that_loaded_the_same_version_gets_a_conflict(demo, db_url):
+    """Two real connections load lock_version N; the first save wins, the second is refused and stores nothing."""
+    case = drive_to_vote(demo)
+    first, second = Yishi(db_url), Yishi(db_url)
+    try:
+        with first.db.connect() as one, second.db.connect() as two:
+            loaded_one = first.runtime.load(one, case["id"])
+            loaded_two = second.runtime.load(two, case["id"])
+            one.rollback(), two.rollback()  # end the read transactions: each write below starts its own
+            with one.begin():
+                events, snap = first.runtime.advance(loaded_one.workflow, lambda: None)
+                first.runtime.save(one, loaded_one, loaded_one.workflow, snap, events, loaded_one.row.updated_at)
+            before = stored(demo, case["id"])
+            with pytest.raises(Conflict), two.begin():
+                events, snap = second.runtime.advance(loaded_two.workflow, lambda: None)
+                second.runtime.save(two, loaded_two, loaded_two.workflow, snap, events, loaded_two.row.updated_at)
+            assert stored(demo, case["id"]) == before
+    finally:
+        first.db.dispose(), second.db.dispose()
 
 
 def test_a_failure_mid_completion_leaves_the_case_exactly_as_before(demo, monkeypatch):
@@ -77,27 +92,6 @@ def test_a_failure_mid_completion_leaves_the_case_exactly_as_before(demo, monkey
     monkeypatch.undo()
     done = demo.complete(case["id"], propose, PROPOSER, PROPOSAL)
     assert done["open_tasks"][0]["element_id"] == "review"
-
-
-def test_stale_writer_gets_conflict_and_nothing_is_written(demo):
-    case = demo.start("demo_petition", UNIT, PROPOSER, {"title": "x"})
-    propose = open_task(demo, case["id"], "propose")["task_id"]
-    original = demo.runtime._load
-
-    def load_then_someone_else_writes(conn, case_id, lock=False):
-        loaded = original(conn, case_id, lock)
-        with demo.db.begin() as other:
-            other.execute(sa.update(cases).where(cases.c.id == case_id)
-                          .values(lock_version=cases.c.lock_version + 1))
-        return loaded
-
-    before_tasks = stored(demo, case["id"])[1]
-    demo.runtime._load = load_then_someone_else_writes
-    with pytest.raises(Conflict, match="changed by someone else"):
-        demo.complete(case["id"], propose, PROPOSER, PROPOSAL)
-    demo.runtime._load = original
-    case_row, tasks, events = stored(demo, case["id"])
-    assert tasks == before_tasks and not any(e["kind"] == "task_completed" for e in events)
 
 
 def test_tampering_with_the_case_file_is_detected(demo):

@@ -8,11 +8,11 @@ import re
 
 import pytest
 
-from engine.bpmn import local, xpath
-from engine.definitions import load_bundle
-from engine.layout import missing_diagram_elements
-from engine.lint import lint
-from engine.xmlsafe import parse_bpmn
+from engine.definitions.bpmn import local, xpath
+from engine.definitions.compiler import load_bundle
+from engine.definitions.layout import missing_diagram_elements
+from engine.definitions.lint import lint
+from engine.definitions.xmlsafe import parse_bpmn
 from tests.scenario import PROCESSES
 
 FILES = sorted(PROCESSES.glob("*.bpmn"))

@@ -6,7 +6,7 @@ from fractions import Fraction
 
 import pytest
 
-from engine import rules
+from engine.domain import rules
 
 HALF, TWO_THIRDS, THIRD, FIFTH = Fraction(1, 2), Fraction(2, 3), Fraction(1, 3), Fraction(1, 5)
 

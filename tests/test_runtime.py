@@ -6,8 +6,8 @@ import datetime as dt
 
 import pytest
 
-from engine.actors import Actor
-from engine.definitions import load_bundle
+from engine.definitions.compiler import load_bundle
+from engine.domain.actors import Actor
 from engine.errors import Conflict, Forbidden, InvalidInput, InvalidState, NotFound
 from tests.conftest import ADMIN, ASSEMBLY, DEMO, DESIGNER, FIXTURES, PROPOSER, STEWARD, UNIT, open_task
 
@@ -138,7 +138,7 @@ def test_completing_twice_or_a_task_not_ready_is_refused(demo):
 def test_a_future_task_cannot_be_run_early(demo):
     """SpiffWorkflow's Task.run() has no state guard; the engine must refuse FUTURE tasks."""
     case = demo.start("demo_petition", UNIT, PROPOSER, {"title": "x"})
-    loaded = demo.runtime._load(demo.db.connect(), case["id"])
+    loaded = demo.runtime.load(demo.db.connect(), case["id"])
     future_vote = next(t for t in loaded.workflow.get_tasks() if t.task_spec.name == "vote")
     with pytest.raises(Conflict):
         demo.complete(case["id"], str(future_vote.id), ASSEMBLY, VOTE)
@@ -153,7 +153,7 @@ def test_submitted_data_is_copied_not_aliased(demo):
     rows, _ = demo.history(case["id"])
     completed = next(r for r in rows if r["kind"] == "task_completed")
     assert completed["data"]["data"]["households"] == 1
-    loaded = demo.runtime._load(demo.db.connect(), case["id"])
+    loaded = demo.runtime.load(demo.db.connect(), case["id"])
     review = next(t for t in loaded.workflow.get_tasks() if t.task_spec.name == "review")
     assert review.data["households"] == 1
 
@@ -258,7 +258,7 @@ def test_case_list_filters(demo):
 
 def test_a_resubmitted_list_replaces_the_old_one(yishi):
     """Form data replaces case data; SpiffWorkflow's deep merge would keep stale list items."""
-    from engine.definitions import Bundle
+    from engine.definitions.compiler import Bundle
 
     xml = (FIXTURES / "faulty" / "faulty.bpmn").read_bytes().replace(
         b'<bpmn:conditionExpression>votes &gt; threshold</bpmn:conditionExpression>',

@@ -17,17 +17,12 @@ from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.spiff.parser import SpiffBpmnParser
 from SpiffWorkflow.util.task import TaskState
 
-from engine import clock, periods, rules
+from engine.domain import clock, periods, rules
 from engine.errors import ScriptSecurityError
-from engine.expressions import (
-    DOMAIN_FUNCTIONS,
-    SANDBOX_BUILTINS,
-    RestrictedEnvironment,
-    check,
-    compile_expression,
-    compile_script,
-    make_script_engine,
-)
+from engine.sandbox.environment import RestrictedEnvironment, make_script_engine
+from engine.sandbox.functions import DOMAIN_FUNCTIONS
+from engine.sandbox.guards import SANDBOX_BUILTINS
+from engine.sandbox.policy import check, compile_expression, compile_script
 
 UTC = dt.UTC
 

@@ -12,7 +12,7 @@ import datetime as dt
 
 import pytest
 
-from engine.definitions import load_bundle
+from engine.definitions.compiler import load_bundle
 from engine.errors import InvalidDefinition, InvalidInput
 from tests.scenario import DESIGNER, PROCESSES, SHANGHAI, Scenario, day, deploy_processes, iso, now
 

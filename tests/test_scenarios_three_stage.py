@@ -11,7 +11,7 @@ import datetime as dt
 
 import pytest
 
-from engine import clock
+from engine.domain import clock
 from engine.errors import InvalidInput
 from tests.scenario import Scenario, deploy_processes
 

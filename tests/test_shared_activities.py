@@ -8,7 +8,7 @@ import datetime as dt
 
 import pytest
 
-from engine.definitions import load_bundle
+from engine.definitions.compiler import load_bundle
 from engine.errors import InvalidInput
 from tests.conftest import UNIT
 from tests.scenario import DESIGNER, PROCESSES, SHANGHAI, Scenario, member

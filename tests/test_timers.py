@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from engine import clock
+from engine.domain import clock
 from tests.conftest import ADMIN, PROPOSER, STEWARD, STREET, UNIT, open_task
 from tests.test_runtime import PROPOSAL
 

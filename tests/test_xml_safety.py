@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from engine.definitions import Bundle, compile_bundle
+from engine.definitions.compiler import Bundle, compile_bundle
+from engine.definitions.xmlsafe import MAX_BPMN_BYTES, UnsafeXML, parse_bpmn
 from engine.errors import InvalidDefinition
-from engine.xmlsafe import MAX_BPMN_BYTES, UnsafeXML, parse_bpmn
 
 XXE = b"""<?xml version="1.0"?>
 <!DOCTYPE d [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>

@@ -7,7 +7,7 @@ from fastapi import APIRouter
 from api.deps import AdminDep, ServiceDep
 from api.schemas import OptionalReason, Reason, Reassign, Retry
 from engine.errors import InvalidInput
-from engine.monitor import REASONS
+from engine.read.monitor import REASONS
 
 router = APIRouter(prefix="/admin", tags=["administrators"])
 

@@ -9,8 +9,8 @@ from fastapi import APIRouter, Path, Query
 
 from api.deps import ActorDep, DesignerDep, ServiceDep
 from api.schemas import Migrate, Upload
-from engine import upgrades
-from engine.definitions import Bundle
+from engine.cases import upgrades
+from engine.definitions.compiler import Bundle
 from engine.errors import InvalidInput, NotFound
 
 router = APIRouter(prefix="/definitions", tags=["designers"])

@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-import datetime as dt
-import os
-
 from fastapi import APIRouter
 
-from api.deps import ActorDep, AdminDep, ServiceDep
-from api.schemas import ClockMove
-from engine import accounts, clock
-from engine.errors import Forbidden, InvalidInput
+from api.deps import ActorDep, ServiceDep
+from engine.domain import clock
+from engine.people import accounts
 
 router = APIRouter(tags=["system"])
 
@@ -24,21 +20,3 @@ def health(service: ServiceDep) -> dict:
 def units(service: ServiceDep, _actor: ActorDep) -> list[dict]:
     with service.db.connect() as conn:
         return accounts.list_units(conn)
-
-
-@router.post("/dev/clock", summary="Development only (YISHI_DEV_CLOCK=1): move the engine clock and fire timers")
-def move_clock(body: ClockMove, service: ServiceDep, _actor: AdminDep) -> dict:
-    if os.environ.get("YISHI_DEV_CLOCK") != "1":
-        raise Forbidden("the development clock is off; start the server with YISHI_DEV_CLOCK=1")
-    if body.set_to:
-        try:
-            instant = dt.datetime.fromisoformat(body.set_to.replace("Z", "+00:00"))
-        except ValueError:
-            raise InvalidInput("set_to is not an ISO-8601 instant") from None
-        if instant.tzinfo is None:
-            raise InvalidInput("set_to needs a UTC offset")
-        clock.clock.set(instant)
-    if body.advance_days:
-        clock.clock.advance(dt.timedelta(days=body.advance_days))
-    result = service.tick()
-    return {"now": clock.now().isoformat(), "timers_fired": result.timers_fired, "cases": result.cases}

@@ -2,25 +2,20 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import sqlalchemy as sa
 from alembic import command
 from alembic.config import Config
 
-DEFAULT_DATA_DIR = Path("data")
+from engine.settings import settings
+
 MIGRATIONS = Path(__file__).parent / "migrations"
 
 
 def database_url() -> str:
     """``YISHI_DATABASE_URL``, else a SQLite file under ``YISHI_DATA_DIR`` (default ./data)."""
-    url = os.environ.get("YISHI_DATABASE_URL")
-    if url:
-        return url
-    data_dir = Path(os.environ.get("YISHI_DATA_DIR", DEFAULT_DATA_DIR))
-    data_dir.mkdir(parents=True, exist_ok=True)
-    return f"sqlite:///{data_dir / 'yishi.db'}"
+    return settings().resolved_database_url()
 
 
 def normalise_url(url: str) -> str:

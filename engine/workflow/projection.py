@@ -16,16 +16,10 @@ from SpiffWorkflow.bpmn.specs.mixins.user_task import UserTask
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.util.task import TaskState
 
-from engine import bpmn, periods
+from engine.definitions import bpmn
+from engine.domain import periods
+from engine.domain.statuses import CaseStatus
 
-WAITING_FOR_PEOPLE = "waiting_for_people"
-WAITING_FOR_TIMER = "waiting_for_timer"
-WAITING_FOR_EVENT = "waiting_for_event"
-COMPLETED = "completed"
-CANCELLED = "cancelled"
-SUSPENDED = "suspended"
-ERROR = "error"
-ACTIVE_STATUSES = (WAITING_FOR_PEOPLE, WAITING_FOR_TIMER, WAITING_FOR_EVENT)
 DUE_KEY = "yishi_due_at"
 
 
@@ -177,16 +171,16 @@ def snapshot(workflow: BpmnWorkflow) -> Snapshot:
     timer = next_timer(workflow)
     failed = errored_task(workflow)
     if failed is not None:
-        status = ERROR
+        status = CaseStatus.ERROR
     elif workflow.is_completed():
-        status = COMPLETED
+        status = CaseStatus.COMPLETED
     elif tasks:
-        status = WAITING_FOR_PEOPLE
+        status = CaseStatus.WAITING_FOR_PEOPLE
     elif timer is not None:
-        status = WAITING_FOR_TIMER
+        status = CaseStatus.WAITING_FOR_TIMER
     else:
-        status = WAITING_FOR_EVENT
-    return Snapshot(status, tasks, timer, end_event_reached(workflow) if status == COMPLETED else None,
+        status = CaseStatus.WAITING_FOR_EVENT
+    return Snapshot(status, tasks, timer, end_event_reached(workflow) if status == CaseStatus.COMPLETED else None,
                     element_id(failed) if failed is not None else None)
 
 

@@ -9,16 +9,16 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import hashlib
-import os
 import secrets
 
 import sqlalchemy as sa
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
-from engine import clock
-from engine.actors import Actor
-from engine.errors import Forbidden, InvalidInput, NotFound
+from engine.domain import clock
+from engine.domain.actors import Actor
+from engine.errors import InvalidInput, NotFound, Unauthenticated
+from engine.settings import settings
 from engine.store.tables import api_tokens, memberships, units, users
 
 TOKEN_LIFETIME = dt.timedelta(hours=12)
@@ -28,7 +28,7 @@ UNIT_KINDS = ("community", "building")
 @functools.cache
 def _hasher() -> PasswordHasher:
     """argon2id with the library's recommended cost; ``YISHI_PASSWORD_COST=test`` makes the test suite fast."""
-    if os.environ.get("YISHI_PASSWORD_COST") == "test":
+    if settings().password_cost == "test":
         return PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
     return PasswordHasher()
 
@@ -36,12 +36,6 @@ def _hasher() -> PasswordHasher:
 @functools.cache
 def _dummy_hash() -> str:
     return _hasher().hash("yishi-timing-equaliser")
-
-
-class Unauthenticated(Forbidden):
-    """No valid credentials (the API answers 401)."""
-
-    status = "unauthenticated"
 
 
 def _token_hash(token: str) -> str:

@@ -6,9 +6,11 @@ import datetime as dt
 
 import sqlalchemy as sa
 
-from engine import audit, clock, projection
-from engine.actors import Actor
+from engine.domain import clock
+from engine.domain.actors import Actor
+from engine.domain.statuses import ACTIVE_STATUSES, CaseStatus, EventKind
 from engine.errors import InvalidInput, NotFound
+from engine.store import audit
 from engine.store.tables import case_events, cases, definition_versions, open_tasks
 
 TASK_COLUMNS = (open_tasks.c.task_id, open_tasks.c.case_id, open_tasks.c.element_id, open_tasks.c.name,
@@ -27,7 +29,7 @@ def tasks_for(conn: sa.Connection, actor: Actor, *, role: str | None = None, pro
                        cases.c.definition_key, cases.c.definition_version_id)
              .join(cases, cases.c.id == open_tasks.c.case_id)
              .where(sa.or_(*[sa.and_(open_tasks.c.unit == u, open_tasks.c.role == r) for u, r in pairs]),
-                    cases.c.status.in_(projection.ACTIVE_STATUSES)))
+                    cases.c.status.in_(ACTIVE_STATUSES)))
     if process:
         query = query.where(open_tasks.c.process_key == process)
     if due_before:
@@ -78,17 +80,17 @@ def list_cases(conn: sa.Connection, *, unit: str | None = None, status: str | No
     query = sa.select(*CASE_LIST_COLUMNS)
     if overdue:
         late = sa.select(open_tasks.c.case_id).where(open_tasks.c.due_at < (now or clock.now()))
-        query = query.where(cases.c.id.in_(late), cases.c.status.in_(projection.ACTIVE_STATUSES))
+        query = query.where(cases.c.id.in_(late), cases.c.status.in_(ACTIVE_STATUSES))
     if unit:
         query = query.where(cases.c.unit == unit)
     if units is not None:
         query = query.where(cases.c.unit.in_(sorted(units)))
     if status:
         if status == "active":
-            query = query.where(cases.c.status.in_(projection.ACTIVE_STATUSES))
+            query = query.where(cases.c.status.in_(ACTIVE_STATUSES))
         else:
-            known = (*projection.ACTIVE_STATUSES, projection.COMPLETED, projection.CANCELLED,
-                     projection.SUSPENDED, projection.ERROR)
+            known = (*ACTIVE_STATUSES, CaseStatus.COMPLETED, CaseStatus.CANCELLED,
+                     CaseStatus.SUSPENDED, CaseStatus.ERROR)
             if status not in known:
                 raise InvalidInput(f"unknown status '{status}'; one of: active, {', '.join(known)}")
             query = query.where(cases.c.status == status)
@@ -126,7 +128,7 @@ def key_figures(conn: sa.Connection, case_id: int) -> dict:
     """The latest value of everything the process computed (quorum, passed, deadlines, flags)."""
     figures: dict = {}
     for row in conn.execute(sa.select(case_events.c.data).where(case_events.c.case_id == case_id,
-                                                                case_events.c.kind == "computed")
+                                                                case_events.c.kind == EventKind.COMPUTED)
                             .order_by(case_events.c.seq)):
         figures.update(row.data)
     return figures

@@ -10,9 +10,9 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 
-from engine import clock
-from engine.actors import Actor
-from engine.definitions import Bundle, compile_bundle
+from engine.definitions.compiler import Bundle, compile_bundle
+from engine.domain import clock
+from engine.domain.actors import Actor
 from engine.errors import Forbidden, NotFound
 from engine.store.tables import definition_versions
 

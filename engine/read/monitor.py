@@ -11,7 +11,7 @@ import datetime as dt
 
 import sqlalchemy as sa
 
-from engine import projection
+from engine.domain.statuses import ACTIVE_STATUSES, CaseStatus, EventKind
 from engine.store.tables import case_events, cases, definition_versions, open_tasks
 
 DEFAULTS = {"stuckIdleDays": 14, "stuckLoopCount": 3, "stuckSuspendedDays": 7}
@@ -42,7 +42,7 @@ def stuck_cases(conn: sa.Connection, now: dt.datetime, *, units: set[str] | None
                      "definition_key": case.definition_key, "unit": case.unit, "reason": why,
                      "element_id": element, "role": role, "since": since, "detail": detail})
 
-    active = cases.c.status.in_(projection.ACTIVE_STATUSES)
+    active = cases.c.status.in_(ACTIVE_STATUSES)
     if reason in (None, "overdue"):
         query = (sa.select(*columns, open_tasks.c.element_id, open_tasks.c.role, open_tasks.c.due_at, open_tasks.c.name)
                  .select_from(joined.join(open_tasks, open_tasks.c.case_id == cases.c.id))
@@ -52,19 +52,19 @@ def stuck_cases(conn: sa.Connection, now: dt.datetime, *, units: set[str] | None
         for case in conn.execute(query):
             add(case, "overdue", case.due_at, case.element_id, case.role, f"'{case.name}' was due")
     if reason in (None, "error"):
-        for case in conn.execute(base.where(cases.c.status == projection.ERROR)):
+        for case in conn.execute(base.where(cases.c.status == CaseStatus.ERROR)):
             add(case, "error", case.updated_at, case.error_element, None, case.error_message or "")
-    candidates = list(conn.execute(base.where(sa.or_(active, cases.c.status == projection.SUSPENDED))))
+    candidates = list(conn.execute(base.where(sa.or_(active, cases.c.status == CaseStatus.SUSPENDED))))
     if reason in (None, "suspended"):
         for case in candidates:
             days = _setting(case.settings, "stuckSuspendedDays")
-            if case.status == projection.SUSPENDED and case.updated_at < now - dt.timedelta(days=days):
+            if case.status == CaseStatus.SUSPENDED and case.updated_at < now - dt.timedelta(days=days):
                 add(case, "suspended", case.updated_at, detail=f"suspended for more than {days} days")
     if reason in (None, "idle"):
         waiting_roles = _waiting_roles(conn, [c.id for c in candidates])
         for case in candidates:
             days = _setting(case.settings, "stuckIdleDays")
-            if case.status != projection.SUSPENDED and case.last_progress_at < now - dt.timedelta(days=days):
+            if case.status != CaseStatus.SUSPENDED and case.last_progress_at < now - dt.timedelta(days=days):
                 element, role = waiting_roles.get(case.id, (None, None))
                 add(case, "idle", case.last_progress_at, element, role, f"no progress for more than {days} days")
     if reason in (None, "looping"):
@@ -72,7 +72,7 @@ def stuck_cases(conn: sa.Connection, now: dt.datetime, *, units: set[str] | None
         counts = conn.execute(
             sa.select(case_events.c.case_id, case_events.c.element_id, sa.func.count().label("times"),
                       sa.func.max(case_events.c.at).label("last"))
-            .where(case_events.c.kind == "task_completed", case_events.c.case_id.in_(list(by_id) or [-1]))
+            .where(case_events.c.kind == EventKind.TASK_COMPLETED, case_events.c.case_id.in_(list(by_id) or [-1]))
             .group_by(case_events.c.case_id, case_events.c.element_id))
         for row in counts:
             case = by_id[row.case_id]

@@ -13,7 +13,8 @@ from dataclasses import dataclass
 
 from lxml import etree
 
-from engine.bpmn import BPMN_NS, BPMNDI_NS, local, xpath
+from engine.definitions.bpmn import BPMN_NS, BPMNDI_NS, local, xpath
+from engine.errors import LayoutError
 
 DC_NS = "http://www.omg.org/spec/DD/20100524/DC"
 DI_NS = "http://www.omg.org/spec/DD/20100524/DI"
@@ -30,8 +31,6 @@ FLOW_NODES = {
 }
 
 
-class LayoutError(ValueError):
-    pass
 
 
 @dataclass
@@ -246,7 +245,7 @@ def _n(value: float) -> str:
 
 def layout_bytes(data: bytes) -> bytes:
     """Lay out a BPMN document given as bytes; the result is indented and has an XML declaration."""
-    from engine.xmlsafe import parse_bpmn
+    from engine.definitions.xmlsafe import parse_bpmn
 
     tree = layout(parse_bpmn(data))
     root = tree.getroot()
@@ -270,7 +269,7 @@ def layout_bytes(data: bytes) -> bytes:
 
 def missing_diagram_elements(data: bytes) -> list[str]:
     """Ids of flow nodes, boundary events, lanes and sequence flows that have no BPMNShape/BPMNEdge."""
-    from engine.xmlsafe import parse_bpmn
+    from engine.definitions.xmlsafe import parse_bpmn
 
     root = parse_bpmn(data).getroot()
     drawn = {e.get("bpmnElement") for e in xpath(root, "//bpmndi:BPMNShape | //bpmndi:BPMNEdge")}

@@ -18,10 +18,10 @@ from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinitio
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.spiff.parser import VALIDATOR, SpiffBpmnParser
 
-from engine import bpmn, forms
+from engine.definitions import bpmn, forms
+from engine.definitions.xmlsafe import UnsafeXML, parse_bpmn
 from engine.errors import Problem
-from engine.expressions import check as check_expression
-from engine.xmlsafe import UnsafeXML, parse_bpmn
+from engine.sandbox.policy import check as check_expression
 
 
 @dataclass

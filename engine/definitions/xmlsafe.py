@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from lxml import etree
 
+from engine.errors import UnsafeXML
+
 MAX_BPMN_BYTES = 2_000_000
 
 _PARSER_OPTIONS = dict(
@@ -20,12 +22,6 @@ _PARSER_OPTIONS = dict(
 )
 
 
-class UnsafeXML(ValueError):
-    """The document is not acceptable XML; ``line`` is set when the parser knows it."""
-
-    def __init__(self, message: str, line: int | None = None):
-        super().__init__(message)
-        self.line = line
 
 
 def parse_bpmn(data: bytes, max_bytes: int = MAX_BPMN_BYTES) -> etree._ElementTree:

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from engine import accounts, bpmn
+from engine.definitions import bpmn
+from engine.definitions.xmlsafe import parse_bpmn
+from engine.people import accounts
 from engine.store.tables import definition_versions
-from engine.xmlsafe import parse_bpmn
 
 COMMUNITY = "金江路社区"
 BUILDING = "五华科创大厦"

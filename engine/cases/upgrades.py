@@ -11,12 +11,14 @@ import sqlalchemy as sa
 from SpiffWorkflow.bpmn.util.diff import diff_workflow, migrate_workflow
 from SpiffWorkflow.util.task import TaskState
 
-from engine import clock, projection, serializer
-from engine.actors import Actor
-from engine.audit import Event
+from engine.cases.runtime import Runtime
+from engine.domain import clock
+from engine.domain.actors import Actor
+from engine.domain.statuses import CaseStatus, EventKind
 from engine.errors import Forbidden, InvalidInput, NotFound
-from engine.runtime import Runtime
+from engine.store.audit import Event
 from engine.store.tables import cases, definition_versions
+from engine.workflow import projection, serializer
 
 UNFINISHED = TaskState.NOT_FINISHED_MASK
 
@@ -58,11 +60,11 @@ def plan(runtime: Runtime, key: str, to_version: int | None = None) -> dict:
                                       definition_versions.c.version.label("version"))
                             .join(definition_versions, definition_versions.c.id == cases.c.definition_version_id)
                             .where(cases.c.definition_key == key, cases.c.definition_version_id != target.id,
-                                   cases.c.status.notin_((projection.COMPLETED, projection.CANCELLED)))
+                                   cases.c.status.notin_((CaseStatus.COMPLETED, CaseStatus.CANCELLED)))
                             .order_by(cases.c.id)).all()
         report = []
         for row in rows:
-            loaded = runtime._load(conn, row.id)
+            loaded = runtime.load(conn, row.id)
             _diffs, blocking, changed = _assess(loaded.workflow, parsed)
             report.append({"case_id": row.id, "reference": row.reference, "from_version": row.version,
                            "status": row.status, "can_migrate": not blocking, "blocking_elements": blocking,
@@ -79,7 +81,7 @@ def migrate(runtime: Runtime, key: str, case_ids: list[int], actor: Actor, to_ve
         now = clock.now()
         with runtime.db.begin() as conn:
             target = _target(conn, key, to_version)
-            loaded = runtime._load(conn, case_id)
+            loaded = runtime.load(conn, case_id)
             if loaded.row.definition_key != key:
                 raise InvalidInput(f"case {loaded.row.reference} is not a {key} case")
             if loaded.row.definition_version_id == target.id:
@@ -92,19 +94,27 @@ def migrate(runtime: Runtime, key: str, case_ids: list[int], actor: Actor, to_ve
                                 "reason": f"unfinished work on removed elements: {', '.join(blocking)}"})
                 continue
             workflow = loaded.workflow
-            migrate_workflow(diffs["top"], workflow, parsed.spec)
-            for sp_id, diff in diffs["subs"].items():
-                sub = workflow.subprocesses[sp_id]
-                if diff is not None:
-                    migrate_workflow(diff, sub, parsed.subprocess_specs[sub.spec.name])
-            workflow.subprocess_specs = parsed.subprocess_specs
-            workflow.do_engine_steps()
+
+            def move(workflow=workflow, diffs=diffs, parsed=parsed):
+                migrate_workflow(diffs["top"], workflow, parsed.spec)
+                for sp_id, diff in diffs["subs"].items():
+                    sub = workflow.subprocesses[sp_id]
+                    if diff is not None:
+                        migrate_workflow(diff, sub, parsed.subprocess_specs[sub.spec.name])
+                workflow.subprocess_specs = parsed.subprocess_specs
+
+            # the same step as any other operation: due dates of the new version, computed values, timers
+            events, snap = runtime.advance(workflow, move)
+            if snap.status == CaseStatus.ERROR:
+                results.append({"case_id": case_id, "migrated": False,
+                                "reason": f"the new version fails at {snap.error_element}: {snap.error_message}"})
+                continue
             old_version = conn.execute(sa.select(definition_versions.c.version).where(
                 definition_versions.c.id == loaded.row.definition_version_id)).scalar()
             conn.execute(sa.update(cases).where(cases.c.id == case_id).values(definition_version_id=target.id))
-            snap = projection.snapshot(workflow)
-            runtime._write(conn, loaded, workflow, snap, [Event("case_migrated", actor.user_id, {
-                "from_version": old_version, "to_version": target.version, "changed_elements": changed})], now)
+            migrated = Event(EventKind.CASE_MIGRATED, actor.user_id, {
+                "from_version": old_version, "to_version": target.version, "changed_elements": changed})
+            runtime.save(conn, loaded, workflow, snap, [migrated, *events], now)
             results.append({"case_id": case_id, "migrated": True, "from_version": old_version,
                             "to_version": target.version})
     return results

@@ -16,10 +16,10 @@ from pathlib import Path
 
 from SpiffWorkflow.spiff.parser import SpiffBpmnParser
 
-from engine import bpmn
+from engine.definitions import bpmn
+from engine.definitions.lint import LintReport, lint
+from engine.definitions.xmlsafe import parse_bpmn
 from engine.errors import InvalidDefinition, InvalidInput
-from engine.lint import LintReport, lint
-from engine.xmlsafe import parse_bpmn
 
 
 @dataclass

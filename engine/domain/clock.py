@@ -1,6 +1,7 @@
 """The one source of "now" for Yishi and for SpiffWorkflow's timers.
 
-SpiffWorkflow has no clock API: its timer module calls ``datetime.now(timezone.utc)``.
+SpiffWorkflow has no clock API: its timer module calls ``datetime.now(timezone.utc)``;
+``engine.workflow.timers`` routes it through this clock.
 ``install()`` swaps that module's ``datetime`` for a subclass whose ``now()`` asks this
 module, so a test, the timer worker or an administrator's time travel moves every timer.
 In production nothing is set and the clock is the system clock.
@@ -73,22 +74,3 @@ def _aware(instant: _dt.datetime) -> _dt.datetime:
     if instant.tzinfo is None:
         return instant.replace(tzinfo=UTC)
     return instant.astimezone(UTC)
-
-
-class _ClockedDatetime(_dt.datetime):
-    """``datetime`` whose ``now()`` reads Yishi's clock; everything else is the stdlib class."""
-
-    @classmethod
-    def now(cls, tz: _dt.tzinfo | None = None) -> _dt.datetime:  # type: ignore[override]
-        current = now()
-        return current.astimezone(tz) if tz is not None else current.astimezone().replace(tzinfo=None)
-
-
-def install() -> None:
-    """Route SpiffWorkflow's timer module through this clock (idempotent)."""
-    from SpiffWorkflow.bpmn.specs.event_definitions import timer
-
-    timer.datetime = _ClockedDatetime
-
-
-install()

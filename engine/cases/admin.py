@@ -1,0 +1,92 @@
+"""Administrators' actions on a case: suspend, resume, cancel, retry after an error."""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Callable
+
+from engine.cases.unit import Loaded, json_copy
+from engine.domain import clock
+from engine.domain.actors import Actor
+from engine.domain.statuses import ACTIVE_STATUSES, CaseStatus, EventKind
+from engine.errors import Forbidden, InvalidInput, InvalidState
+from engine.store.audit import Event
+from engine.workflow import projection
+from engine.workflow.projection import Snapshot
+
+
+class Administration:
+    """Administrators' verbs, each recorded in the case file (mixed into ``Runtime``)."""
+
+    def _admin_action(self, case_id: int, actor: Actor, allowed: tuple[str, ...], verb: str,
+                      act: Callable[[Loaded], tuple[list[Event], Snapshot, str | None]]) -> None:
+        if not actor.is_admin:
+            raise Forbidden(f"only an administrator may {verb} a case")
+        now = clock.now()
+        with self.db.begin() as conn:
+            loaded = self.load(conn, case_id)
+            if loaded.row.status not in allowed:
+                raise InvalidState(f"cannot {verb} case {loaded.row.reference}: it is {loaded.row.status}")
+            events, snap, status = act(loaded)
+            self.save(conn, loaded, loaded.workflow, snap, events, now, status=status,
+                        progress=verb == "retry")
+
+    def suspend(self, case_id: int, actor: Actor, reason: str) -> None:
+        reason = _required_reason(reason)
+
+        def act(loaded):
+            snap = projection.snapshot(loaded.workflow)
+            return [Event(EventKind.CASE_SUSPENDED, actor.user_id, {"reason": reason,
+                                                            "previous_status": loaded.row.status})], snap, \
+                CaseStatus.SUSPENDED
+        self._admin_action(case_id, actor, ACTIVE_STATUSES, "suspend", act)
+
+    def resume(self, case_id: int, actor: Actor, reason: str | None = None) -> None:
+        def act(loaded):
+            snap = projection.snapshot(loaded.workflow)
+            return [Event(EventKind.CASE_RESUMED, actor.user_id, {"reason": reason or ""})], snap, None
+        self._admin_action(case_id, actor, (CaseStatus.SUSPENDED,), "resume", act)
+
+    def cancel(self, case_id: int, actor: Actor, reason: str) -> None:
+        reason = _required_reason(reason)
+
+        def act(loaded):
+            snap = projection.snapshot(loaded.workflow)
+            snap.next_timer_at = None
+            return [Event(EventKind.CASE_CANCELLED, actor.user_id, {"reason": reason,
+                                                            "previous_status": loaded.row.status})], snap, \
+                CaseStatus.CANCELLED
+        self._admin_action(case_id, actor, (*ACTIVE_STATUSES, CaseStatus.SUSPENDED, CaseStatus.ERROR),
+                           "cancel", act)
+
+    def retry(self, case_id: int, actor: Actor, data: dict | None = None) -> None:
+        """Re-run the failed element, optionally after patching its data (the administrator's fix)."""
+        patch = json_copy(data, "retry data")
+
+        def act(loaded):
+            workflow = loaded.workflow
+
+            def rerun():
+                failed = projection.errored_task(workflow)
+                if failed is not None:
+                    workflow.reset_from_task_id(failed.id)
+                    failed = workflow.get_task_from_id(failed.id)
+                    failed.data.update(copy.deepcopy(patch))
+                else:
+                    for task in projection.ready_user_tasks(workflow):
+                        if projection.element_id(task) == loaded.row.error_element:
+                            task.data.update(copy.deepcopy(patch))
+
+            events, snap = self.advance(workflow, rerun)
+            return [Event(EventKind.CASE_RETRIED, actor.user_id, {"data": patch,
+                                                          "failed_element": loaded.row.error_element}),
+                    *events], snap, None
+        self._admin_action(case_id, actor, (CaseStatus.ERROR,), "retry", act)
+
+
+
+def _required_reason(reason: str | None) -> str:
+    reason = (reason or "").strip()
+    if not reason:
+        raise InvalidInput("a reason is required", [])
+    return reason

@@ -1,0 +1,198 @@
+"""Running cases: start a case and complete its tasks; claims, timers and administration are mixed in
+from their own modules, and every operation goes through the unit of work in ``engine.cases.unit``."""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+from uuid import UUID
+
+import sqlalchemy as sa
+from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
+from SpiffWorkflow.exceptions import TaskNotFoundException
+from SpiffWorkflow.util.task import TaskState
+
+from engine.cases.admin import Administration
+from engine.cases.claims import Claims
+from engine.cases.timers import Timers
+from engine.cases.unit import CASE_CONTEXT_KEYS, CaseUnit, Loaded, json_copy
+from engine.definitions import compiler as definitions
+from engine.definitions import forms
+from engine.domain import clock, periods
+from engine.domain.actors import Actor
+from engine.domain.statuses import CaseStatus, EventKind
+from engine.errors import Conflict, Forbidden, InvalidInput, InvalidState, NotFound
+from engine.sandbox.functions import DOMAIN_FUNCTIONS
+from engine.store import audit
+from engine.store.audit import Event
+from engine.store.tables import cases, definition_versions
+from engine.workflow import projection, serializer
+
+
+class Runtime(CaseUnit, Claims, Timers, Administration):
+    """Case operations over one database; the service calls these methods."""
+
+    def start(self, key: str, unit: str, actor: Actor, data: dict | None = None, title: str | None = None) -> int:
+        """Start a case of the newest version of ``key`` in ``unit``; returns the case id."""
+        unit = (unit or "").strip()
+        if not unit:
+            raise InvalidInput("unit is required: the community or building the case belongs to")
+        data = json_copy(data, "start data")
+        for _attempt in range(5):
+            try:
+                return self._start(key, unit, actor, copy.deepcopy(data), title)
+            except sa.exc.IntegrityError:
+                continue  # two starts took the same reference number at once; number again
+        raise Conflict(f"could not allocate a case reference in {unit}; try again")
+
+    def _start(self, key: str, unit: str, actor: Actor, data: dict, title: str | None) -> int:
+        now = clock.now()
+        with self.db.begin() as conn:
+            version = conn.execute(
+                sa.select(definition_versions.c.id, definition_versions.c.version)
+                .where(definition_versions.c.key == key).order_by(definition_versions.c.version.desc()).limit(1)
+            ).first()
+            if version is None:
+                raise NotFound(f"no deployed definition '{key}'")
+            parsed = self.definition(conn, version.id)
+            self._check_may_start(parsed, unit, actor)
+            if parsed.start_form:
+                schema = parsed.forms[parsed.start_form]
+                data = forms.with_defaults(schema, data)
+                forms.validate(schema, data, self._rule_evaluator())
+            reference = _next_reference(conn, unit, now)
+            title = (title or data.get("title") or parsed.spec.description or key)[:500]
+            data.update(case_reference=reference, case_unit=unit, case_started_by=actor.user_id,
+                        case_started_at=now.isoformat())
+            workflow = BpmnWorkflow(parsed.spec, parsed.subprocess_specs, script_engine=self.script_engine)
+            start_task = next(t for t in workflow.get_tasks(state=TaskState.READY))
+            start_task.data.update(data)
+            events, snap = self.advance(workflow, lambda: None)
+            case_id = conn.execute(sa.insert(cases).values(
+                reference=reference, definition_version_id=version.id, definition_key=key, unit=unit, title=title,
+                status=snap.status, state=serializer.dumps(workflow), lock_version=1, started_by=actor.user_id,
+                created_at=now, updated_at=now, last_progress_at=now, next_timer_at=snap.next_timer_at,
+                end_event=snap.end_event, error_element=snap.error_element, error_message=snap.error_message,
+            )).inserted_primary_key[0]
+            started = Event(EventKind.CASE_STARTED, actor.user_id, {
+                "definition": key, "version": version.version, "unit": unit, "title": title,
+                "data": {k: v for k, v in data.items() if k not in CASE_CONTEXT_KEYS}})
+            all_events = [started, *events]
+            self._sync_tasks(conn, case_id, unit, {}, snap.open_tasks, now, all_events)
+            self._status_events(snap, all_events, None, None)
+            audit.append(conn, case_id, now, all_events)
+        return case_id
+
+    def complete(self, case_id: int, task_id: str, actor: Actor, data: dict | None) -> None:
+        """Complete a READY user task as ``actor`` with form ``data`` (validated, copied, then run)."""
+        data = json_copy(data, "form data")
+        now = clock.now()
+        with self.db.begin() as conn:
+            loaded = self.load(conn, case_id)
+            row, workflow = loaded.row, loaded.workflow
+            task = self._open_task(loaded, task_id)
+            role = task.task_spec.lane
+            if not actor.holds(row.unit, role):
+                raise Forbidden(f"completing '{projection.element_name(task)}' needs the role '{role}' "
+                                f"in {row.unit}; {actor.user_id} does not hold it")
+            self._check_claim(loaded, str(task.id), actor)
+            form = projection.form_key(task)
+            if form is not None:
+                # cross-field rules see the case data too (e.g. the recorder is on neither team)
+                forms.validate(loaded.definition.forms[form], data, self._rule_evaluator(task.data))
+
+            def run():
+                # Replace, never merge: SpiffWorkflow's add_data_from_form deep-merges, so a list submitted again
+                # in a loop would keep stale items. A spiffworkflow:variableName puts the whole form under one key.
+                variable = getattr(task.task_spec, "variable", None)
+                task.data.update({variable: copy.deepcopy(data)} if variable else copy.deepcopy(data))
+                task.run()
+
+            events, snap = self.advance(workflow, run)
+            completed = Event(EventKind.TASK_COMPLETED, actor.user_id, {"role": role, "data": data},
+                              projection.element_id(task), str(task.id))
+            self.save(conn, loaded, workflow, snap, [completed, *events], now)
+
+
+    def diagram(self, case_id: int) -> dict:
+        """The pinned version's BPMN plus the elements completed and active now, for a viewer to highlight."""
+        with self.db.connect() as conn:
+            loaded = self.load(conn, case_id)
+            version = conn.execute(sa.select(definition_versions.c.bpmn, definition_versions.c.key,
+                                             definition_versions.c.version)
+                                   .where(definition_versions.c.id == loaded.row.definition_version_id)).one()
+        completed, active = set(), set()
+        for task in projection.all_tasks(loaded.workflow):
+            spec = task.task_spec
+            if getattr(spec, "bpmn_id", None) is None:
+                continue
+            element = (task.workflow.spec.name, spec.bpmn_id)
+            if task.state == TaskState.COMPLETED:
+                completed.add(element)
+            elif task.state in (TaskState.READY, TaskState.WAITING, TaskState.STARTED, TaskState.ERROR):
+                active.add(element)
+
+        def listed(items):
+            return [{"process": p, "element_id": e} for p, e in sorted(items)]
+        return {"definition": version.key, "version": version.version, "bpmn": version.bpmn,
+                "completed": listed(completed), "active": listed(active)}
+
+
+    def _open_task(self, loaded: Loaded, task_id: str):
+        row = loaded.row
+        if row.status == CaseStatus.SUSPENDED:
+            raise InvalidState(f"case {row.reference} is suspended; an administrator must resume it first")
+        if row.status == CaseStatus.ERROR:
+            raise InvalidState(f"case {row.reference} is in error at {row.error_element}; "
+                               "an administrator must retry it first")
+        try:
+            task = loaded.workflow.get_task_from_id(UUID(str(task_id)))
+        except (ValueError, KeyError, TaskNotFoundException):
+            task = None
+        if task is None:
+            raise NotFound(f"task {task_id} not found in case {row.reference}")
+        if row.status in (CaseStatus.CANCELLED, CaseStatus.COMPLETED) or task.state != TaskState.READY \
+                or str(task.id) not in loaded.open_before:
+            raise Conflict(f"task '{projection.element_name(task)}' is no longer open "
+                           f"(task {TaskState.get_name(task.state)}, case {row.status})")
+        return task
+
+    @staticmethod
+    def _check_claim(loaded: Loaded, task_id: str, actor: Actor) -> None:
+        claimed_by = loaded.open_before[str(task_id)].claimed_by
+        if claimed_by is not None and claimed_by != actor.user_id:
+            raise Conflict(f"this task is claimed by {claimed_by}; they or an administrator must release it")
+
+
+    def _rule_evaluator(self, case_data: dict | None = None):
+        environment = self.script_engine.environment
+        context = {k: v for k, v in (case_data or {}).items() if k not in DOMAIN_FUNCTIONS}
+
+        def evaluate(expression: str, data: dict) -> bool:
+            try:
+                return bool(environment.evaluate(expression, copy.deepcopy({**context, **data})))
+            except Exception:
+                return False  # a rule that cannot be evaluated on this data is not met
+        return evaluate
+
+    @staticmethod
+    def _check_may_start(parsed: definitions.ParsedDefinition, unit: str, actor: Actor) -> None:
+        if actor.is_admin:
+            return
+        if parsed.start_roles:
+            if not any(actor.holds(unit, role) for role in parsed.start_roles):
+                raise Forbidden(f"starting '{parsed.key}' in {unit} needs one of the roles "
+                                f"{', '.join(parsed.start_roles)}")
+        elif not actor.member_of(unit):
+            raise Forbidden(f"{actor.user_id} is not a member of {unit}")
+
+
+
+
+def _next_reference(conn: sa.Connection, unit: str, now: dt.datetime) -> str:
+    """``{unit}-{YYYY}-{seq:04d}`` (DOMAIN.md §3.3), the year in Asia/Shanghai."""
+    prefix = f"{unit}-{now.astimezone(periods.TZ).year}-"
+    pattern = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    count = conn.execute(sa.select(sa.func.count()).select_from(cases)
+                         .where(cases.c.unit == unit, cases.c.reference.like(pattern, escape="\\"))).scalar_one()
+    return f"{prefix}{count + 1:04d}"

@@ -1,0 +1,243 @@
+"""The case unit of work: restore a case against its pinned definition, step it, store it in one transaction."""
+
+from __future__ import annotations
+
+import ast
+import datetime as dt
+import functools
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import sqlalchemy as sa
+from SpiffWorkflow.bpmn.specs.mixins.script_task import ScriptTask
+from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
+from SpiffWorkflow.exceptions import SpiffWorkflowException
+
+from engine.definitions import compiler as definitions
+from engine.domain import periods
+from engine.domain.actors import SYSTEM
+from engine.domain.statuses import CaseStatus, EventKind
+from engine.errors import Conflict, InvalidInput, NotFound, YishiError
+from engine.sandbox.environment import make_script_engine
+from engine.store import audit
+from engine.store.audit import Event
+from engine.store.tables import cases, definition_versions, open_tasks
+from engine.workflow import projection, serializer
+from engine.workflow.projection import Snapshot
+
+MAX_ERROR_MESSAGE = 2000
+_MISSING = object()
+CASE_CONTEXT_KEYS = ("case_reference", "case_unit", "case_started_by", "case_started_at")
+
+
+@dataclass
+class Loaded:
+    """A case row with its restored workflow and the definition it is pinned to."""
+
+    row: sa.Row
+    definition: definitions.ParsedDefinition
+    workflow: BpmnWorkflow
+    open_before: dict[str, sa.Row] = field(default_factory=dict)
+
+
+
+
+def json_copy(data, what: str = "data") -> dict:
+    """A deep, JSON-only copy of submitted data: never aliased, always storable."""
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        raise InvalidInput(f"{what} must be a JSON object")
+    try:
+        return json.loads(json.dumps(data, ensure_ascii=False))
+    except (TypeError, ValueError) as exc:
+        raise InvalidInput(f"{what} is not JSON: {exc}") from None
+
+
+
+
+class CaseUnit:
+    """The unit of work every case operation goes through: load → step → save, with the ``lock_version`` check.
+
+    Case-file events are computed by ``advance`` and returned; ``save`` appends them with the state in one
+    transaction. Of two concurrent writers exactly one wins; the other gets ``Conflict`` and nothing is stored.
+    """
+
+    def __init__(self, db: sa.Engine):
+        self.db = db
+        self.script_engine = make_script_engine()
+
+    # ----- loading -------------------------------------------------------------------------
+
+    def definition(self, conn: sa.Connection, version_id: int) -> definitions.ParsedDefinition:
+        dv = definition_versions
+        head = conn.execute(sa.select(dv.c.key, dv.c.content_hash).where(dv.c.id == version_id)).first()
+        if head is None:
+            raise NotFound(f"definition version {version_id} not found")
+        cached = definitions.cached(head.key, head.content_hash)
+        if cached is not None:
+            return cached  # the common case: no need to fetch and decode the BPMN and forms again
+        row = conn.execute(sa.select(dv).where(dv.c.id == version_id)).one()
+        return definitions.parse_stored(row.key, row.content_hash, row.bpmn, row.forms,
+                                        row.start_roles, row.start_form)
+
+    def load(self, conn: sa.Connection, case_id: int, lock: bool = False) -> Loaded:
+        query = sa.select(cases).where(cases.c.id == case_id)
+        if lock:
+            query = query.with_for_update(skip_locked=True)
+        row = conn.execute(query).first()
+        if row is None:
+            raise NotFound(f"case {case_id} not found")
+        parsed = self.definition(conn, row.definition_version_id)
+        workflow = serializer.loads(row.state, parsed.spec, parsed.subprocess_specs, self.script_engine)
+        before = {r.task_id: r for r in conn.execute(sa.select(open_tasks).where(open_tasks.c.case_id == case_id))}
+        return Loaded(row, parsed, workflow, before)
+
+    # ----- advancing the workflow ------------------------------------------------------------
+
+    def advance(self, workflow: BpmnWorkflow, action: Callable[[], None]) -> tuple[list[Event], Snapshot]:
+        """Run ``action`` and the engine steps; a failing expression yields an error snapshot, not an exception."""
+        already_fired = set(projection.fired_timer_tasks(workflow))
+        error: tuple[str | None, str] | None = None
+        computed: list[Event] = []
+
+        def record_computation(task) -> None:
+            """Values scripts computed (quorum_met, deadlines, flags, a call's publication_kind) go into the case file.
+
+            Only tasks completed by the engine pass through here; a user task's postScript runs in ``task.run()``
+            and its results show up in the task's completion data instead.
+            """
+            spec = task.task_spec
+            hooks = [getattr(spec, "prescript", None), getattr(spec, "postscript", None)]
+            if task.parent is None or not (isinstance(spec, ScriptTask) or any(hooks)):
+                return
+            assigned = frozenset().union(*(_assigned_names(code) for code in
+                                           [spec.script if isinstance(spec, ScriptTask) else None, *hooks] if code))
+            if isinstance(spec, ScriptTask):
+                delta = {k: v for k, v in task.data.items()
+                         if k in assigned or task.parent.data.get(k, _MISSING) != v}
+            else:  # pre/post scripts of other tasks: only what they assign, not the form data
+                delta = {k: v for k, v in task.data.items() if k in assigned}
+            if delta:
+                computed.append(Event(EventKind.COMPUTED, SYSTEM, delta, projection.element_id(task), str(task.id)))
+
+        try:
+            action()
+            workflow.do_engine_steps(did_complete_task=record_computation)
+            projection.assign_due_dates(workflow)
+        except SpiffWorkflowException as exc:
+            error = (_element_of(exc), _message_of(exc))
+        except YishiError as exc:
+            error = (None, exc.message)
+        # a timer counts as fired when its task went on (not CANCELLED with its activity); one created and
+        # already due within this very step (e.g. re-entering an overdue task) counts too
+        events = [Event(EventKind.TIMER_FIRED, SYSTEM,
+                        {"due_at": _iso(projection.timer_instant(task.internal_data.get("event_value")))},
+                        projection.element_id(task), str(task.id))
+                  for task_id, task in projection.fired_timer_tasks(workflow).items()
+                  if task_id not in already_fired] + computed
+        snap = projection.snapshot(workflow)
+        if error is not None:
+            failed = projection.errored_task(workflow)
+            snap.status = CaseStatus.ERROR
+            snap.error_element = snap.error_element or error[0] or (
+                projection.element_id(failed) if failed is not None else None)
+            snap.error_message = error[1][:MAX_ERROR_MESSAGE]
+        return events, snap
+
+    # ----- writing -----------------------------------------------------------------------------
+
+    def save(self, conn: sa.Connection, loaded: Loaded, workflow: BpmnWorkflow, snap: Snapshot,
+               events: list[Event], now: dt.datetime, *, status: str | None = None,
+               progress: bool = True) -> None:
+        """Store state, projection and events for an existing case with the optimistic version check."""
+        row = loaded.row
+        values = dict(
+            state=serializer.dumps(workflow), status=status or snap.status, lock_version=row.lock_version + 1,
+            updated_at=now, next_timer_at=snap.next_timer_at, end_event=snap.end_event,
+            error_element=snap.error_element, error_message=snap.error_message,
+        )
+        if progress:
+            values["last_progress_at"] = now
+        result = conn.execute(sa.update(cases).where(cases.c.id == row.id, cases.c.lock_version == row.lock_version)
+                              .values(**values))
+        if result.rowcount != 1:
+            raise Conflict(f"case {row.reference} was changed by someone else meanwhile; reload and try again")
+        visible = (status or snap.status) not in (CaseStatus.CANCELLED,)
+        self._sync_tasks(conn, row.id, row.unit, loaded.open_before, snap.open_tasks if visible else [], now, events)
+        self._status_events(snap, events, row.status, status)
+        audit.append(conn, row.id, now, events)
+
+    def _sync_tasks(self, conn, case_id: int, unit: str, before: dict, tasks: list, now, events: list[Event]):
+        current = {t.task_id: t for t in tasks}
+        for task_id, old in before.items():
+            completed_now = any(e.task_id == task_id and e.kind == EventKind.TASK_COMPLETED for e in events)
+            if task_id not in current and not completed_now:
+                events.append(Event(EventKind.TASK_CLOSED, SYSTEM, {"role": old.role}, old.element_id, task_id))
+        gone = [tid for tid in before if tid not in current]
+        if gone:
+            conn.execute(sa.delete(open_tasks).where(open_tasks.c.task_id.in_(gone)))
+        new_rows = []
+        for task in tasks:
+            if task.task_id in before:
+                if before[task.task_id].due_at != task.due_at:
+                    conn.execute(sa.update(open_tasks).where(open_tasks.c.task_id == task.task_id)
+                                 .values(due_at=task.due_at))
+                    events.append(Event(EventKind.TASK_DUE_CHANGED, SYSTEM,
+                                        {"due_at": _iso(task.due_at), "previous": _iso(before[task.task_id].due_at)},
+                                        task.element_id, task.task_id))
+                continue
+            new_rows.append(dict(task_id=task.task_id, case_id=case_id, element_id=task.element_id, name=task.name,
+                                 role=task.role, unit=unit, process_key=task.process_key, form=task.form,
+                                 instance=task.instance, due_at=task.due_at, created_at=now))
+            opened = {"role": task.role, "name": task.name, "due_at": _iso(task.due_at), "form": task.form}
+            if task.due_at is not None and not periods.calendar_covers(task.due_at):
+                opened["due_approximate"] = True  # no PRC holiday data for that year yet: weekends only
+            events.append(Event(EventKind.TASK_OPENED, SYSTEM, opened, task.element_id, task.task_id))
+        if new_rows:
+            conn.execute(sa.insert(open_tasks), new_rows)
+
+    @staticmethod
+    def _status_events(snap: Snapshot, events: list[Event], old_status: str | None, forced: str | None) -> None:
+        if forced is not None:
+            return
+        if snap.status == CaseStatus.COMPLETED and old_status != CaseStatus.COMPLETED:
+            events.append(Event(EventKind.CASE_COMPLETED, SYSTEM, {"end_event": snap.end_event}, snap.end_event))
+        elif snap.status == CaseStatus.ERROR:
+            events.append(Event(EventKind.CASE_ERROR, SYSTEM, {"message": snap.error_message}, snap.error_element))
+
+
+
+@functools.lru_cache(maxsize=2048)
+def _assigned_names(script: str) -> frozenset[str]:
+    """Names a script assigns, so a recomputed value equal to the old one is still recorded."""
+    try:
+        tree = ast.parse(script)
+    except SyntaxError:
+        return frozenset()
+    names = set()
+    for node in ast.walk(tree):
+        targets = node.targets if isinstance(node, ast.Assign) else \
+            [node.target] if isinstance(node, ast.AugAssign | ast.AnnAssign) else []
+        for target in targets:
+            names |= {n.id for n in ast.walk(target) if isinstance(n, ast.Name)}
+    return frozenset(names)
+
+
+
+
+def _element_of(exc: SpiffWorkflowException) -> str | None:
+    spec = getattr(exc, "task_spec", None)
+    if spec is None and getattr(exc, "task", None) is not None:
+        spec = exc.task.task_spec
+    return getattr(spec, "bpmn_id", None) or getattr(spec, "name", None)
+
+
+def _message_of(exc: SpiffWorkflowException) -> str:
+    notes = getattr(exc, "notes", None) or getattr(exc, "__notes__", None) or []
+    return " ".join([str(exc), *[str(n) for n in notes]]).strip()
+
+
+def _iso(value: dt.datetime | None) -> str | None:
+    return value.isoformat() if value is not None else None

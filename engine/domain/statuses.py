@@ -1,0 +1,41 @@
+"""Case statuses and case-file event kinds: closed vocabularies, so a typo is an error, not a silent miss."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class CaseStatus(StrEnum):
+    WAITING_FOR_PEOPLE = "waiting_for_people"
+    WAITING_FOR_TIMER = "waiting_for_timer"
+    WAITING_FOR_EVENT = "waiting_for_event"
+    COMPLETED = "completed"
+    CANCELLED = "cancelled"
+    SUSPENDED = "suspended"
+    ERROR = "error"
+
+
+ACTIVE_STATUSES: tuple[CaseStatus, ...] = (CaseStatus.WAITING_FOR_PEOPLE, CaseStatus.WAITING_FOR_TIMER,
+                                           CaseStatus.WAITING_FOR_EVENT)
+
+
+class EventKind(StrEnum):
+    """What the case file (一事一档) records; every event of a case has one of these kinds."""
+
+    CASE_STARTED = "case_started"
+    CASE_COMPLETED = "case_completed"
+    CASE_ERROR = "case_error"
+    CASE_SUSPENDED = "case_suspended"
+    CASE_RESUMED = "case_resumed"
+    CASE_CANCELLED = "case_cancelled"
+    CASE_RETRIED = "case_retried"
+    CASE_MIGRATED = "case_migrated"
+    TASK_OPENED = "task_opened"
+    TASK_COMPLETED = "task_completed"
+    TASK_CLOSED = "task_closed"
+    TASK_CLAIMED = "task_claimed"
+    TASK_UNCLAIMED = "task_unclaimed"
+    TASK_REASSIGNED = "task_reassigned"
+    TASK_DUE_CHANGED = "task_due_changed"
+    TIMER_FIRED = "timer_fired"
+    COMPUTED = "computed"

@@ -1,0 +1,44 @@
+"""Bilingual texts: every message a person reads exists in Chinese (first) and English, written side by side
+where it is raised, so no message can exist in one language only.
+
+``Text("未找到事项 {ref}", "case {ref} not found", ref="…")`` renders per language; the API picks the language
+from ``Accept-Language`` (zh-CN by default), the CLI and logs use English.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+LANGUAGES = ("zh-CN", "en")
+DEFAULT_LANGUAGE = "zh-CN"
+
+
+@dataclass(frozen=True)
+class Text:
+    zh: str
+    en: str
+    params: dict[str, Any] = field(default_factory=dict)
+
+    def __init__(self, zh: str, en: str, **params: Any):
+        object.__setattr__(self, "zh", zh)
+        object.__setattr__(self, "en", en)
+        object.__setattr__(self, "params", params)
+
+    def render(self, language: str = DEFAULT_LANGUAGE) -> str:
+        template = self.en if language == "en" else self.zh
+        values = {k: (v.render(language) if isinstance(v, Text) else v) for k, v in self.params.items()}
+        try:
+            return template.format(**values)
+        except (KeyError, IndexError, ValueError):
+            return template
+
+    def __str__(self) -> str:
+        return self.render("en")
+
+
+def pick(value: Any, language: str = DEFAULT_LANGUAGE) -> Any:
+    """A language map ``{"zh-CN": …, "en": …}`` → the text in ``language`` (falling back to Chinese)."""
+    if isinstance(value, dict) and value and set(value) <= set(LANGUAGES):
+        return value.get(language) or value.get(DEFAULT_LANGUAGE) or next(iter(value.values()))
+    return value
