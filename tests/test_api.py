@@ -286,7 +286,8 @@ def test_openapi_is_complete(api):
         assert spec["components"]["schemas"][schema].get("examples"), schema
 
 
-def test_the_dev_clock_route_exists_only_when_enabled(service):
+def test_the_dev_clock_route_exists_only_when_enabled(db_url):
+    service = Yishi(db_url)
     with TestClient(create_app(service, config=Settings(dev_clock=False), seed_demo=True, tick_seconds=0)) as client:
         token = client.post("/api/auth/login", json={"user": "admin", "password": demo.PASSWORD}).json()
         response = client.post("/api/dev/clock", json={"advance_days": 1},
