@@ -15,7 +15,7 @@ from pathlib import Path
 
 from fastapi import FastAPI
 
-from api import problems, web
+from api import docs, problems, web
 from api.routers import admin, auth, cases, definitions, dev, system, tasks
 from engine.definitions.compiler import load_bundle
 from engine.domain.actors import Actor
@@ -73,11 +73,13 @@ def create_app(service: Yishi | None = None, *, config: Settings | None = None, 
             ticker.thread.join(timeout=10)
 
     app = FastAPI(
-        title="Yishi 议事", version="0.2.0", lifespan=lifespan,
+        title="Yishi 议事", version="0.2.0", lifespan=lifespan, docs_url=None, redoc_url=None,
         description="Community deliberation procedures (five-step method, three-stage six-step method, building "
-                    "collective bargaining) as BPMN workflows on SpiffWorkflow. Log in with `POST /auth/login` "
+                    "collective bargaining) as BPMN workflows on SpiffWorkflow. Log in with `POST /api/auth/login` "
                     "(demo users: the role codes, password `yishi-demo`), then press **Authorize** and paste the "
-                    "token. Errors are RFC 9457 problem details.")
+                    "token. Errors are RFC 9457 problem details (`application/problem+json`), worded in the "
+                    "language of `Accept-Language` (Chinese by default, `en` for English). Instants are ISO-8601 "
+                    "in Beijing time (`+08:00`).")
     problems.install(app)
     routers = [system.router, auth.router, tasks.router, cases.router, definitions.router, admin.router]
     if config.dev_clock:
@@ -85,6 +87,7 @@ def create_app(service: Yishi | None = None, *, config: Settings | None = None, 
     for router in routers:
         app.include_router(router, prefix=API_PREFIX)
         app.include_router(router, include_in_schema=False)  # the paths before /api, kept for old clients
+    docs.install(app)  # /docs and /redoc with local assets (no CDN)
     web.mount_web(app)  # the built web app at / (web/dist), after every API route
     return app
 

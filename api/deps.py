@@ -8,11 +8,11 @@ from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from engine.domain.actors import Actor
+from engine.domain.texts import Text
 from engine.errors import Forbidden
-from engine.people import accounts
 from engine.service import Yishi
 
-bearer = HTTPBearer(auto_error=False, description="The token from POST /auth/login")
+bearer = HTTPBearer(auto_error=False, description="The token from POST /api/auth/login")
 
 
 def service(request: Request) -> Yishi:
@@ -22,19 +22,18 @@ def service(request: Request) -> Yishi:
 def actor(request: Request,
           credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]) -> Actor:
     token = credentials.credentials if credentials else ""
-    with request.app.state.service.db.connect() as conn:
-        return accounts.authenticate(conn, token)
+    return request.app.state.service.authenticate(token)
 
 
 def admin(current: Annotated[Actor, Depends(actor)]) -> Actor:
     if not current.is_admin:
-        raise Forbidden("administrators only")
+        raise Forbidden(Text("仅限管理员", "administrators only"))
     return current
 
 
 def designer(current: Annotated[Actor, Depends(actor)]) -> Actor:
     if not (current.is_designer or current.is_admin):
-        raise Forbidden("process designers only")
+        raise Forbidden(Text("仅限流程设计人员和管理员", "process designers and administrators only"))
     return current
 
 

@@ -1,72 +1,192 @@
-"""Request bodies (pydantic). Responses are the engine's dictionaries, documented by example."""
+"""Request bodies and parameter types (pydantic). Responses are in ``api.models``.
+
+Every body forbids unknown keys (``{"channel": …}`` sent without the ``data`` wrapper is a 422 naming
+``channel``); text rejects NUL and unpaired surrogates (PostgreSQL cannot store them) with a field error;
+numbers in paths and queries are plain ASCII digits within bounds. Each body's example is one the API
+accepts against the shipped methods and the demo data (``tests/test_api_contract.py`` posts them all).
+"""
 
 from __future__ import annotations
 
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from fastapi import Path, Query
+from pydantic import AfterValidator, AwareDatetime, BaseModel, BeforeValidator, ConfigDict, Field, Strict
+from pydantic_core import PydanticCustomError
+
+MAX_INT = 2**31 - 1
+MAX_OFFSET = 10**6
 
 
-class Login(BaseModel):
+def _bad_character(text: str) -> bool:
+    return "\x00" in text or any(0xD800 <= ord(c) <= 0xDFFF for c in text)
+
+
+def _safe_text(value: str) -> str:
+    if _bad_character(value):
+        raise PydanticCustomError("text_control", "must not contain NUL or unpaired surrogate characters")
+    return value
+
+
+def _safe_json(value: Any) -> Any:
+    """Reject NUL and unpaired surrogates anywhere in a JSON document (keys too), naming where."""
+    def walk(node: Any, path: str) -> None:
+        if isinstance(node, str):
+            if _bad_character(node):
+                raise PydanticCustomError("text_control_in", "{where}: must not contain NUL or unpaired surrogate "
+                                          "characters", {"where": path or "(value)"})
+        elif isinstance(node, dict):
+            for key, item in node.items():
+                walk(str(key), path)
+                walk(item, f"{path}/{key}" if path else str(key))
+        elif isinstance(node, list):
+            for index, item in enumerate(node):
+                walk(item, f"{path}/{index}" if path else str(index))
+    walk(value, "")
+    return value
+
+
+def _ascii_digits(value: Any) -> Any:
+    """Numbers in paths and queries: ASCII digits only (no sign, space, fraction, exponent or ``_``)."""
+    if isinstance(value, str) and not (value.isascii() and value.isdigit() and len(value) <= 12):
+        raise PydanticCustomError("int_parsing", "Input should be a valid integer, unable to parse string as an "
+                                  "integer")
+    return value
+
+
+SafeText = Annotated[str, AfterValidator(_safe_text)]
+JsonObject = Annotated[dict[str, Any], AfterValidator(_safe_json)]
+Id = Annotated[int, Strict(), Field(ge=1, le=MAX_INT)]
+
+# parameters of paths and queries
+Limit = Annotated[int, Query(ge=1, le=500, description="at most this many items"), BeforeValidator(_ascii_digits)]
+Offset = Annotated[int, Query(ge=0, le=MAX_OFFSET, description="skip this many items"),
+                   BeforeValidator(_ascii_digits)]
+CaseFilter = Annotated[int | None, Query(ge=1, le=MAX_INT, description="only this case's tasks (its id)"),
+                       BeforeValidator(_ascii_digits)]
+VersionNumber = Annotated[int, Path(ge=1, le=MAX_INT, description="version number"), BeforeValidator(_ascii_digits)]
+TargetVersion = Annotated[int | None, Query(ge=1, le=MAX_INT, description="target version (default: the newest)"),
+                          BeforeValidator(_ascii_digits)]
+CaseRef = Annotated[SafeText, Path(min_length=1, max_length=240,
+                                   description="case id (42) or reference (金江路社区-2026-0001)")]
+TaskId = Annotated[SafeText, Path(min_length=1, max_length=64, description="task id (a UUID)")]
+DefinitionKey = Annotated[SafeText, Path(min_length=1, max_length=200, description="definition key (BPMN process id)")]
+
+
+UnitFilter = Annotated[SafeText | None, Query(max_length=200, description="only this unit (community or building)")]
+RoleFilter = Annotated[SafeText | None, Query(max_length=200, description="only this role")]
+ProcessFilter = Annotated[SafeText | None, Query(max_length=200, description="only this (possibly called) process")]
+MethodFilter = Annotated[SafeText | None, Query(max_length=200, description="only cases of this method (definition)")]
+
+
+class Body(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Login(Body):
     model_config = ConfigDict(json_schema_extra={"examples": [{"user": "proposer", "password": "yishi-demo"}]})
-    user: str = Field(min_length=1, max_length=100)
-    password: str = Field(min_length=1, max_length=200)
+    user: SafeText = Field(min_length=1, max_length=100)
+    password: SafeText = Field(min_length=1, max_length=200)
 
 
-class StartCase(BaseModel):
+class StartCase(Body):
     model_config = ConfigDict(json_schema_extra={"examples": [{
         "definition": "five_step", "unit": "金江路社区", "title": "3号院加装电梯",
         "data": {"title": "3号院加装电梯"}}]})
-    definition: str = Field(min_length=1, description="definition key (the BPMN process id)")
-    unit: str = Field(min_length=1, description="community or building code")
-    title: str | None = Field(default=None, max_length=500)
-    data: dict[str, Any] = Field(default_factory=dict, description="start data, validated by the start form")
+    definition: SafeText = Field(min_length=1, max_length=200, description="definition key (the BPMN process id)")
+    unit: SafeText = Field(min_length=1, max_length=200, description="community or building code")
+    title: SafeText | None = Field(default=None, max_length=500)
+    data: JsonObject = Field(default_factory=dict, description="start data, validated by the start form")
 
 
-class CompleteTask(BaseModel):
-    model_config = ConfigDict(json_schema_extra={"examples": [{"data": {"decision": "deliberate"}}]})
-    data: dict[str, Any] = Field(default_factory=dict, description="form data, validated by the task's JSON Schema")
+REGISTRATION = {
+    "channel": "deliberation_hall", "proposer_type": "owners_committee",
+    "proposer": {"name": "李业委", "role": "业委会主任", "unit": "金康园业委会"}, "co_signers": 35,
+    "title": "3号院加装电梯", "description": "3号院为六层老旧住宅，老人上下楼困难，业委会提议加装电梯并分摊费用。",
+    "category": "renovation", "scope": "courtyard_or_estate", "est_households_affected": 36,
+}
 
 
-class Reason(BaseModel):
+class CompleteTask(Body):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"data": REGISTRATION}]})
+    data: JsonObject = Field(default_factory=dict, description="form data, validated by the task's JSON Schema")
+
+
+class Reason(Body):
     model_config = ConfigDict(json_schema_extra={"examples": [{"reason": "提议人撤回 The proposer withdrew"}]})
-    reason: str = Field(min_length=1, max_length=2000)
+    reason: SafeText = Field(min_length=1, max_length=2000)
 
 
-class OptionalReason(BaseModel):
+class OptionalReason(Body):
     model_config = ConfigDict(json_schema_extra={"examples": [{"reason": "街道已答复 The street office answered"}]})
-    reason: str | None = Field(default=None, max_length=2000)
+    reason: SafeText | None = Field(default=None, max_length=2000)
 
 
-class Retry(BaseModel):
-    model_config = ConfigDict(json_schema_extra={"examples": [{"data": {"votes": 5}}]})
-    data: dict[str, Any] = Field(default_factory=dict, description="data patch for the failed element")
+class Retry(Body):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"data": {}}]})
+    data: JsonObject = Field(default_factory=dict, description="data patch for the failed element")
 
 
-class Reassign(BaseModel):
+class Reassign(Body):
     model_config = ConfigDict(json_schema_extra={"examples": [{"user": "grid_steward"}]})
-    user: str = Field(min_length=1, max_length=100, description="the member who takes over the task")
+    user: SafeText = Field(min_length=1, max_length=100, description="the member who takes over the task")
 
 
-class Upload(BaseModel):
+EXAMPLE_BPMN = """<?xml version="1.0" encoding="UTF-8"?>
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL"
+    xmlns:spiffworkflow="http://spiffworkflow.org/bpmn/schema/1.0/core" id="my_method_definitions"
+    targetNamespace="http://yishi.example/my_method">
+  <bpmn:process id="my_method" name="意见征集 Opinion survey" isExecutable="true">
+    <bpmn:extensionElements>
+      <spiffworkflow:properties>
+        <spiffworkflow:property name="startRoles" value="proposer"/>
+      </spiffworkflow:properties>
+    </bpmn:extensionElements>
+    <bpmn:laneSet id="my_method_lanes">
+      <bpmn:lane id="lane_proposer" name="proposer">
+        <bpmn:flowNodeRef>start</bpmn:flowNodeRef>
+        <bpmn:flowNodeRef>collect</bpmn:flowNodeRef>
+        <bpmn:flowNodeRef>done</bpmn:flowNodeRef>
+      </bpmn:lane>
+    </bpmn:laneSet>
+    <bpmn:startEvent id="start" name="发起 Start"><bpmn:outgoing>f1</bpmn:outgoing></bpmn:startEvent>
+    <bpmn:userTask id="collect" name="收集意见 Collect opinions">
+      <bpmn:extensionElements>
+        <spiffworkflow:properties>
+          <spiffworkflow:property name="formJsonSchemaFilename" value="collect.schema.json"/>
+        </spiffworkflow:properties>
+      </bpmn:extensionElements>
+      <bpmn:incoming>f1</bpmn:incoming><bpmn:outgoing>f2</bpmn:outgoing>
+    </bpmn:userTask>
+    <bpmn:endEvent id="done" name="完成 Done"><bpmn:incoming>f2</bpmn:incoming></bpmn:endEvent>
+    <bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="collect"/>
+    <bpmn:sequenceFlow id="f2" sourceRef="collect" targetRef="done"/>
+  </bpmn:process>
+</bpmn:definitions>
+"""
+EXAMPLE_FORM = {
+    "$schema": "https://json-schema.org/draft/2020-12/schema", "title": "收集意见", "type": "object",
+    "required": ["summary"], "additionalProperties": False,
+    "properties": {"summary": {"title": "意见摘要", "type": "string", "minLength": 1}},
+}
+
+
+class Upload(Body):
     model_config = ConfigDict(json_schema_extra={"examples": [{
-        "bpmn": {"my_method.bpmn": "<?xml version=\"1.0\"?>…"},
-        "forms": {"my_method/step1.schema.json": {"type": "object", "properties": {}}}}]})
-    bpmn: dict[str, str] = Field(min_length=1, description="file name -> BPMN XML")
-    forms: dict[str, Any] = Field(default_factory=dict,
-                                  description="'<process id>/<file>' -> JSON Schema (object or JSON text)")
+        "bpmn": {"my_method.bpmn": EXAMPLE_BPMN}, "forms": {"my_method/collect.schema.json": EXAMPLE_FORM}}]})
+    bpmn: dict[SafeText, SafeText] = Field(min_length=1, description="file name -> BPMN XML")
+    forms: dict[SafeText, JsonObject | SafeText] = Field(
+        default_factory=dict, description="'<process id>/<file>' -> JSON Schema or uiSchema (object or JSON text)")
 
 
-Id = Annotated[int, Field(ge=1, le=2**31 - 1)]
-
-
-class Migrate(BaseModel):
-    model_config = ConfigDict(json_schema_extra={"examples": [{"case_ids": [1, 2], "to_version": 2}]})
+class Migrate(Body):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"case_ids": [1], "to_version": 1}]})
     case_ids: list[Id] = Field(min_length=1, max_length=1000)
     to_version: Id | None = None
 
 
-class ClockMove(BaseModel):
+class ClockMove(Body):
     model_config = ConfigDict(json_schema_extra={"examples": [{"advance_days": 8}]})
-    advance_days: float = Field(default=0, ge=0, le=3660)
-    set_to: str | None = Field(default=None, description="ISO-8601 instant with offset")
+    advance_days: float = Field(default=0, ge=0, le=3660, allow_inf_nan=False)
+    set_to: AwareDatetime | None = Field(default=None, description="ISO-8601 instant with offset",
+                                       examples=["2026-12-03T19:00:00+08:00"])

@@ -1,9 +1,8 @@
 """The shipped processes as files: they lint clean, every element is drawn, names are bilingual,
-each step cites its source, lanes are DOMAIN.md role codes, and every form is labelled in both languages."""
+each step cites its source, and lanes are DOMAIN.md role codes (the forms: test_form_conventions.py)."""
 
 from __future__ import annotations
 
-import json
 import re
 
 import pytest
@@ -61,15 +60,3 @@ def test_lanes_are_role_codes(path):
     root = parse_bpmn(path.read_bytes()).getroot()
     lanes = {lane.get("name") for lane in xpath(root, "//bpmn:lane")}
     assert lanes and lanes <= ROLES, lanes - ROLES
-
-
-FORMS = sorted((PROCESSES.parent / "forms").glob("*/*.json"))
-
-
-@pytest.mark.parametrize("path", FORMS, ids=lambda p: f"{p.parent.name}/{p.name}")
-def test_forms_are_labelled_in_both_languages(path):
-    schema = json.loads(path.read_text(encoding="utf-8"))
-    assert CJK.search(schema.get("title", "")) and LATIN.search(schema.get("title", "")), path.name
-    for name, prop in schema.get("properties", {}).items():
-        title = prop.get("title", "")
-        assert CJK.search(title) and LATIN.search(title), f"{path.name}: {name} title '{title}'"

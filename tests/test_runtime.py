@@ -85,11 +85,11 @@ def test_form_errors_name_every_field_and_store_nothing(demo):
     with pytest.raises(InvalidInput) as caught:
         demo.complete(case["id"], vote, ASSEMBLY, {"eligible": 0, "present": "many", "yes": 1, "extra": 1})
     paths = {e.path for e in caught.value.errors}
-    assert {"eligible", "present", "no", "abstain", ""} <= paths
+    assert {"eligible", "present", "no", "abstain", "extra"} <= paths  # the unknown field is named
     with pytest.raises(InvalidInput) as caught:
         demo.complete(case["id"], vote, ASSEMBLY, {"eligible": 41, "present": 30, "yes": 20, "no": 10, "abstain": 1})
     assert {e.path for e in caught.value.errors} == {"yes", "no", "abstain", "present"}
-    assert "yes + no + abstain" in caught.value.errors[0].message
+    assert "yes + no + abstain" in str(caught.value.errors[0].message)
     assert demo.history(case["id"])[0] == before
     assert open_task(demo, case["id"], "vote")["task_id"] == vote
 

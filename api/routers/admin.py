@@ -2,43 +2,54 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from typing import Annotated
+
+from fastapi import APIRouter, Query
 
 from api.deps import AdminDep, ServiceDep
-from api.schemas import OptionalReason, Reason, Reassign, Retry
-from engine.errors import InvalidInput
-from engine.read.monitor import REASONS
+from api.i18n import LanguageDep, localise
+from api.models import CaseDetail, StuckList, TaskSummary
+from api.problems import errors
+from api.routers.cases import with_figures
+from api.schemas import CaseRef, OptionalReason, Reason, Reassign, Retry, TaskId, UnitFilter
+from engine.read.monitor import StuckReason
 
 router = APIRouter(prefix="/admin", tags=["administrators"])
+ACTION_ERRORS = errors(401, 403, 404, 409, 422)
 
 
-@router.get("/stuck", summary="Overdue, idle, errored, long-suspended and looping cases, with why and since when")
-def stuck(service: ServiceDep, actor: AdminDep, reason: str | None = None, unit: str | None = None) -> dict:
-    if reason is not None and reason not in REASONS:
-        raise InvalidInput(f"reason must be one of {', '.join(REASONS)}")
-    return {"items": service.stuck(actor, reason=reason, unit=unit)}
+@router.get("/stuck", response_model=StuckList, responses=errors(401, 403, 422),
+            summary="Overdue, idle, errored, long-suspended and looping cases, with why and since when")
+def stuck(service: ServiceDep, actor: AdminDep, language: LanguageDep,
+          reason: Annotated[StuckReason | None, Query(description="only this reason")] = None,
+          unit: UnitFilter = None) -> dict:
+    rows = service.stuck(actor, reason=reason.value if reason else None, unit=unit)
+    return {"items": localise(rows, language)}
 
 
-@router.post("/cases/{case}/suspend")
-def suspend(case: str, body: Reason, service: ServiceDep, actor: AdminDep) -> dict:
-    return service.suspend(case, actor, body.reason)
+@router.post("/cases/{case}/suspend", response_model=CaseDetail, responses=ACTION_ERRORS,
+             summary="Suspend a case (its timers and tasks wait until it is resumed)")
+def suspend(case: CaseRef, body: Reason, service: ServiceDep, actor: AdminDep) -> dict:
+    return with_figures(service, service.suspend(case, actor, body.reason))
 
 
-@router.post("/cases/{case}/resume")
-def resume(case: str, body: OptionalReason, service: ServiceDep, actor: AdminDep) -> dict:
-    return service.resume(case, actor, body.reason)
+@router.post("/cases/{case}/resume", response_model=CaseDetail, responses=ACTION_ERRORS, summary="Resume a case")
+def resume(case: CaseRef, body: OptionalReason, service: ServiceDep, actor: AdminDep) -> dict:
+    return with_figures(service, service.resume(case, actor, body.reason))
 
 
-@router.post("/cases/{case}/cancel")
-def cancel(case: str, body: Reason, service: ServiceDep, actor: AdminDep) -> dict:
-    return service.cancel(case, actor, body.reason)
+@router.post("/cases/{case}/cancel", response_model=CaseDetail, responses=ACTION_ERRORS, summary="Cancel a case")
+def cancel(case: CaseRef, body: Reason, service: ServiceDep, actor: AdminDep) -> dict:
+    return with_figures(service, service.cancel(case, actor, body.reason))
 
 
-@router.post("/cases/{case}/retry", summary="Re-run the failed element, optionally with a data patch")
-def retry(case: str, body: Retry, service: ServiceDep, actor: AdminDep) -> dict:
-    return service.retry(case, actor, body.data)
+@router.post("/cases/{case}/retry", response_model=CaseDetail, responses=ACTION_ERRORS,
+             summary="Re-run the failed element, optionally with a data patch")
+def retry(case: CaseRef, body: Retry, service: ServiceDep, actor: AdminDep) -> dict:
+    return with_figures(service, service.retry(case, actor, body.data))
 
 
-@router.post("/tasks/{task_id}/reassign", summary="Give an open task to another member holding its role")
-def reassign(task_id: str, body: Reassign, service: ServiceDep, actor: AdminDep) -> dict:
+@router.post("/tasks/{task_id}/reassign", response_model=TaskSummary, responses=ACTION_ERRORS,
+             summary="Give an open task to another member holding its role")
+def reassign(task_id: TaskId, body: Reassign, service: ServiceDep, actor: AdminDep) -> dict:
     return service.reassign(task_id, actor, body.user)

@@ -7,40 +7,56 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 
 from api.deps import ActorDep, ServiceDep
-from api.schemas import StartCase
+from api.models import CaseDetail, CasePage, CaseStatusFilter, Diagram, History
+from api.problems import errors
+from api.schemas import CaseRef, Limit, Offset, StartCase, UnitFilter
+from engine.service import Yishi
 
 router = APIRouter(prefix="/cases", tags=["cases"])
 
 
-@router.post("", status_code=201, summary="Start a case (who may start is declared in the BPMN)")
+def with_figures(service: Yishi, detail: dict) -> dict:
+    """A case detail as every action answers it: with its key figures."""
+    detail.setdefault("key_figures", service.key_figures(detail["id"]))
+    return detail
+
+
+@router.post("", status_code=201, response_model=CaseDetail, responses=errors(401, 403, 404, 409, 422),
+             summary="Start a case (who may start is declared in the BPMN)")
 def start(body: StartCase, service: ServiceDep, actor: ActorDep) -> dict:
-    return service.start(body.definition, body.unit, actor, body.data, body.title)
+    return with_figures(service, service.start(body.definition, body.unit, actor, body.data, body.title))
 
 
-@router.get("", summary="Cases in my units")
-def list_cases(service: ServiceDep, actor: ActorDep, unit: str | None = None, process: str | None = None,
-               status: str | None = None, overdue: bool = False,
-               limit: Annotated[int, Query(ge=1, le=500)] = 50, offset: Annotated[int, Query(ge=0)] = 0) -> dict:
-    units = None if actor.is_admin else {u for u, _ in actor.memberships}
-    items = service.cases(unit=unit, status=status, process=process, units=units, overdue=overdue,
-                          limit=limit, offset=offset)
-    return {"items": items, "limit": limit, "offset": offset}
+@router.get("", response_model=CasePage, responses=errors(401, 422),
+            summary="Cases in my units (administrators: every unit), newest first")
+def list_cases(service: ServiceDep, actor: ActorDep, unit: UnitFilter = None,
+               process: Annotated[str | None, Query(max_length=200, description="only this method")] = None,
+               status: Annotated[CaseStatusFilter | None, Query(description="a status, or `active`")] = None,
+               overdue: Annotated[bool, Query(description="only cases with an overdue task")] = False,
+               limit: Limit = 50, offset: Offset = 0) -> dict:
+    filters = {"unit": unit, "status": status.value if status else None, "process": process, "overdue": overdue}
+    items = service.cases(actor, limit=limit, offset=offset, **filters)
+    total = len(items) + offset if len(items) < limit and (items or offset == 0) else \
+        service.count_cases(actor, **filters)
+    return {"items": items, "limit": limit, "offset": offset, "total": total}
 
 
-@router.get("/{case}", summary="Status, current steps with their roles, key figures")
-def detail(case: str, service: ServiceDep, actor: ActorDep) -> dict:
+@router.get("/{case}", response_model=CaseDetail, responses=errors(401, 404, 422),
+            summary="Status, current steps with their roles, key figures")
+def detail(case: CaseRef, service: ServiceDep, actor: ActorDep) -> dict:
     return service.visible_case(case, actor)
 
 
-@router.get("/{case}/history", summary="The case file (一事一档) and whether its hash chain verifies")
-def history(case: str, service: ServiceDep, actor: ActorDep) -> dict:
+@router.get("/{case}/history", response_model=History, responses=errors(401, 404, 422),
+            summary="The case file (一事一档) and whether its hash chain verifies")
+def history(case: CaseRef, service: ServiceDep, actor: ActorDep) -> dict:
     detail = service.visible_case(case, actor)
     rows, verification = service.history(detail["id"])
     return {"case": detail["reference"], "events": rows, "verified": verification.ok,
             "verification": verification.__dict__}
 
 
-@router.get("/{case}/diagram", summary="The version's BPMN plus completed and active element ids")
-def diagram(case: str, service: ServiceDep, actor: ActorDep) -> dict:
-    detail = service.visible_case(case, actor)
-    return service.runtime.diagram(detail["id"])
+@router.get("/{case}/diagram", response_model=Diagram, responses=errors(401, 404, 422),
+            summary="The version's BPMN plus completed and active element ids")
+def diagram(case: CaseRef, service: ServiceDep, actor: ActorDep) -> dict:
+    return service.diagram(case, actor)

@@ -1,60 +1,63 @@
-"""Designers: deployed definitions, their versions and content, uploads with a lint report, migrations."""
+"""Definitions: the list (everyone signed in: method names), versions, and for designers and administrators the
+content (BPMN and forms), uploads with a lint report, and migrations."""
 
 from __future__ import annotations
 
 import json
-from typing import Annotated
 
-from fastapi import APIRouter, Path, Query
+from fastapi import APIRouter
 
 from api.deps import ActorDep, DesignerDep, ServiceDep
-from api.schemas import Migrate, Upload
-from engine.cases import upgrades
+from api.models import Definition, Deployed, MigrationPlan, MigrationResult, Version, VersionContent
+from api.problems import errors
+from api.schemas import DefinitionKey, Migrate, TargetVersion, Upload, VersionNumber
 from engine.definitions.compiler import Bundle
-from engine.errors import InvalidInput, NotFound
+from engine.domain.texts import Text
+from engine.errors import InvalidInput
 
 router = APIRouter(prefix="/definitions", tags=["designers"])
 MAX_UPLOAD_FILES = 50
-MAX_INT = 2**31 - 1
 
 
-@router.get("", summary="The newest version of every deployed definition")
+@router.get("", response_model=list[Definition], responses=errors(401),
+            summary="The newest version of every deployed definition (names and start roles, no BPMN)")
 def definitions(service: ServiceDep, _actor: ActorDep) -> list[dict]:
     return service.definitions()
 
 
-@router.get("/{key}/versions", summary="Every version of one definition")
-def versions(key: str, service: ServiceDep, _actor: ActorDep) -> list[dict]:
+@router.get("/{key}/versions", response_model=list[Version], responses=errors(401, 404, 422),
+            summary="Every version of one definition (no BPMN)")
+def versions(key: DefinitionKey, service: ServiceDep, _actor: ActorDep) -> list[dict]:
     return service.versions(key)
 
 
-@router.get("/{key}/versions/{version}", summary="One version's BPMN files and forms")
-def version(key: str, version: Annotated[int, Path(ge=1, le=MAX_INT)], service: ServiceDep, _actor: ActorDep) -> dict:
-    found = service.version_content(key, version)
-    if found is None:
-        raise NotFound(f"definition {key} has no version {version}")
-    return found
+@router.get("/{key}/versions/{version}", response_model=VersionContent, responses=errors(401, 403, 404, 422),
+            summary="One version's BPMN files and forms (designers and administrators)")
+def version(key: DefinitionKey, version: VersionNumber, service: ServiceDep, actor: ActorDep) -> dict:
+    return service.version_content(key, version, actor)
 
 
-@router.post("", status_code=201, summary="Upload BPMN + forms: lint, then deploy new versions",
-             responses={422: {"description": "lint problems, each with file, element id and line"}})
+@router.post("", status_code=201, response_model=Deployed, responses=errors(401, 403, 422),
+             summary="Upload BPMN + forms: lint (422 lists every problem with file, element id and line), "
+                     "then deploy new versions")
 def upload(body: Upload, service: ServiceDep, actor: DesignerDep) -> dict:
     if len(body.bpmn) + len(body.forms) > MAX_UPLOAD_FILES:
-        raise InvalidInput(f"at most {MAX_UPLOAD_FILES} files per upload")
+        raise InvalidInput(Text("每次最多上传 {n} 个文件", "at most {n} files per upload", n=MAX_UPLOAD_FILES))
     forms = {}
     for name, schema in body.forms.items():
         forms[name] = (schema if isinstance(schema, str) else json.dumps(schema, ensure_ascii=False)).encode()
     bundle = Bundle(bpmn={name: xml.encode("utf-8") for name, xml in body.bpmn.items()}, forms=forms)
-    deployed = service.deploy(bundle, actor)
-    return {"deployed": [d.__dict__ for d in deployed]}
+    return {"deployed": [d.__dict__ for d in service.deploy(bundle, actor)]}
 
 
-@router.get("/{key}/migrations", summary="Dry run: which running cases could move to a version (default newest)")
-def migration_plan(key: str, service: ServiceDep, _actor: DesignerDep,
-                   to_version: Annotated[int | None, Query(ge=1, le=MAX_INT)] = None) -> dict:
-    return upgrades.plan(service.runtime, key, to_version)
+@router.get("/{key}/migrations", response_model=MigrationPlan, responses=errors(401, 403, 404, 422),
+            summary="Dry run: which running cases could move to a version (default newest)")
+def migration_plan(key: DefinitionKey, service: ServiceDep, actor: DesignerDep,
+                   to_version: TargetVersion = None) -> dict:
+    return service.migration_plan(key, actor, to_version)
 
 
-@router.post("/{key}/migrations", summary="Move the given cases to the version (recorded in each case file)")
-def migrate(key: str, body: Migrate, service: ServiceDep, actor: DesignerDep) -> dict:
-    return {"results": upgrades.migrate(service.runtime, key, body.case_ids, actor, body.to_version)}
+@router.post("/{key}/migrations", response_model=MigrationResult, responses=errors(401, 403, 404, 409, 422),
+             summary="Move the given cases to the version (recorded in each case file)")
+def migrate(key: DefinitionKey, body: Migrate, service: ServiceDep, actor: DesignerDep) -> dict:
+    return {"results": service.migrate(key, body.case_ids, actor, body.to_version)}

@@ -1,22 +1,22 @@
-"""Health, units, and the development-only clock."""
+"""Health and units."""
 
 from __future__ import annotations
 
 from fastapi import APIRouter
 
 from api.deps import ActorDep, ServiceDep
+from api.models import Health, Unit
+from api.problems import errors
 from engine.domain import clock
-from engine.people import accounts
 
 router = APIRouter(tags=["system"])
 
 
-@router.get("/health", summary="Liveness with a database round trip (no token needed)")
+@router.get("/health", response_model=Health, summary="Liveness with a database round trip (no token needed)")
 def health(service: ServiceDep) -> dict:
-    return {"status": "ok", "definitions": len(service.definitions()), "now": clock.now().isoformat()}
+    return {"status": "ok", "definitions": len(service.definitions()), "now": clock.now()}
 
 
-@router.get("/units", summary="Communities and buildings")
+@router.get("/units", response_model=list[Unit], responses=errors(401), summary="Communities and buildings")
 def units(service: ServiceDep, _actor: ActorDep) -> list[dict]:
-    with service.db.connect() as conn:
-        return accounts.list_units(conn)
+    return service.units()

@@ -2,45 +2,64 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Annotated
 
 from fastapi import APIRouter, Query
+from pydantic import AwareDatetime
 
 from api.deps import ActorDep, ServiceDep
-from api.schemas import CompleteTask
+from api.i18n import LanguageDep
+from api.models import CaseDetail, TaskDetail, TaskPage, TaskSummary
+from api.problems import errors
+from api.routers.cases import with_figures
+from api.schemas import (
+    CaseFilter,
+    CompleteTask,
+    Limit,
+    MethodFilter,
+    Offset,
+    ProcessFilter,
+    RoleFilter,
+    TaskId,
+    UnitFilter,
+)
 
 router = APIRouter(prefix="/tasks", tags=["participants"])
+TASK_ERRORS = errors(401, 403, 404, 409, 422)
 
 
-@router.get("", summary="My open tasks across my memberships, soonest due first")
-def inbox(service: ServiceDep, actor: ActorDep, role: str | None = None, process: str | None = None,
-          unit: str | None = None, due_before: dt.datetime | None = None,
-          limit: Annotated[int, Query(ge=1, le=500)] = 50, offset: Annotated[int, Query(ge=0)] = 0) -> dict:
-    items = service.inbox(actor, role=role, process=process, unit=unit, due_before=due_before, limit=limit,
-                          offset=offset)
-    return {"items": items, "limit": limit, "offset": offset}
+@router.get("", response_model=TaskPage, responses=errors(401, 422),
+            summary="My open tasks across my memberships, soonest due first (forms come with each task)")
+def inbox(service: ServiceDep, actor: ActorDep, role: RoleFilter = None, process: ProcessFilter = None,
+          method: MethodFilter = None, case: CaseFilter = None, unit: UnitFilter = None,
+          due_before: Annotated[AwareDatetime | None, Query(description="due at or before this instant")] = None,
+          limit: Limit = 50, offset: Offset = 0) -> dict:
+    items = service.inbox(actor, role=role, process=process, method=method, case_id=case, unit=unit,
+                          due_before=due_before, limit=limit, offset=offset)
+    total = len(items) + offset if len(items) < limit and (items or offset == 0) else None
+    return {"items": items, "limit": limit, "offset": offset, "total": total}
 
 
-@router.get("/{task_id}", summary="One open task with its form's JSON Schema")
-def task(task_id: str, service: ServiceDep, actor: ActorDep) -> dict:
-    return service.task(task_id, actor)
+@router.get("/{task_id}", response_model=TaskDetail, responses=TASK_ERRORS,
+            summary="One open task: instructions, read-only context, form, uiSchema, prefilled values")
+def task(task_id: TaskId, service: ServiceDep, actor: ActorDep, language: LanguageDep) -> dict:
+    return service.task_detail(task_id, actor, language)
 
 
-@router.post("/{task_id}/claim", summary="Take the task so nobody else works it meanwhile")
-def claim(task_id: str, service: ServiceDep, actor: ActorDep) -> dict:
+@router.post("/{task_id}/claim", response_model=TaskSummary, responses=TASK_ERRORS,
+             summary="Take the task so nobody else works it meanwhile")
+def claim(task_id: TaskId, service: ServiceDep, actor: ActorDep) -> dict:
     return service.claim(task_id, actor)
 
 
-@router.post("/{task_id}/unclaim", summary="Release a task I claimed")
-def unclaim(task_id: str, service: ServiceDep, actor: ActorDep) -> dict:
+@router.post("/{task_id}/unclaim", response_model=TaskSummary, responses=TASK_ERRORS,
+             summary="Release a task I claimed")
+def unclaim(task_id: TaskId, service: ServiceDep, actor: ActorDep) -> dict:
     return service.unclaim(task_id, actor)
 
 
-@router.post("/{task_id}/complete", summary="Complete the task with its form data",
-             responses={403: {"description": "not my role or unit"}, 404: {"description": "unknown task"},
-                        409: {"description": "completed by someone else, claimed, or the case changed"},
-                        422: {"description": "invalid form data; `errors` lists each field path"}})
-def complete(task_id: str, body: CompleteTask, service: ServiceDep, actor: ActorDep) -> dict:
+@router.post("/{task_id}/complete", response_model=CaseDetail, responses=TASK_ERRORS,
+             summary="Complete the task with its form data (422: `errors` lists every field at once)")
+def complete(task_id: TaskId, body: CompleteTask, service: ServiceDep, actor: ActorDep) -> dict:
     case_id = service.case_id_of_task(task_id, actor)
-    return service.complete(case_id, task_id, actor, body.data)
+    return with_figures(service, service.complete(case_id, task_id, actor, body.data))

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+from dataclasses import dataclass
 from uuid import UUID
 
 import sqlalchemy as sa
@@ -15,18 +16,28 @@ from SpiffWorkflow.util.task import TaskState
 from engine.cases.admin import Administration
 from engine.cases.claims import Claims
 from engine.cases.timers import Timers
-from engine.cases.unit import CASE_CONTEXT_KEYS, CaseUnit, Loaded, json_copy
+from engine.cases.unit import CaseUnit, Loaded, json_copy
 from engine.definitions import compiler as definitions
 from engine.definitions import forms
 from engine.domain import clock, periods
 from engine.domain.actors import Actor
+from engine.domain.case_variables import CASE_CONTEXT_KEYS
 from engine.domain.statuses import CaseStatus, EventKind
+from engine.domain.texts import Text
 from engine.errors import Conflict, Forbidden, InvalidInput, InvalidState, NotFound
 from engine.sandbox.functions import DOMAIN_FUNCTIONS
 from engine.store import audit
 from engine.store.audit import Event
 from engine.store.tables import cases, definition_versions
 from engine.workflow import projection, serializer
+
+
+@dataclass
+class TaskView:
+    data: dict
+    instructions: str | None
+    context_fields: str | None
+    forms: dict[str, dict]
 
 
 class Runtime(CaseUnit, Claims, Timers, Administration):
@@ -59,7 +70,7 @@ class Runtime(CaseUnit, Claims, Timers, Administration):
             if parsed.start_form:
                 schema = parsed.forms[parsed.start_form]
                 data = forms.with_defaults(schema, data)
-                forms.validate(schema, data, self._rule_evaluator())
+                forms.validate(schema, data, self._rule_evaluator(), context=data)
             reference = _next_reference(conn, unit, now)
             title = (title or data.get("title") or parsed.spec.description or key)[:500]
             data.update(case_reference=reference, case_unit=unit, case_started_by=actor.user_id,
@@ -84,8 +95,22 @@ class Runtime(CaseUnit, Claims, Timers, Administration):
         return case_id
 
     def complete(self, case_id: int, task_id: str, actor: Actor, data: dict | None) -> None:
-        """Complete a READY user task as ``actor`` with form ``data`` (validated, copied, then run)."""
+        """Complete a READY user task as ``actor`` with form ``data`` (validated, copied, then run).
+
+        A form rule that cannot be evaluated is a definition error: nothing of the submission is stored, but
+        the case file records the failure so an administrator sees it.
+        """
         data = json_copy(data, "form data")
+        try:
+            self._complete(case_id, task_id, actor, data)
+        except forms.RuleBroken as exc:
+            with self.db.begin() as conn:
+                audit.append(conn, case_id, clock.now(), [Event(
+                    EventKind.RULE_BROKEN, actor.user_id, {"message": exc.message},
+                    getattr(exc, "element_id", None), str(task_id))])
+            raise
+
+    def _complete(self, case_id: int, task_id: str, actor: Actor, data: dict) -> None:
         now = clock.now()
         with self.db.begin() as conn:
             loaded = self.load(conn, case_id)
@@ -99,7 +124,12 @@ class Runtime(CaseUnit, Claims, Timers, Administration):
             form = projection.form_key(task)
             if form is not None:
                 # cross-field rules see the case data too (e.g. the recorder is on neither team)
-                forms.validate(loaded.definition.forms[form], data, self._rule_evaluator(task.data))
+                try:
+                    forms.validate(loaded.definition.forms[form], data, self._rule_evaluator(task.data),
+                                   context=task.data)
+                except forms.RuleBroken as exc:
+                    exc.element_id = projection.element_id(task)
+                    raise
 
             def run():
                 # Replace, never merge: SpiffWorkflow's add_data_from_form deep-merges, so a list submitted again
@@ -138,6 +168,19 @@ class Runtime(CaseUnit, Claims, Timers, Administration):
                 "completed": listed(completed), "active": listed(active)}
 
 
+    def task_view(self, case_id: int, task_id: str) -> TaskView:
+        """What a person needs to work an open task: the case data it sees, its instructions, the forms."""
+        with self.db.connect() as conn:
+            loaded = self.load(conn, case_id)
+        try:
+            task = loaded.workflow.get_task_from_id(UUID(str(task_id)))
+        except (TaskNotFoundException, ValueError):
+            raise NotFound(Text("没有待办任务 {id}", "no open task {id}", id=task_id)) from None
+        extensions = getattr(task.task_spec, "extensions", None) or {}
+        return TaskView(data=copy.deepcopy(task.data), instructions=extensions.get("instructionsForEndUser"),
+                        context_fields=(extensions.get("properties") or {}).get("contextFields"),
+                        forms=loaded.definition.forms)
+
     def _open_task(self, loaded: Loaded, task_id: str):
         row = loaded.row
         if row.status == CaseStatus.SUSPENDED:
@@ -171,8 +214,10 @@ class Runtime(CaseUnit, Claims, Timers, Administration):
         def evaluate(expression: str, data: dict) -> bool:
             try:
                 return bool(environment.evaluate(expression, copy.deepcopy({**context, **data})))
-            except Exception:
-                return False  # a rule that cannot be evaluated on this data is not met
+            except Exception as exc:  # not "rule not met": the rule itself is wrong for well-formed data
+                raise forms.RuleBroken(Text("表单规则“{rule}”无法计算（{e}），请联系流程设计人员",
+                                            "the form rule '{rule}' cannot be evaluated ({e}); tell the designer",
+                                            rule=expression, e=f"{type(exc).__name__}: {exc}")) from None
         return evaluate
 
     @staticmethod

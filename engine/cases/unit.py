@@ -6,6 +6,7 @@ import ast
 import datetime as dt
 import functools
 import json
+import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -18,7 +19,8 @@ from engine.definitions import compiler as definitions
 from engine.domain import periods
 from engine.domain.actors import SYSTEM
 from engine.domain.statuses import CaseStatus, EventKind
-from engine.errors import Conflict, InvalidInput, NotFound, YishiError
+from engine.domain.texts import Text
+from engine.errors import Conflict, FieldError, InvalidInput, NotFound, YishiError
 from engine.sandbox.environment import make_script_engine
 from engine.store import audit
 from engine.store.audit import Event
@@ -28,7 +30,7 @@ from engine.workflow.projection import Snapshot
 
 MAX_ERROR_MESSAGE = 2000
 _MISSING = object()
-CASE_CONTEXT_KEYS = ("case_reference", "case_unit", "case_started_by", "case_started_at")
+
 
 
 @dataclass
@@ -44,15 +46,40 @@ class Loaded:
 
 
 def json_copy(data, what: str = "data") -> dict:
-    """A deep, JSON-only copy of submitted data: never aliased, always storable."""
+    """A deep, JSON-only copy of submitted data: never aliased, always storable on both databases.
+
+    Refuses, with a field error, what JSON allows Python but a store or a rule chokes on: NaN and infinities,
+    NUL characters and lone surrogates.
+    """
     if data is None:
         return {}
     if not isinstance(data, dict):
-        raise InvalidInput(f"{what} must be a JSON object")
+        raise InvalidInput(Text("{what}须为 JSON 对象", "{what} must be a JSON object", what=what))
+    errors = list(_unstorable(data, ""))
+    if errors:
+        raise InvalidInput(Text("数据中有无法保存的值：{paths}", "unstorable values at: {paths}",
+                                paths=", ".join(e.path or "(root)" for e in errors)), errors)
     try:
         return json.loads(json.dumps(data, ensure_ascii=False))
     except (TypeError, ValueError) as exc:
-        raise InvalidInput(f"{what} is not JSON: {exc}") from None
+        raise InvalidInput(Text("{what}不是合法的 JSON：{e}", "{what} is not JSON: {e}", what=what, e=exc)) from None
+
+
+def _unstorable(value, path: str):
+    if isinstance(value, float) and not math.isfinite(value):
+        yield FieldError(path, Text("须为有限的数字", "must be a finite number"))
+    elif isinstance(value, str):
+        if "\x00" in value:
+            yield FieldError(path, Text("不能包含空字符 (NUL)", "must not contain NUL characters"))
+        elif any(0xD800 <= ord(c) <= 0xDFFF for c in value):
+            yield FieldError(path, Text("包含无效的字符", "contains an invalid character (lone surrogate)"))
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _unstorable(key, path)
+            yield from _unstorable(item, f"{path}/{key}" if path else str(key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _unstorable(item, f"{path}/{index}" if path else str(index))
 
 
 

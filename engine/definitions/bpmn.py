@@ -13,6 +13,7 @@ FORM_PROPERTY = "formJsonSchemaFilename"
 START_FORM_PROPERTY = "startFormJsonSchemaFilename"
 START_ROLES_PROPERTY = "startRoles"
 DUE_PROPERTY = "dueDate"
+CASE_VARIABLES_PROPERTY = "caseVariables"  # on a process: what it reads from its callers
 
 
 def xpath(node: etree._Element, expr: str) -> list:

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from SpiffWorkflow.spiff.parser import SpiffBpmnParser
 
-from engine.definitions import bpmn
+from engine.definitions import bpmn, forms
 from engine.definitions.lint import LintReport, lint
 from engine.definitions.xmlsafe import parse_bpmn
 from engine.errors import InvalidDefinition, InvalidInput
@@ -85,7 +85,8 @@ def compile_bundle(bundle: Bundle) -> tuple[list[CompiledDefinition], LintReport
         files = sorted({report.process_files[p] for p in closure if p in report.process_files})
         form_keys = sorted({f for p in closure for f in user_forms.get(p, set())})
         content_bpmn = {name: bundle.bpmn[name].decode("utf-8") for name in files}
-        content_forms = {f: report.forms[f] for f in form_keys}
+        ui_keys = [forms.ui_key(f) for f in form_keys if forms.ui_key(f) in report.forms]
+        content_forms = {f: report.forms[f] for f in [*form_keys, *ui_keys]}
         start_roles, start_form, settings = start_info[key]
         definitions.append(CompiledDefinition(
             key=key, name=names.get(key) or key, content_hash=content_hash(content_bpmn, content_forms),

@@ -19,8 +19,12 @@ from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.spiff.parser import VALIDATOR, SpiffBpmnParser
 
 from engine.definitions import bpmn, forms
-from engine.definitions.xmlsafe import UnsafeXML, parse_bpmn
-from engine.errors import Problem
+from engine.definitions.xmlsafe import parse_bpmn
+from engine.domain.case_variables import CASE_CONTEXT_KEYS
+from engine.domain.texts import Text
+from engine.errors import Problem, UnsafeXML
+from engine.sandbox.environment import DEFAULT_GLOBALS
+from engine.sandbox.guards import SANDBOX_BUILTINS
 from engine.sandbox.policy import check as check_expression
 
 
@@ -29,7 +33,8 @@ class LintReport:
     problems: list[Problem] = field(default_factory=list)
     trees: dict[str, etree._ElementTree] = field(default_factory=dict)
     process_files: dict[str, str] = field(default_factory=dict)  # executable process id -> file
-    forms: dict[str, dict] = field(default_factory=dict)  # "<process id>/<file>" -> schema
+    forms: dict[str, dict] = field(default_factory=dict)  # "<process id>/<file>" -> schema (and its uiSchema)
+    form_sites: dict[str, tuple[str, str | None, int | None]] = field(default_factory=dict)  # key -> file, id, line
     parser: SpiffBpmnParser | None = None
 
     @property
@@ -61,6 +66,7 @@ def lint(bpmn_files: dict[str, bytes], form_files: dict[str, bytes]) -> LintRepo
                                        "on the bpmn:process to run", code="no_executable_process"))
     for filename, tree in report.trees.items():
         _check_document(filename, tree, form_files, report)
+    _check_rule_names(report)
     clean = [name for name, ok in xsd_clean.items() if ok]
     _check_with_spiff(clean, report)
     report.problems.sort(key=lambda p: (p.file, p.line or 0, p.element_id or ""))
@@ -183,6 +189,67 @@ def _check_form(key: str, node, filename: str, form_files: dict[str, bytes], rep
                                            f"forms/{key}: rule '{expression}' rejected: {error}",
                                            code="form_rule_invalid"))
     report.forms[key] = schema
+    report.form_sites[key] = (filename, node.get("id"), node.sourceline)
+    ui_raw = form_files.get(forms.ui_key(key))
+    if ui_raw is not None:
+        try:
+            report.forms[forms.ui_key(key)] = forms.parse_ui_schema(ui_raw)
+        except ValueError as exc:
+            report.problems.append(Problem(filename, node.get("id"), node.sourceline,
+                                           f"forms/{forms.ui_key(key)}: {exc}", code="form_invalid"))
+
+
+def _assigned_names(report: LintReport) -> set[str]:
+    """Names the bundle's scripts assign (script tasks, pre- and post-scripts): documented case variables."""
+    names: set[str] = set()
+    for tree in report.trees.values():
+        texts = [n.text or "" for n in bpmn.xpath(tree.getroot(), "//bpmn:script | //spiffworkflow:preScript"
+                                                   " | //spiffworkflow:postScript")]
+        for text in texts:
+            try:
+                parsed = ast.parse(text)
+            except SyntaxError:
+                continue
+            names |= {n.id for n in ast.walk(parsed) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
+    return names
+
+
+def _declared_case_variables(report: LintReport) -> set[str]:
+    """Names a process declares it reads from its callers (``caseVariables``, e.g. a shared vote's settings)."""
+    names: set[str] = set()
+    for tree in report.trees.values():
+        for process in bpmn.processes(tree):
+            value = bpmn.properties(process).get(bpmn.CASE_VARIABLES_PROPERTY) or ""
+            names |= {name.strip() for name in value.split(",") if name.strip()}
+    return names
+
+
+def _check_rule_names(report: LintReport) -> None:
+    """A form rule or message may name only form fields, case variables and the sandbox's functions.
+
+    Catches a misspelt name (``abstian``) at deploy time instead of a rule that silently fails later.
+    """
+    schemas = {k: v for k, v in report.forms.items() if not k.endswith(forms.UI_SUFFIX)}
+    known = set().union(*(forms.field_names(s) for s in schemas.values())) if schemas else set()
+    known |= _assigned_names(report) | set(CASE_CONTEXT_KEYS) | set(DEFAULT_GLOBALS) | set(SANDBOX_BUILTINS)
+    known |= {"True", "False", "None"} | _declared_case_variables(report)
+    for key, schema in schemas.items():
+        filename, element, line = report.form_sites.get(key, (key, None, None))
+        for rule in schema.get(forms.RULES_KEYWORD, []):
+            if not isinstance(rule, dict) or not isinstance(rule.get("rule"), str):
+                continue
+            unknown = sorted(forms.rule_names(rule["rule"]) - known)
+            if unknown:
+                report.problems.append(Problem(filename, element, line, Text(
+                    "forms/{key}：规则“{rule}”使用了表单和事项数据中都没有的名称：{names}",
+                    "forms/{key}: rule '{rule}' names {names}, which is neither a field of the forms nor a case "
+                    "variable", key=key, rule=rule["rule"], names=", ".join(unknown)), code="form_rule_unknown_name"))
+        unknown = sorted(forms.placeholders(schema) - known)
+        if unknown:
+            report.problems.append(Problem(filename, element, line, Text(
+                "forms/{key}：规则提示中的占位符 {names} 不是表单字段或事项数据",
+                "forms/{key}: rule message placeholder(s) {names} name no field or case variable",
+                key=key, names=", ".join(unknown)), code="form_rule_unknown_name"))
 
 
 def _check_code(source: str, mode: str, node, filename: str, report: LintReport, what: str) -> None:

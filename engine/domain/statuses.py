@@ -39,3 +39,4 @@ class EventKind(StrEnum):
     TASK_DUE_CHANGED = "task_due_changed"
     TIMER_FIRED = "timer_fired"
     COMPUTED = "computed"
+    RULE_BROKEN = "rule_broken"

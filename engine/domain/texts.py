@@ -20,7 +20,7 @@ class Text:
     en: str
     params: dict[str, Any] = field(default_factory=dict)
 
-    def __init__(self, zh: str, en: str, **params: Any):
+    def __init__(self, zh: str, en: str, /, **params: Any):
         object.__setattr__(self, "zh", zh)
         object.__setattr__(self, "en", en)
         object.__setattr__(self, "params", params)

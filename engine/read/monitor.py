@@ -8,14 +8,26 @@ Thresholds come from the definition's process properties (``stuckIdleDays``, ``s
 from __future__ import annotations
 
 import datetime as dt
+from enum import StrEnum
 
 import sqlalchemy as sa
 
 from engine.domain.statuses import ACTIVE_STATUSES, CaseStatus, EventKind
+from engine.domain.texts import Text
 from engine.store.tables import case_events, cases, definition_versions, open_tasks
 
 DEFAULTS = {"stuckIdleDays": 14, "stuckLoopCount": 3, "stuckSuspendedDays": 7}
-REASONS = ("overdue", "idle", "error", "suspended", "looping")
+
+
+class StuckReason(StrEnum):
+    OVERDUE = "overdue"
+    IDLE = "idle"
+    ERROR = "error"
+    SUSPENDED = "suspended"
+    LOOPING = "looping"
+
+
+REASONS = tuple(StuckReason)
 
 
 def _setting(settings: dict | None, name: str) -> int:
@@ -27,7 +39,9 @@ def _setting(settings: dict | None, name: str) -> int:
 
 def stuck_cases(conn: sa.Connection, now: dt.datetime, *, units: set[str] | None = None,
                 reason: str | None = None) -> list[dict]:
-    """One row per (case, reason): why, at which element, waiting for which role, in which unit, since when."""
+    """One row per (case, reason): why, at which element, waiting for which role, in which unit, since when.
+
+    ``detail`` is a bilingual ``Text`` (the caller renders it in its language)."""
     columns = (cases.c.id, cases.c.reference, cases.c.title, cases.c.definition_key, cases.c.unit, cases.c.status,
                cases.c.last_progress_at, cases.c.updated_at, cases.c.error_element, cases.c.error_message,
                definition_versions.c.settings)
@@ -37,10 +51,10 @@ def stuck_cases(conn: sa.Connection, now: dt.datetime, *, units: set[str] | None
         base = base.where(cases.c.unit.in_(sorted(units)))
     rows: list[dict] = []
 
-    def add(case, why, since, element=None, role=None, detail=""):
+    def add(case, why, since, element=None, role=None, detail: Text | None = None):
         rows.append({"case_id": case.id, "reference": case.reference, "title": case.title,
                      "definition_key": case.definition_key, "unit": case.unit, "reason": why,
-                     "element_id": element, "role": role, "since": since, "detail": detail})
+                     "element_id": element, "role": role, "since": since, "detail": detail or Text("", "")})
 
     active = cases.c.status.in_(ACTIVE_STATUSES)
     if reason in (None, "overdue"):
@@ -50,23 +64,27 @@ def stuck_cases(conn: sa.Connection, now: dt.datetime, *, units: set[str] | None
         if units is not None:
             query = query.where(cases.c.unit.in_(sorted(units)))
         for case in conn.execute(query):
-            add(case, "overdue", case.due_at, case.element_id, case.role, f"'{case.name}' was due")
+            add(case, "overdue", case.due_at, case.element_id, case.role,
+                Text("「{name}」已到期", "'{name}' was due", name=case.name))
     if reason in (None, "error"):
         for case in conn.execute(base.where(cases.c.status == CaseStatus.ERROR)):
-            add(case, "error", case.updated_at, case.error_element, None, case.error_message or "")
+            add(case, "error", case.updated_at, case.error_element, None,
+                Text("{message}", "{message}", message=case.error_message or ""))
     candidates = list(conn.execute(base.where(sa.or_(active, cases.c.status == CaseStatus.SUSPENDED))))
     if reason in (None, "suspended"):
         for case in candidates:
             days = _setting(case.settings, "stuckSuspendedDays")
             if case.status == CaseStatus.SUSPENDED and case.updated_at < now - dt.timedelta(days=days):
-                add(case, "suspended", case.updated_at, detail=f"suspended for more than {days} days")
+                add(case, "suspended", case.updated_at,
+                    detail=Text("已暂停超过 {days} 日", "suspended for more than {days} days", days=days))
     if reason in (None, "idle"):
         waiting_roles = _waiting_roles(conn, [c.id for c in candidates])
         for case in candidates:
             days = _setting(case.settings, "stuckIdleDays")
             if case.status != CaseStatus.SUSPENDED and case.last_progress_at < now - dt.timedelta(days=days):
                 element, role = waiting_roles.get(case.id, (None, None))
-                add(case, "idle", case.last_progress_at, element, role, f"no progress for more than {days} days")
+                add(case, "idle", case.last_progress_at, element, role,
+                    Text("超过 {days} 日没有进展", "no progress for more than {days} days", days=days))
     if reason in (None, "looping"):
         by_id = {c.id: c for c in candidates}
         counts = conn.execute(
@@ -78,7 +96,8 @@ def stuck_cases(conn: sa.Connection, now: dt.datetime, *, units: set[str] | None
             case = by_id[row.case_id]
             limit = _setting(case.settings, "stuckLoopCount")
             if row.times >= limit:
-                add(case, "looping", row.last, row.element_id, None, f"completed {row.times} times")
+                add(case, "looping", row.last, row.element_id, None,
+                    Text("已完成 {times} 次", "completed {times} times", times=row.times))
     rows.sort(key=lambda r: (r["since"], r["case_id"], r["reason"]))
     return rows
 

@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from engine.domain import clock
 from engine.domain.actors import Actor
 from engine.domain.statuses import ACTIVE_STATUSES, CaseStatus, EventKind
+from engine.domain.texts import Text
 from engine.errors import InvalidInput, NotFound
 from engine.store import audit
 from engine.store.tables import case_events, cases, definition_versions, open_tasks
@@ -19,9 +20,13 @@ TASK_COLUMNS = (open_tasks.c.task_id, open_tasks.c.case_id, open_tasks.c.element
 
 
 def tasks_for(conn: sa.Connection, actor: Actor, *, role: str | None = None, process: str | None = None,
-              unit: str | None = None, due_before: dt.datetime | None = None, limit: int = 100,
-              offset: int = 0) -> list[dict]:
-    """Open tasks the actor may work: its (unit, role) memberships, active cases only, soonest due first."""
+              method: str | None = None, case_id: int | None = None, unit: str | None = None,
+              due_before: dt.datetime | None = None, limit: int = 100, offset: int = 0) -> list[dict]:
+    """Open tasks the actor may work: its (unit, role) memberships, active cases only, soonest due first.
+
+    ``process`` filters by the (possibly called) process the task belongs to, ``method`` by the case's
+    definition (five_step, …), ``case_id`` by case.
+    """
     pairs = [(u, r) for u, r in actor.memberships if (role is None or r == role) and (unit is None or u == unit)]
     if not pairs:
         return []
@@ -32,6 +37,10 @@ def tasks_for(conn: sa.Connection, actor: Actor, *, role: str | None = None, pro
                     cases.c.status.in_(ACTIVE_STATUSES)))
     if process:
         query = query.where(open_tasks.c.process_key == process)
+    if method:
+        query = query.where(cases.c.definition_key == method)
+    if case_id is not None:
+        query = query.where(open_tasks.c.case_id == case_id)
     if due_before:
         query = query.where(open_tasks.c.due_at <= due_before)
     query = query.order_by(open_tasks.c.due_at.is_(None), open_tasks.c.due_at, open_tasks.c.created_at,
@@ -39,30 +48,35 @@ def tasks_for(conn: sa.Connection, actor: Actor, *, role: str | None = None, pro
     return [dict(row) for row in conn.execute(query).mappings()]
 
 
+CASE_COLUMNS = tuple(c for c in cases.c if c.name != "state")  # the workflow state is never read here
+
+
 def case_row(conn: sa.Connection, case_id: int) -> dict:
+    """A case's columns (not its workflow state) and its version number, or ``NotFound``."""
     row = conn.execute(
-        sa.select(cases, definition_versions.c.version.label("definition_version"))
+        sa.select(*CASE_COLUMNS, definition_versions.c.version.label("definition_version"))
         .join(definition_versions, definition_versions.c.id == cases.c.definition_version_id)
         .where(cases.c.id == case_id)).mappings().first()
     if row is None:
-        raise NotFound(f"case {case_id} not found")
+        raise NotFound(Text("未找到事项 {ref}", "case {ref} not found", ref=case_id))
     return dict(row)
 
 
 def find_case_id(conn: sa.Connection, ref: str | int) -> int:
     """A case by numeric id or by its reference (金江路社区-2026-0001)."""
     text = str(ref).strip()
-    if text.isdigit() and len(text) < 10:  # ids are 32-bit; a longer number is no case of ours
+    if text.isascii() and text.isdigit() and len(text) < 10:  # ids are 32-bit; a longer number is no case of ours
         return int(text)
-    found = conn.execute(sa.select(cases.c.id).where(cases.c.reference == text)).scalar()
+    found = None
+    if len(text) <= cases.c.reference.type.length:  # longer is no reference of ours
+        found = conn.execute(sa.select(cases.c.id).where(cases.c.reference == text)).scalar()
     if found is None:
-        raise NotFound(f"case {text} not found")
+        raise NotFound(Text("未找到事项 {ref}", "case {ref} not found", ref=text))
     return found
 
 
 def case_detail(conn: sa.Connection, case_id: int) -> dict:
     detail = case_row(conn, case_id)
-    detail.pop("state")
     detail["open_tasks"] = [dict(r) for r in conn.execute(
         sa.select(*TASK_COLUMNS, open_tasks.c.claimed_by).where(open_tasks.c.case_id == case_id)
         .order_by(open_tasks.c.created_at, open_tasks.c.task_id)).mappings()]
@@ -74,10 +88,22 @@ CASE_LIST_COLUMNS = (cases.c.id, cases.c.reference, cases.c.definition_key, case
                      cases.c.updated_at, cases.c.last_progress_at, cases.c.error_element)
 
 
-def list_cases(conn: sa.Connection, *, unit: str | None = None, status: str | None = None,
-               process: str | None = None, units: set[str] | None = None, overdue: bool = False,
-               now: dt.datetime | None = None, limit: int = 100, offset: int = 0) -> list[dict]:
-    query = sa.select(*CASE_LIST_COLUMNS)
+def list_cases(conn: sa.Connection, *, limit: int = 100, offset: int = 0, **filters) -> list[dict]:
+    """Cases matching the filters (see ``_case_filters``), newest first."""
+    query = _case_filters(sa.select(*CASE_LIST_COLUMNS), **filters)
+    query = query.order_by(cases.c.id.desc()).limit(limit).offset(offset)
+    return [dict(row) for row in conn.execute(query).mappings()]
+
+
+def count_cases(conn: sa.Connection, **filters) -> int:
+    """How many cases ``list_cases`` would list without paging."""
+    return conn.execute(_case_filters(sa.select(sa.func.count()).select_from(cases), **filters)).scalar_one()
+
+
+def _case_filters(query: sa.Select, *, unit: str | None = None, status: str | None = None,
+                  process: str | None = None, units: set[str] | None = None, overdue: bool = False,
+                  now: dt.datetime | None = None) -> sa.Select:
+    """``units``: the units visible to the reader (None: all); ``status``: a case status or ``active``."""
     if overdue:
         late = sa.select(open_tasks.c.case_id).where(open_tasks.c.due_at < (now or clock.now()))
         query = query.where(cases.c.id.in_(late), cases.c.status.in_(ACTIVE_STATUSES))
@@ -92,12 +118,13 @@ def list_cases(conn: sa.Connection, *, unit: str | None = None, status: str | No
             known = (*ACTIVE_STATUSES, CaseStatus.COMPLETED, CaseStatus.CANCELLED,
                      CaseStatus.SUSPENDED, CaseStatus.ERROR)
             if status not in known:
-                raise InvalidInput(f"unknown status '{status}'; one of: active, {', '.join(known)}")
+                raise InvalidInput(Text("未知状态 {status}，可选：active, {known}",
+                                        "unknown status '{status}'; one of: active, {known}",
+                                        status=status, known=", ".join(known)))
             query = query.where(cases.c.status == status)
     if process:
         query = query.where(cases.c.definition_key == process)
-    query = query.order_by(cases.c.id.desc()).limit(limit).offset(offset)
-    return [dict(row) for row in conn.execute(query).mappings()]
+    return query
 
 
 def case_history(conn: sa.Connection, case_id: int) -> tuple[list[dict], audit.Verification]:

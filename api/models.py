@@ -1,0 +1,359 @@
+"""Response models: the typed contract of every answer (the web app's TypeScript client is generated from them).
+
+Each model declares every field a client may use; anything else the engine returns is dropped
+(``extra="ignore"``), so a renamed column cannot silently change the API. Instants are returned in
+Beijing time with their offset (``2026-12-03T23:59:59+08:00``), never ``Z``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import StrEnum
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, WithJsonSchema, model_validator
+
+from engine.domain import clock, deadlines
+from engine.domain.periods import TZ
+from engine.domain.statuses import CaseStatus, EventKind
+from engine.read.monitor import StuckReason
+
+
+def beijing(value: dt.datetime) -> str:
+    """An instant as ISO-8601 in Asia/Shanghai with its offset (naive values are read as UTC)."""
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=dt.UTC)
+    return value.astimezone(TZ).isoformat()
+
+
+Instant = Annotated[
+    dt.datetime,
+    PlainSerializer(beijing, return_type=str, when_used="json"),
+    WithJsonSchema({"type": "string", "format": "date-time", "examples": ["2026-12-03T23:59:59+08:00"],
+                    "description": "ISO-8601 instant in Beijing time (+08:00)"}),
+]
+
+
+class Model(BaseModel):
+    # every declared field is always present in an answer: required in the schema, even with a default
+    model_config = ConfigDict(extra="ignore", from_attributes=True, json_schema_serialization_defaults_required=True)
+
+
+CaseStatusFilter = StrEnum("CaseStatusFilter", {"ACTIVE": "active", **{s.name: s.value for s in CaseStatus}})
+CaseStatusFilter.__doc__ = "A case status, or `active` for every waiting status."
+
+
+# ----- accounts -----------------------------------------------------------------------------------------------
+
+class Membership(Model):
+    unit: str
+    role: str
+
+
+class Me(Model):
+    user: str
+    is_admin: bool
+    is_designer: bool
+    memberships: list[Membership]
+
+
+class LoginResult(Model):
+    access_token: str
+    token_type: Literal["bearer"] = "bearer"
+    expires_at: Instant
+    user: Me
+
+
+class LoggedOut(Model):
+    status: Literal["logged out"] = "logged out"
+
+
+class Unit(Model):
+    code: str
+    kind: Literal["community", "building"]
+    name: str
+
+
+# ----- tasks ----------------------------------------------------------------------------------------------------
+
+class _Deadline(Model):
+    due_at: Instant | None = None
+    days_left: int | None = Field(None, description="Beijing calendar days until the due date (0: today, <0: past)")
+    overdue: bool = Field(False, description="the due instant has passed")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _deadline(cls, data: Any) -> Any:
+        if isinstance(data, dict) and ("days_left" not in data or "overdue" not in data):
+            now = clock.now()
+            due = data.get("due_at")
+            due = due if isinstance(due, dt.datetime) else None
+            data = {**data}
+            data.setdefault("days_left", deadlines.days_left(due, now))
+            data.setdefault("overdue", deadlines.overdue(due, now))
+        return data
+
+
+class OpenTask(_Deadline):
+    """An open step of a case, as the case detail lists it."""
+
+    task_id: str
+    case_id: int
+    element_id: str
+    name: str
+    role: str | None = None
+    unit: str
+    process_key: str = Field(description="the (possibly called) process the step belongs to")
+    form: str | None = None
+    instance: int | None = None
+    created_at: Instant
+    claimed_by: str | None = None
+
+
+class TaskSummary(_Deadline):
+    """One item of my inbox."""
+
+    task_id: str
+    case_id: int
+    reference: str | None = Field(None, description="the case reference (金江路社区-2026-0001)")
+    title: str | None = Field(None, description="the case title")
+    element_id: str
+    name: str
+    role: str | None = None
+    unit: str
+    process_key: str = Field(description="the (possibly called) process the step belongs to")
+    definition_key: str | None = Field(None, description="the case's method (five_step, …)")
+    form: str | None = None
+    instance: int | None = None
+    created_at: Instant
+    claimed_by: str | None = None
+    claimed_at: Instant | None = None
+    instructions: str | None = Field(None, description="what to do, Markdown, in the request's language")
+
+
+class ContextItem(Model):
+    name: str
+    title: str
+    value: Any = None
+
+
+class TaskDetail(TaskSummary):
+    """One open task with everything needed to do it."""
+
+    status: CaseStatus | None = Field(None, description="the case's status")
+    context: list[ContextItem] = Field(default_factory=list, description="case data shown read-only beside the form")
+    form_schema: dict[str, Any] | None = Field(None, description="the form's JSON Schema (draft 2020-12)")
+    ui_schema: dict[str, Any] | None = Field(None, description="the form's uiSchema (react-jsonschema-form)")
+    initial_data: dict[str, Any] = Field(default_factory=dict, description="form values prefilled from the case")
+
+
+class Page(Model):
+    limit: int
+    offset: int
+    total: int | None = Field(None, description="how many items match in all (when cheap to count)")
+
+
+class TaskPage(Page):
+    items: list[TaskSummary]
+
+
+# ----- cases ----------------------------------------------------------------------------------------------------
+
+class CaseSummary(Model):
+    id: int
+    reference: str
+    definition_key: str
+    unit: str
+    title: str
+    status: CaseStatus
+    end_event: str | None = None
+    next_timer_at: Instant | None = None
+    created_at: Instant
+    updated_at: Instant
+    last_progress_at: Instant
+    error_element: str | None = None
+
+
+class CasePage(Page):
+    items: list[CaseSummary]
+
+
+class CaseDetail(CaseSummary):
+    definition_version: int
+    definition_version_id: int
+    lock_version: int
+    started_by: str
+    error_message: str | None = None
+    open_tasks: list[OpenTask]
+    key_figures: dict[str, Any] = Field(default_factory=dict,
+                                        description="the latest value of everything the process computed")
+
+
+class Event(Model):
+    seq: int
+    at: Instant
+    actor: str
+    kind: EventKind
+    element_id: str | None = None
+    task_id: str | None = None
+    data: dict[str, Any]
+    prev_hash: str
+    hash: str
+
+
+class Verification(Model):
+    ok: bool
+    events: int
+    broken_at: int | None = None
+    reason: str | None = None
+
+
+class History(Model):
+    case: str = Field(description="the case reference")
+    events: list[Event]
+    verified: bool
+    verification: Verification
+
+
+class DiagramElement(Model):
+    process: str
+    element_id: str
+
+
+class Diagram(Model):
+    definition: str
+    version: int
+    bpmn: dict[str, str] = Field(description="file name → BPMN XML of the case's pinned version")
+    completed: list[DiagramElement]
+    active: list[DiagramElement]
+
+
+# ----- definitions ----------------------------------------------------------------------------------------------
+
+class Version(Model):
+    id: int
+    key: str
+    version: int
+    name: str
+    content_hash: str
+    created_by: str
+    created_at: Instant
+
+
+class Definition(Version):
+    start_roles: list[str]
+    versions: int = Field(description="how many versions are deployed")
+
+
+class VersionContent(Model):
+    key: str
+    version: int
+    name: str
+    content_hash: str
+    bpmn: dict[str, str] = Field(description="file name → BPMN XML")
+    forms: dict[str, Any] = Field(description="'<process id>/<file>' → JSON Schema or uiSchema")
+    start_roles: list[str]
+    start_form: str | None = None
+    settings: dict[str, Any]
+    created_by: str
+    created_at: Instant
+
+
+class DeployedVersion(Model):
+    key: str
+    version: int
+    version_id: int
+    content_hash: str
+    created: bool = Field(description="false: identical content was already deployed as this version")
+
+
+class Deployed(Model):
+    deployed: list[DeployedVersion]
+
+
+class MigrationCase(Model):
+    case_id: int
+    reference: str
+    from_version: int
+    status: CaseStatus
+    can_migrate: bool
+    blocking_elements: list[str]
+    changed_elements: list[str]
+
+
+class MigrationPlan(Model):
+    definition: str
+    to_version: int
+    cases: list[MigrationCase]
+
+
+class MigrationOutcome(Model):
+    case_id: int
+    migrated: bool
+    reason: str | None = None
+    from_version: int | None = None
+    to_version: int | None = None
+
+
+class MigrationResult(Model):
+    results: list[MigrationOutcome]
+
+
+# ----- administration and system --------------------------------------------------------------------------------
+
+class StuckCase(Model):
+    case_id: int
+    reference: str
+    title: str
+    definition_key: str
+    unit: str
+    reason: StuckReason
+    element_id: str | None = None
+    role: str | None = None
+    since: Instant
+    detail: str
+
+
+class StuckList(Model):
+    items: list[StuckCase]
+
+
+class ClockResult(Model):
+    now: Instant
+    timers_fired: int
+    cases: int
+
+
+class Health(Model):
+    status: Literal["ok"] = "ok"
+    definitions: int
+    now: Instant
+
+
+# ----- errors (RFC 9457) ----------------------------------------------------------------------------------------
+
+class FieldProblem(Model):
+    path: str = Field(description="slash-separated path of the field ('participants/0/name'), '' for the whole body")
+    message: str
+
+
+class LintProblem(Model):
+    file: str
+    element_id: str | None = None
+    line: int | None = None
+    code: str
+    severity: Literal["error", "warning"] | str
+    message: str
+
+
+class Problem(Model):
+    """An error answer (RFC 9457 problem details), worded in the request's language."""
+
+    model_config = ConfigDict(json_schema_serialization_defaults_required=False)  # errors/problems only when set
+
+    type: str
+    title: str
+    status: int
+    detail: str
+    errors: list[FieldProblem] | None = Field(None, description="invalid input: one entry per field")
+    problems: list[LintProblem] | None = Field(None, description="invalid definition: every lint finding")
