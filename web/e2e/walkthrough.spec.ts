@@ -1,0 +1,159 @@
+import { expect, test, type Page } from '@playwright/test';
+import AxeBuilder from '@axe-core/playwright';
+
+// The README's five-step walk-through in the browser, with screenshots (phone and desktop) and an axe check
+// of every main page on the way.
+test.describe.configure({ mode: 'serial' });
+
+const SIZES = { phone: { width: 390, height: 844 }, desktop: { width: 1440, height: 900 } };
+const PASSWORD = 'yishi-demo';
+let reference = '';
+
+async function snap(page: Page, name: string) {
+  for (const [size, viewport] of Object.entries(SIZES)) {
+    await page.setViewportSize(viewport);
+    await page.waitForTimeout(300);
+    await page.screenshot({ path: `screenshots/${name}-${size}.png`, fullPage: true });
+  }
+  await page.setViewportSize(SIZES.desktop);
+}
+
+async function axe(page: Page, name: string) {
+  const result = await new AxeBuilder({ page }).exclude('.diagram-canvas').analyze();
+  const bad = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  expect(bad.map((v) => `${name}: ${v.id} (${v.impact}) ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
+}
+
+async function login(page: Page, user: string) {
+  await page.goto('/login');
+  await page.getByLabel('用户名').fill(user);
+  await page.locator('#login-password').fill(PASSWORD);
+  await page.getByRole('button', { name: '登录' }).click();
+  await expect(page).toHaveURL(/\/inbox/);
+}
+
+async function logout(page: Page) {
+  await page.getByRole('button', { name: /退出登录/ }).first().click();
+  await expect(page).toHaveURL(/\/login/);
+}
+
+async function pick(page: Page, field: string, option: string) {
+  await page.locator('.ant-select', { has: page.locator(`#root_${field}`) }).first().click();
+  await page.locator('.ant-select-dropdown:visible .ant-select-item-option', { hasText: option }).first().click();
+}
+
+test('the login page is in Chinese and accessible', async ({ page }) => {
+  await page.goto('/');
+  await expect(page).toHaveURL(/\/login/);
+  await expect(page.getByRole('heading', { name: '议事' })).toBeVisible();
+  await axe(page, 'login');
+  await snap(page, '01-login');
+});
+
+test('the proposer starts a five-step case', async ({ page }) => {
+  await login(page, 'proposer');
+  await page.getByRole('link', { name: /发起/ }).first().click();
+  await page.getByText('五步议事法').click();
+  await page.locator('#root_title').fill('3号院加装电梯');
+  await axe(page, 'start');
+  await snap(page, '02-start');
+  await page.getByRole('button', { name: '发起', exact: true }).click();
+  await expect(page.getByText('已发起')).toBeVisible();
+  await expect(page.getByText('登记建档')).toBeVisible();
+  await expect(page.getByText(/网格管家/)).toBeVisible();
+  reference = (await page.locator('.reference').textContent()) ?? '';
+  expect(reference).toMatch(/^金江路社区-\d{4}-\d{4}$/);
+  await page.getByRole('link', { name: /我的事项/ }).first().click();
+  await expect(page.getByText('3号院加装电梯').first()).toBeVisible();
+  await expect(page.locator('.stage-current', { hasText: '提议' }).first()).toBeVisible();
+  await axe(page, 'mine');
+  await snap(page, '03-mine');
+  await logout(page);
+});
+
+test('the grid steward registers it, after one wrong submission', async ({ page }) => {
+  await login(page, 'grid_steward');
+  const card = page.locator('.task-card', { hasText: '3号院加装电梯' }).first();
+  await expect(card).toBeVisible();
+  await expect(page.locator('.topnav .count-pill')).toHaveText(/\d+/);
+  await axe(page, 'inbox');
+  await snap(page, '04-inbox');
+  await card.click();
+  await expect(page.getByRole('heading', { name: '登记建档' })).toBeVisible();
+  // a wrong submission: the server's field errors show on their fields
+  await page.locator('#root_description').fill('太短');
+  await page.getByRole('button', { name: '提交', exact: true }).click();
+  await expect(page.getByText('请查看标红的栏目')).toBeVisible();
+  await expect(page.locator('.ant-form-item-has-error').first()).toBeVisible();
+  const errorFields = await page.locator('.ant-form-item-has-error').count();
+  expect(errorFields).toBeGreaterThanOrEqual(2); // proposer name, description (the rest is prefilled)
+  await snap(page, '05-task-errors');
+  // claim, then fill it in properly
+  await page.getByRole('button', { name: '认领这项任务' }).click();
+  await expect(page.getByText('这项任务已由您认领。')).toBeVisible();
+  // channel, proposer type and title come prefilled from the case
+  await page.locator('#root_proposer_name').fill('王阿姨');
+  await page.locator('#root_title').fill('3号院加装电梯');
+  await page.locator('#root_description').fill('3号院六层老楼没有电梯，老人上下楼困难，希望加装电梯。');
+  await pick(page, 'category', '改造类');
+  await pick(page, 'scope', '院落或小区');
+  await axe(page, 'task');
+  await page.getByRole('button', { name: '提交', exact: true }).click();
+  await expect(page.getByText('已提交')).toBeVisible();
+  await expect(page.getByText('分类处理')).toBeVisible();
+  await expect(page.getByText(/由金江路社区的网格管家办理/)).toBeVisible();
+  await snap(page, '06-task-next');
+  // the case page: highlighted diagram, verifying case file
+  await page.getByRole('link', { name: '查看事项档案' }).click();
+  await expect(page.getByText(/档案完整，校验通过/)).toBeVisible();
+  await expect(page.locator('.djs-element.yishi-done').first()).toBeAttached();
+  await expect(page.locator('.djs-element.yishi-active').first()).toBeAttached();
+  await axe(page, 'case');
+  await snap(page, '07-case');
+  await page.emulateMedia({ media: 'print' });
+  await page.screenshot({ path: 'screenshots/08-case-print.png', fullPage: true });
+  await page.emulateMedia({ media: 'screen' });
+  await logout(page);
+});
+
+test('the administrator moves the clock, sees the case overdue and reassigns it', async ({ page }) => {
+  await login(page, 'admin');
+  await page.goto('/console/stuck');
+  await expect(page.getByRole('heading', { name: '卡点事项' })).toBeVisible();
+  await page.getByRole('button', { name: '拨动时钟' }).click();
+  // tokens live 12 hours of engine time: after 8 days the session has expired, with a clear message
+  await expect(page).toHaveURL(/\/login/, { timeout: 20_000 });
+  await expect(page.getByText('登录已过期')).toBeVisible();
+  await snap(page, '09-session-expired');
+  await page.getByLabel('用户名').fill('admin');
+  await page.locator('#login-password').fill(PASSWORD);
+  await page.getByRole('button', { name: '登录' }).click();
+  await expect(page).toHaveURL(/\/console\/stuck/);
+  const row = page.locator('.stuck-table tr', { hasText: reference });
+  await expect(row.first()).toBeVisible();
+  await expect(row.first().getByText('已逾期')).toBeVisible();
+  await axe(page, 'stuck');
+  await snap(page, '10-stuck');
+  await row.first().getByRole('button', { name: '改派' }).click();
+  await expect(page.getByRole('dialog')).toBeVisible();
+  await page.getByRole('dialog').getByRole('textbox').fill('grid_steward');
+  await page.getByRole('dialog').getByRole('button', { name: /确\s*定/ }).click();
+  await expect(page.getByText(`已把 ${reference} 的任务改派给 grid_steward`).first()).toBeVisible();
+  await page.goto('/console/methods/five_step');
+  await expect(page.locator('.heat-badge').first()).toBeVisible();
+  await snap(page, '11-heatmap');
+});
+
+test('elder mode and English', async ({ page }) => {
+  await login(page, 'grid_steward');
+  await page.goto('/settings');
+  await page.getByRole('switch', { name: '长辈模式' }).last().click();
+  await expect(page.locator('html.elder')).toBeAttached();
+  await page.goto('/inbox');
+  await axe(page, 'inbox-elder');
+  await snap(page, '12-inbox-elder');
+  await page.goto('/settings');
+  await page.getByText('English').click();
+  await expect(page.getByRole('heading', { name: 'Settings' })).toBeVisible();
+  await snap(page, '13-settings-en');
+});

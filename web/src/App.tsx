@@ -1,0 +1,77 @@
+import { lazy, Suspense, useMemo, type ReactNode } from 'react';
+import { Navigate, Route, Routes, useLocation } from 'react-router-dom';
+import { App as AntApp, ConfigProvider, Spin, theme as antdTheme } from 'antd';
+import zhCN from 'antd/locale/zh_CN';
+import enUS from 'antd/locale/en_US';
+import dayjs from 'dayjs';
+import 'dayjs/locale/zh-cn';
+import { useTranslation } from 'react-i18next';
+import { useSession } from './session';
+import { Shell } from './components/Shell';
+import { LoginPage } from './pages/Login';
+import { InboxPage } from './pages/Inbox';
+
+const TaskPage = lazy(() => import('./pages/Task'));
+const StartPage = lazy(() => import('./pages/Start'));
+const MinePage = lazy(() => import('./pages/Mine'));
+const CasePage = lazy(() => import('./pages/Case'));
+const DonePage = lazy(() => import('./pages/Done'));
+const SettingsPage = lazy(() => import('./pages/Settings'));
+const StuckPage = lazy(() => import('./pages/Stuck'));
+const MethodPage = lazy(() => import('./pages/Method'));
+const BoardPage = lazy(() => import('./pages/Board'));
+
+function RequireLogin({ children, admin = false }: { children: ReactNode; admin?: boolean }) {
+  const { me, loading } = useSession();
+  const location = useLocation();
+  if (loading) return <Spin fullscreen />;
+  if (!me) return <Navigate to="/login" replace state={{ from: location.pathname + location.search }} />;
+  if (admin && !me.is_admin) return <Navigate to="/inbox" replace />;
+  return <>{children}</>;
+}
+
+function Loading() {
+  const { t } = useTranslation();
+  return <div className="page-loading" role="status"><Spin /> <span>{t('common.loading')}</span></div>;
+}
+
+export function App() {
+  const { prefs } = useSession();
+  const { i18n } = useTranslation();
+  const english = i18n.language === 'en';
+  dayjs.locale(english ? 'en' : 'zh-cn');
+  const themeConfig = useMemo(() => ({
+    algorithm: antdTheme.defaultAlgorithm,
+    token: prefs.elder
+      ? { colorPrimary: '#9e1f1a', colorText: '#000000', colorTextSecondary: '#1f1f1f', colorTextDescription: '#262626',
+          fontSize: 20, controlHeight: 52, borderRadius: 8, lineWidth: 2, colorBorder: '#434343',
+          colorLink: '#0b3d91', fontSizeHeading1: 34, fontSizeHeading2: 28, fontSizeHeading3: 24 }
+      : { colorPrimary: '#b7312c', colorLink: '#1447a6', fontSize: 15, controlHeight: 40, borderRadius: 8,
+          colorTextDescription: '#595959', colorTextSecondary: '#595959' },
+  }), [prefs.elder]);
+
+  const page = (node: ReactNode, admin = false) => (
+    <RequireLogin admin={admin}><Shell><Suspense fallback={<Loading />}>{node}</Suspense></Shell></RequireLogin>
+  );
+
+  return (
+    <ConfigProvider locale={english ? enUS : zhCN} theme={themeConfig} componentSize={prefs.elder ? 'large' : 'middle'} button={{ autoInsertSpace: false }}>
+      <AntApp>
+        <Routes>
+          <Route path="/login" element={<LoginPage />} />
+          <Route path="/board/:unit" element={<Suspense fallback={<Loading />}><BoardPage /></Suspense>} />
+          <Route path="/inbox" element={page(<InboxPage />)} />
+          <Route path="/done" element={page(<DonePage />)} />
+          <Route path="/task/:id" element={page(<TaskPage />)} />
+          <Route path="/start" element={page(<StartPage />)} />
+          <Route path="/mine" element={page(<MinePage />)} />
+          <Route path="/case/:ref" element={page(<CasePage />)} />
+          <Route path="/settings" element={page(<SettingsPage />)} />
+          <Route path="/console/stuck" element={page(<StuckPage />, true)} />
+          <Route path="/console/methods/:key" element={page(<MethodPage />, true)} />
+          <Route path="*" element={<Navigate to="/inbox" replace />} />
+        </Routes>
+      </AntApp>
+    </ConfigProvider>
+  );
+}

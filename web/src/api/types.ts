@@ -1,0 +1,29 @@
+// Response types derived from the generated OpenAPI paths (src/api/schema.d.ts, produced by `make web`).
+// Nothing here is written by hand: each alias names the success body of one route.
+import type { paths } from './schema';
+
+type Json<R> = R extends { content: { 'application/json': infer T } } ? T : never;
+type Ok<Op> = Op extends { responses: infer R }
+  ? R extends { 200: infer A } ? Json<A> : R extends { 201: infer B } ? Json<B> : never
+  : never;
+type Body<Op> = Op extends { requestBody?: { content: { 'application/json': infer T } } } ? T : never;
+
+export type Login = Ok<paths['/api/auth/login']['post']>;
+export type Me = Ok<paths['/api/me']['get']>;
+export type Units = Ok<paths['/api/units']['get']>;
+export type TaskList = Ok<paths['/api/tasks']['get']>;
+export type TaskItem = TaskList['items'][number];
+export type TaskDetail = Ok<paths['/api/tasks/{task_id}']['get']>;
+export type Completed = Ok<paths['/api/tasks/{task_id}/complete']['post']>;
+export type CaseList = Ok<paths['/api/cases']['get']>;
+export type CaseItem = CaseList['items'][number];
+export type CaseDetail = Ok<paths['/api/cases/{case}']['get']>;
+export type CaseHistory = Ok<paths['/api/cases/{case}/history']['get']>;
+export type CaseEvent = CaseHistory['events'][number];
+export type Diagram = Ok<paths['/api/cases/{case}/diagram']['get']>;
+export type Definitions = Ok<paths['/api/definitions']['get']>;
+export type DefinitionVersion = Ok<paths['/api/definitions/{key}/versions/{version}']['get']>;
+export type StuckList = Ok<paths['/api/admin/stuck']['get']>;
+export type StuckItem = StuckList['items'][number];
+export type StartBody = Body<paths['/api/cases']['post']>;
+export type ClockMoved = Ok<paths['/api/dev/clock']['post']>;

@@ -1,0 +1,89 @@
+import type { ReactNode } from 'react';
+import { Link, NavLink, useNavigate } from 'react-router-dom';
+import { Badge, Button, Switch } from 'antd';
+import { CheckSquareOutlined, FileDoneOutlined, FolderOpenOutlined, LogoutOutlined, PlusCircleOutlined,
+  SettingOutlined, AlertOutlined, UserOutlined } from '@ant-design/icons';
+import { useTranslation } from 'react-i18next';
+import { useSession } from '../session';
+import { useInbox } from '../lib/queries';
+
+function TaskCount() {
+  const { data } = useInbox();
+  const count = data?.items.length ?? 0;
+  return <Badge count={count} overflowCount={99} size="small" className="nav-count" aria-hidden />;
+}
+
+export function Shell({ children }: { children: ReactNode }) {
+  const { t, i18n } = useTranslation();
+  const { me, logout, prefs, setPrefs } = useSession();
+  const navigate = useNavigate();
+  const { data } = useInbox();
+  const count = data?.items.length ?? 0;
+
+  const links = [
+    { to: '/inbox', icon: <CheckSquareOutlined />, label: t('nav.inbox'), badge: true },
+    { to: '/done', icon: <FileDoneOutlined />, label: t('nav.done') },
+    { to: '/start', icon: <PlusCircleOutlined />, label: t('nav.start') },
+    { to: '/mine', icon: <FolderOpenOutlined />, label: t('nav.mine') },
+    ...(me?.is_admin ? [{ to: '/console/stuck', icon: <AlertOutlined />, label: t('nav.stuck') }] : []),
+  ];
+
+  const onLogout = async () => {
+    await logout();
+    navigate('/login', { replace: true, state: { loggedOut: true } });
+  };
+
+  return (
+    <div className="shell">
+      <a className="skip-link" href="#main">{t('nav.skip')}</a>
+      <header className="topbar">
+        <Link to="/inbox" className="brand" aria-label={t('app.name')}>
+          <span className="brand-mark" aria-hidden>议</span>
+          <span className="brand-name">{t('app.name')}</span>
+        </Link>
+        <nav className="topnav" aria-label={t('nav.main')}>
+          {links.map((link) => (
+            <NavLink key={link.to} to={link.to} className="topnav-link">
+              {link.icon}
+              <span>{link.label}</span>
+              {link.badge && count > 0 && <span className="count-pill" aria-label={t('nav.count', { count })}>{count}</span>}
+            </NavLink>
+          ))}
+        </nav>
+        <div className="topbar-right">
+          <label className="elder-toggle">
+            <span>{t('settings.elder')}</span>
+            <Switch size="small" checked={prefs.elder} onChange={(elder) => setPrefs({ elder })} aria-label={t('settings.elder')} />
+          </label>
+          <Button
+            type="text"
+            className="lang-switch"
+            onClick={() => setPrefs({ language: i18n.language === 'en' ? 'zh-CN' : 'en' })}
+            aria-label={t('settings.switchLanguage')}
+          >
+            {i18n.language === 'en' ? '中文' : 'EN'}
+          </Button>
+          <Link to="/settings" className="account-link" aria-label={t('nav.account')}>
+            <UserOutlined aria-hidden /> <span className="account-name">{me?.user}</span>
+          </Link>
+          <Button type="text" icon={<LogoutOutlined />} onClick={() => void onLogout()} className="logout-button">
+            <span className="logout-label">{t('nav.logout')}</span>
+          </Button>
+        </div>
+      </header>
+      <main id="main" className="content" tabIndex={-1}>{children}</main>
+      <nav className="tabbar" aria-label={t('nav.main')}>
+        {links.filter((link) => link.to !== '/done').map((link) => (
+          <NavLink key={link.to} to={link.to} className="tabbar-link">
+            <span className="tabbar-icon">{link.icon}{link.badge && <TaskCount />}</span>
+            <span>{link.label}</span>
+          </NavLink>
+        ))}
+        <NavLink to="/settings" className="tabbar-link">
+          <span className="tabbar-icon"><SettingOutlined /></span>
+          <span>{t('nav.settings')}</span>
+        </NavLink>
+      </nav>
+    </div>
+  );
+}

@@ -1,0 +1,32 @@
+import { useQuery } from '@tanstack/react-query';
+import { api, ok } from '../api/client';
+
+export interface TaskFilters {
+  unit?: string;
+  process?: string;
+  role?: string;
+}
+
+export function useInbox(filters: TaskFilters = {}) {
+  return useQuery({
+    queryKey: ['tasks', filters],
+    queryFn: () => ok(api.GET('/api/tasks', { params: { query: { ...filters, limit: 500 } } })),
+    refetchInterval: 60_000,
+  });
+}
+
+export function useCase(ref: string | undefined) {
+  return useQuery({
+    queryKey: ['case', ref],
+    queryFn: () => ok(api.GET('/api/cases/{case}', { params: { path: { case: ref! } } })),
+    enabled: !!ref,
+  });
+}
+
+export function useDefinitions() {
+  return useQuery({
+    queryKey: ['definitions'],
+    queryFn: () => ok(api.GET('/api/definitions')),
+    staleTime: 300_000,
+  });
+}

@@ -1,0 +1,160 @@
+import { lazy, Suspense, useEffect, useMemo } from 'react';
+import { Link, useParams } from 'react-router-dom';
+import { Alert, Button, Descriptions, Result, Skeleton, Space, Tag, Timeline, Typography  } from 'antd';
+import { Section } from '../components/Section';
+import { PrinterOutlined, SafetyCertificateOutlined, WarningOutlined } from '@ant-design/icons';
+import { useQuery } from '@tanstack/react-query';
+import { useTranslation } from 'react-i18next';
+import { api, ok } from '../api/client';
+import type { CaseEvent } from '../api/types';
+import { useCase } from '../lib/queries';
+import { problemText } from '../lib/errors';
+import { formatInstant } from '../lib/time';
+import { DueBadge, MethodName, ProgressLine, StatusTag, useLocalize, useRoleName } from '../components/bits';
+import { ContextView, formatValue } from '../components/ContextView';
+
+const Diagram = lazy(() => import('../components/Diagram'));
+
+const EVENT_COLORS: Record<string, string> = {
+  case_started: 'blue', task_completed: 'green', timer_fired: 'orange', case_error: 'red', case_suspended: 'gray',
+  case_cancelled: 'gray', task_reassigned: 'purple', case_completed: 'green',
+};
+
+function EventData({ event }: { event: CaseEvent }) {
+  const { t, i18n } = useTranslation();
+  const data = (event.data ?? {}) as Record<string, unknown>;
+  const payload = (event.kind === 'task_completed' || event.kind === 'case_started') && data.data && typeof data.data === 'object'
+    ? (data.data as Record<string, unknown>) : event.kind === 'computed' ? data : null;
+  const note = ['reason', 'message', 'assignee', 'previous', 'due_at'].filter((k) => data[k] !== undefined && data[k] !== null);
+  return (
+    <>
+      {note.length > 0 && (
+        <div className="event-note">
+          {note.map((k) => <span key={k}>{t(`field.${k}`, { defaultValue: k })}: {formatValue(data[k], t, i18n.language)}　</span>)}
+        </div>
+      )}
+      {payload && Object.keys(payload).length > 0 && (
+        <details className="event-data">
+          <summary>{t('case.eventData', { count: Object.keys(payload).length })}</summary>
+          <ContextView context={payload} />
+        </details>
+      )}
+    </>
+  );
+}
+
+export default function CasePage() {
+  const { ref = '' } = useParams();
+  const { t } = useTranslation();
+  const roleName = useRoleName();
+  const localize = useLocalize();
+  const detail = useCase(ref);
+  const history = useQuery({
+    queryKey: ['case', ref, 'history'],
+    queryFn: () => ok(api.GET('/api/cases/{case}/history', { params: { path: { case: ref } } })),
+  });
+  const diagram = useQuery({
+    queryKey: ['case', ref, 'diagram'],
+    queryFn: () => ok(api.GET('/api/cases/{case}/diagram', { params: { path: { case: ref } } })),
+    staleTime: 60_000,
+  });
+  useEffect(() => { // the paper dossier shows every event's data
+    const open = () => document.querySelectorAll('details.event-data').forEach((d) => d.setAttribute('open', ''));
+    window.addEventListener('beforeprint', open);
+    return () => window.removeEventListener('beforeprint', open);
+  }, []);
+  const names = useMemo(() => {
+    const map: Record<string, string> = {};
+    for (const e of history.data?.events ?? []) {
+      const data = (e.data ?? {}) as Record<string, unknown>;
+      if (e.element_id && typeof data.name === 'string') map[e.element_id] = data.name;
+    }
+    return map;
+  }, [history.data]);
+
+  if (detail.isLoading) return <div className="page"><Skeleton active /></div>;
+  if (detail.error || !detail.data) {
+    const { message, detail: why } = problemText(detail.error, t);
+    return <div className="page"><Result status="warning" title={message} subTitle={why}
+      extra={<Link to="/mine"><Button type="primary">{t('nav.mine')}</Button></Link>} /></div>;
+  }
+  const c = detail.data;
+  const steps = c.open_tasks ?? [];
+  const figures = (c.key_figures ?? {}) as Record<string, unknown>;
+  const verified = history.data?.verified;
+
+  return (
+    <div className="page case-page">
+      <div className="print-only print-header">{t('case.dossier')} · {c.reference}</div>
+      <Space className="case-actions no-print" wrap>
+        <Link to="/mine">← {t('nav.mine')}</Link>
+        <Button icon={<PrinterOutlined />} onClick={() => window.print()}>{t('case.print')}</Button>
+      </Space>
+      <Typography.Title level={2} className="case-title">{c.title}</Typography.Title>
+      <p className="muted">{c.reference} · <MethodName code={c.definition_key} /> · {c.unit} · {t('case.startedBy', { user: c.started_by, when: formatInstant(c.created_at) })}</p>
+      <Space wrap><StatusTag status={c.status} />{c.end_event && <Tag>{localize(names[c.end_event] ?? c.end_event)}</Tag>}</Space>
+      <ProgressLine method={c.definition_key} steps={steps} status={c.status} since={c.last_progress_at} />
+      {c.status === 'error' && <Alert type="error" showIcon message={t('case.errorAt', { element: c.error_element })} description={c.error_message} />}
+
+      <Section title={t('case.openSteps')}>
+        {steps.length === 0 ? <p>{c.status === 'completed' ? t('task.caseFinished') : t(`next.${c.status}`, { defaultValue: t('task.noOpenStep') })}</p> : (
+          <ul className="next-steps">
+            {steps.map((s) => (
+              <li key={s.task_id}>
+                <strong>{localize(s.name)}</strong> — {t('task.heldBy', { role: roleName(s.role), unit: s.unit })}
+                {s.claimed_by && <> · {t('task.claimedBy', { user: s.claimed_by })}</>} · <DueBadge dueAt={s.due_at} />
+              </li>
+            ))}
+          </ul>
+        )}
+        {c.next_timer_at && <p>{t('case.nextTimer', { when: formatInstant(c.next_timer_at) })}</p>}
+      </Section>
+
+      {Object.keys(figures).length > 0 && (
+        <Section title={t('case.figures')}>
+          <ContextView context={figures} />
+        </Section>
+      )}
+
+      <Section title={t('case.diagram')} className="no-print">
+        {diagram.isLoading && <Skeleton active />}
+        {diagram.data && (
+          <Suspense fallback={<Skeleton active />}>
+            <Diagram files={diagram.data.bpmn as Record<string, string>} main={`${diagram.data.definition}.bpmn`}
+              completed={diagram.data.completed} active={diagram.data.active} />
+          </Suspense>
+        )}
+      </Section>
+
+      <Section className="case-file"
+        title={<Space>{t('case.file')}{history.data && (verified
+          ? <Tag color="green" icon={<SafetyCertificateOutlined />} className="verify-tag">{t('case.verified', { count: history.data.events.length })}</Tag>
+          : <Tag color="red" icon={<WarningOutlined />} className="verify-tag">{t('case.broken')}</Tag>)}</Space>}>
+        {history.data && !verified && <Alert type="error" showIcon message={t('case.brokenHelp')}
+          description={JSON.stringify(history.data.verification)} />}
+        {history.isLoading && <Skeleton active />}
+        <Timeline
+          className="case-timeline"
+          items={(history.data?.events ?? []).map((e) => ({
+            key: e.seq,
+            color: EVENT_COLORS[e.kind] ?? 'blue',
+            children: (
+              <div className="event">
+                <div className="event-head">
+                  <strong>{t(`event.${e.kind}`, { defaultValue: e.kind })}</strong>
+                  {e.element_id && names[e.element_id] && <span> · {localize(names[e.element_id])}</span>}
+                </div>
+                <div className="muted event-meta">
+                  {formatInstant(e.at)} · {e.actor === 'system' ? t('case.system') : e.actor} · #{e.seq}
+                </div>
+                <EventData event={e} />
+              </div>
+            ),
+          }))}
+        />
+        <Descriptions size="small" column={1} className="print-only"
+          items={[{ key: 'chain', label: t('case.chain'), children: verified ? t('case.verified', { count: history.data?.events.length ?? 0 }) : t('case.broken') }]} />
+      </Section>
+    </div>
+  );
+}

@@ -1,0 +1,182 @@
+import { lazy, Suspense, useEffect, useState } from 'react';
+import { Link, useNavigate, useParams } from 'react-router-dom';
+import Markdown from 'markdown-to-jsx';
+import { Alert, Button, Descriptions, Result, Skeleton, Space, Tag, Typography  } from 'antd';
+import { Section } from '../components/Section';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useTranslation } from 'react-i18next';
+import type { ErrorSchema } from '@rjsf/utils';
+import { api, ApiError, ok } from '../api/client';
+import type { Completed } from '../api/types';
+import { useSession } from '../session';
+import { DueBadge, MethodName, StatusTag, useLocalize, useRoleName } from '../components/bits';
+import { ContextView } from '../components/ContextView';
+import { toErrorSchema } from '../lib/forms';
+import { problemText } from '../lib/errors';
+
+const SchemaForm = lazy(() => import('../components/SchemaForm'));
+
+function NextSteps({ outcome }: { outcome: Completed }) {
+  const { t } = useTranslation();
+  const roleName = useRoleName();
+  const localize = useLocalize();
+  const steps = outcome.open_tasks ?? [];
+  return (
+    <Result
+      status="success"
+      title={t('task.submitted')}
+      subTitle={<>{outcome.title} · {outcome.reference} · <StatusTag status={outcome.status} /></>}
+      extra={[
+        <Link key="inbox" to="/inbox"><Button type="primary">{t('task.backToInbox')}</Button></Link>,
+        <Link key="case" to={`/case/${encodeURIComponent(outcome.reference)}`}><Button>{t('task.openCase')}</Button></Link>,
+      ]}
+    >
+      <Typography.Title level={4}>{t('task.whatNext')}</Typography.Title>
+      {steps.length === 0 ? (
+        <p>{outcome.status === 'completed' ? t('task.caseFinished') : t(`next.${outcome.status}`, { defaultValue: t('task.noOpenStep') })}</p>
+      ) : (
+        <ul className="next-steps">
+          {steps.map((step) => (
+            <li key={step.task_id}>
+              <strong>{localize(step.name)}</strong> — {t('task.heldBy', { role: roleName(step.role), unit: step.unit })}
+              {step.due_at && <> · <DueBadge dueAt={step.due_at} /></>}
+            </li>
+          ))}
+        </ul>
+      )}
+    </Result>
+  );
+}
+
+export default function TaskPage() {
+  const { id = '' } = useParams();
+  const { t } = useTranslation();
+  const { me } = useSession();
+  const navigate = useNavigate();
+  const queryClient = useQueryClient();
+  const roleName = useRoleName();
+  const localize = useLocalize();
+  const [formData, setFormData] = useState<Record<string, unknown>>({});
+  const [extraErrors, setExtraErrors] = useState<ErrorSchema | undefined>();
+  const [outcome, setOutcome] = useState<Completed | null>(null);
+
+  const task = useQuery({
+    queryKey: ['task', id],
+    queryFn: () => ok(api.GET('/api/tasks/{task_id}', { params: { path: { task_id: id } } })),
+    enabled: !outcome,
+  });
+
+  useEffect(() => {
+    if (task.data?.initial_data) setFormData((current) => ({ ...(task.data.initial_data as Record<string, unknown>), ...current }));
+  }, [task.data]);
+
+  const claim = useMutation({
+    mutationFn: (release: boolean) => ok(release
+      ? api.POST('/api/tasks/{task_id}/unclaim', { params: { path: { task_id: id } } })
+      : api.POST('/api/tasks/{task_id}/claim', { params: { path: { task_id: id } } })),
+    onSuccess: (data) => {
+      queryClient.setQueryData(['task', id], data);
+      void queryClient.invalidateQueries({ queryKey: ['tasks'] });
+    },
+  });
+
+  const complete = useMutation({
+    mutationFn: () => ok(api.POST('/api/tasks/{task_id}/complete', { params: { path: { task_id: id } }, body: { data: formData } })),
+    onMutate: () => setExtraErrors(undefined),
+    onSuccess: (data) => {
+      setOutcome(data);
+      void queryClient.invalidateQueries({ queryKey: ['tasks'] });
+      void queryClient.invalidateQueries({ queryKey: ['case'] });
+      window.scrollTo({ top: 0 });
+    },
+    onError: (error) => {
+      if (error instanceof ApiError && error.status === 422) {
+        setExtraErrors(toErrorSchema(error.problem.errors));
+        requestAnimationFrame(() => document.querySelector<HTMLElement>('.schema-form .ant-form-item-has-error input, .schema-form .ant-form-item-has-error textarea, .schema-form .has-error')?.focus());
+      }
+    },
+  });
+
+  if (outcome) return <div className="page"><NextSteps outcome={outcome} /></div>;
+  if (task.isLoading) return <div className="page"><Skeleton active /></div>;
+  const failure = task.error ?? (complete.error instanceof ApiError && complete.error.status === 409 ? complete.error : null);
+  if (failure) {
+    const conflict = failure instanceof ApiError && failure.status === 409;
+    const { message, detail } = problemText(failure, t);
+    return (
+      <div className="page">
+        <Result
+          status={conflict ? 'info' : 'warning'}
+          title={conflict ? t('task.conflictTitle') : message}
+          subTitle={conflict ? t('task.conflictHelp') : detail}
+          extra={<Button type="primary" onClick={() => navigate('/inbox')}>{t('task.backToInbox')}</Button>}
+        />
+      </div>
+    );
+  }
+  if (!task.data) return null;
+  const data = task.data;
+  const mine = data.claimed_by === me?.user;
+  const othersClaim = !!data.claimed_by && !mine;
+  const submitProblem = complete.error && !(complete.error instanceof ApiError && complete.error.status === 409)
+    ? problemText(complete.error, t) : null;
+
+  return (
+    <div className="page task-page">
+      <Link to="/inbox" className="back-link">← {t('task.backToInbox')}</Link>
+      <Typography.Title level={2} className="task-title">{localize(data.name)}</Typography.Title>
+      <p className="task-case-line">
+        <Link to={`/case/${encodeURIComponent(data.reference)}`}>{data.title}</Link>
+        <span className="muted"> · {data.reference} · <MethodName code={data.definition_key} /></span>
+      </p>
+      <Space wrap className="task-tags">
+        <DueBadge dueAt={data.due_at} overdue={data.overdue} daysLeft={data.days_left} />
+        <Tag>{roleName(data.role)}</Tag>
+        <Tag>{data.unit}</Tag>
+      </Space>
+
+      {data.instructions && (
+        <Section title={t('task.instructions')}>
+          <div className="instructions"><Markdown options={{ disableParsingRawHTML: true }}>{data.instructions}</Markdown></div>
+        </Section>
+      )}
+      {data.context && data.context.length > 0 && (
+        <Section title={t('task.context')}>
+          <ContextView context={Object.fromEntries(data.context.map((item) => [item.name, item.value]))}
+            labels={Object.fromEntries(data.context.map((item) => [item.name, item.title]))} />
+        </Section>
+      )}
+
+      <Section title={t('task.claimTitle')}>
+        {othersClaim && <Alert type="warning" showIcon message={t('task.claimedByOther', { user: data.claimed_by })} />}
+        {!data.claimed_by && <p>{t('task.claimHelp')}</p>}
+        {mine && <p>{t('task.claimedByMe')}</p>}
+        {!othersClaim && (
+          <Button onClick={() => claim.mutate(mine)} loading={claim.isPending}>
+            {mine ? t('task.release') : t('task.claim')}
+          </Button>
+        )}
+        {claim.error && <Alert type="error" showIcon message={problemText(claim.error, t).message} description={problemText(claim.error, t).detail} />}
+      </Section>
+
+      <Section title={t('task.form')}>
+        {submitProblem && (
+          <Alert type="error" showIcon className="form-alert" role="alert" message={submitProblem.message}
+            description={extraErrors ? t('task.fixFields') : submitProblem.detail} />
+        )}
+        {data.form_schema ? (
+          <Suspense fallback={<Skeleton active />}>
+            <SchemaForm schema={data.form_schema} uiSchema={data.ui_schema} formData={formData} onChange={setFormData}
+              extraErrors={extraErrors} disabled={othersClaim || complete.isPending} />
+          </Suspense>
+        ) : (
+          <p>{t('task.noForm')}</p>
+        )}
+        <Button type="primary" size="large" block className="submit-button" onClick={() => complete.mutate()}
+          loading={complete.isPending} disabled={othersClaim}>
+          {t('task.submit')}
+        </Button>
+      </Section>
+    </div>
+  );
+}

@@ -1,0 +1,58 @@
+// Every text goes through i18n: a key used in the code must exist in both catalogs, and both catalogs must
+// have the same keys (plural forms aside).
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import zh from '../i18n/zh-CN.json';
+import en from '../i18n/en.json';
+import { METHOD_STAGES } from '../lib/stages';
+
+type Tree = { [key: string]: string | Tree };
+
+function flatten(tree: Tree, prefix = ''): string[] {
+  return Object.entries(tree).flatMap(([k, v]) => (typeof v === 'string' ? [prefix + k] : flatten(v, `${prefix}${k}.`)));
+}
+const base = (key: string) => key.replace(/_(zero|one|two|few|many|other)$/, '');
+const zhKeys = new Set(flatten(zh as Tree).map(base));
+const enKeys = new Set(flatten(en as Tree).map(base));
+
+function sources(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) return name === 'test' ? [] : sources(path);
+    return /\.(ts|tsx)$/.test(name) && !name.endsWith('.test.ts') && !name.endsWith('.d.ts') ? [path] : [];
+  });
+}
+
+describe('i18n catalogs', () => {
+  it('have the same keys in Chinese and English', () => {
+    expect([...zhKeys].filter((k) => !enKeys.has(k))).toEqual([]);
+    expect([...enKeys].filter((k) => !zhKeys.has(k))).toEqual([]);
+  });
+
+  it('contain every literal key the code uses', () => {
+    const used = new Set<string>();
+    for (const file of sources(join(__dirname, '..'))) {
+      for (const m of readFileSync(file, 'utf8').matchAll(/\bt\(\s*['"]([a-zA-Z0-9_.]+)['"]/g)) used.add(m[1]);
+    }
+    expect(used.size).toBeGreaterThan(50);
+    expect([...used].filter((k) => !zhKeys.has(k) || !enKeys.has(k))).toEqual([]);
+  });
+
+  it('name every stage of every method, every case status and every stuck reason', () => {
+    const needed = [
+      ...Object.entries(METHOD_STAGES).flatMap(([m, stages]) => stages.map((s) => `stage.${m}.${s}`)),
+      ...['waiting_for_people', 'waiting_for_timer', 'waiting_for_event', 'completed', 'suspended', 'cancelled', 'error'].map((s) => `status.${s}`),
+      ...['overdue', 'idle', 'error', 'suspended', 'looping'].map((r) => `reason.${r}`),
+      ...['suspend', 'resume', 'cancel', 'retry', 'reassign'].flatMap((a) => [`stuck.action.${a}`, `stuck.done.${a}`]),
+    ];
+    expect(needed.filter((k) => !zhKeys.has(k) || !enKeys.has(k))).toEqual([]);
+  });
+
+  it('name the roles of the demo table in Chinese', () => {
+    const roles = ['proposer', 'grid_steward', 'deliberation_committee', 'review_panel', 'party_org', 'assembly',
+      'two_committees', 'supervision_committee', 'street_office', 'union_fed', 'employer_side', 'recorder', 'congress',
+      'upper_union', 'labour_admin'];
+    for (const role of roles) expect((zh as Tree & { role: Record<string, string> }).role[role]).toMatch(/[\u4e00-\u9fff]/);
+  });
+});

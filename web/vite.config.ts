@@ -1,0 +1,34 @@
+/// <reference types="vitest/config" />
+import { defineConfig } from 'vite';
+import react from '@vitejs/plugin-react';
+
+// `npm run dev` proxies /api to a server started with `make run` (or YISHI_API).
+export default defineConfig({
+  plugins: [react()],
+  server: {
+    proxy: { '/api': process.env.YISHI_API || 'http://127.0.0.1:8000' },
+  },
+  build: {
+    outDir: 'dist',
+    emptyOutDir: true,
+    chunkSizeWarningLimit: 1500,
+    rollupOptions: {
+      output: {
+        manualChunks(id) {
+          if (id.includes('node_modules/bpmn-js') || id.includes('node_modules/diagram-js')
+            || id.includes('node_modules/bpmn-moddle') || id.includes('node_modules/moddle')) return 'bpmn';
+          return undefined;
+        },
+      },
+    },
+  },
+  test: {
+    environment: 'jsdom',
+    include: ['src/**/*.test.{ts,tsx}'],
+    env: { TZ: 'UTC' },
+    setupFiles: ['src/test-setup.ts'],
+    pool: 'threads',
+    poolOptions: { threads: { maxThreads: 1, minThreads: 1 } },
+    css: false,
+  },
+});
