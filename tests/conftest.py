@@ -11,21 +11,17 @@ import os
 
 os.environ.setdefault("YISHI_PASSWORD_COST", "test")  # argon2 at its cheapest: the suite logs in hundreds of times
 import uuid
-from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
 
 from engine.definitions.compiler import load_bundle
 from engine.domain import clock as clock_module
-from engine.domain.actors import Actor
 from engine.service import Yishi
 from engine.store.db import make_engine, normalise_url, upgrade
 from engine.store.tables import metadata
+from tests.support.demo_case import DEMO, DESIGNER
 
-FIXTURES = Path(__file__).parent / "fixtures"
-DEMO = FIXTURES / "demo" / "demo.bpmn"
-UNIT = "金江路社区"
 PG_URL = os.environ.get("YISHI_TEST_POSTGRES_URL")
 BACKENDS = ["sqlite", *(["postgresql"] if PG_URL else [])]
 
@@ -78,12 +74,6 @@ def frozen_clock():
     clock_module.clock.reset()
 
 
-DESIGNER = Actor("dora", is_designer=True)
-ADMIN = Actor("ada", is_admin=True)
-PROPOSER = Actor("pan", frozenset({(UNIT, "proposer")}))
-STEWARD = Actor("wang", frozenset({(UNIT, "grid_steward")}))
-ASSEMBLY = Actor("chen", frozenset({(UNIT, "assembly")}))
-STREET = Actor("zhao", frozenset({(UNIT, "street_office")}))
 
 
 @pytest.fixture
@@ -93,7 +83,3 @@ def demo(yishi):
     return yishi
 
 
-def open_task(service: Yishi, case_id: int, element_id: str) -> dict:
-    tasks = [t for t in service.case(case_id)["open_tasks"] if t["element_id"] == element_id]
-    assert len(tasks) == 1, f"expected one open {element_id}, found {service.case(case_id)['open_tasks']}"
-    return tasks[0]

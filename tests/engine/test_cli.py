@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import DEMO, FIXTURES, UNIT
+from tests.support.demo_case import DEMO, FIXTURES, UNIT
 
 YISHI = Path(sys.executable).parent / "yishi"
 PROPOSAL = {"description": "在3号院增设电动自行车集中充电桩，解决飞线充电隐患。"}

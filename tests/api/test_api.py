@@ -12,7 +12,7 @@ from engine.definitions.compiler import load_bundle
 from engine.people import demo
 from engine.service import Yishi
 from engine.settings import Settings
-from tests.conftest import DEMO, FIXTURES, UNIT
+from tests.support.demo_case import DEMO, FIXTURES, UNIT
 
 DEV = Settings(dev_clock=True)  # the dev clock route exists only when enabled
 

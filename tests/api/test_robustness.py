@@ -11,7 +11,7 @@ from api.app import create_app
 from engine.people import demo
 from engine.service import Yishi
 from engine.settings import Settings
-from tests.conftest import DEMO
+from tests.support.demo_case import DEMO
 
 DEV = Settings(dev_clock=True)  # the dev clock route exists only when enabled
 

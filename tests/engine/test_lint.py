@@ -7,7 +7,7 @@ import pytest
 from engine.definitions.compiler import Bundle, compile_bundle, load_bundle
 from engine.definitions.lint import lint
 from engine.errors import InvalidDefinition
-from tests.conftest import DEMO, FIXTURES
+from tests.support.demo_case import DEMO, FIXTURES
 
 BROKEN = FIXTURES / "broken" / "broken.bpmn"
 

@@ -10,10 +10,10 @@ from fastapi.testclient import TestClient
 from api.app import create_app
 from engine.service import Yishi
 from engine.settings import Settings
-from tests import test_scenarios_bargaining as bargaining
-from tests import test_scenarios_five_step as five
-from tests.http_scenario import HttpScenario
-from tests.scenario import PROCESSES
+from tests.support import bargaining
+from tests.support import five_step as five
+from tests.support.http_scenario import HttpScenario
+from tests.support.scenario import PROCESSES
 
 DEV = Settings(dev_clock=True)  # the dev clock route exists only when enabled
 

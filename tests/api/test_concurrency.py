@@ -15,7 +15,7 @@ import uvicorn
 from api.app import create_app
 from engine.people import demo
 from engine.service import Yishi
-from tests.conftest import DEMO, UNIT
+from tests.support.demo_case import DEMO, UNIT
 
 PROPOSAL = {"description": "在3号院增设电动自行车集中充电桩，解决飞线充电隐患。"}
 
@@ -70,8 +70,8 @@ def test_parallel_workers_never_tick_a_case_twice(db_url, frozen_clock):
     import datetime as dt
 
     from engine.definitions.compiler import load_bundle
-    from tests.conftest import DESIGNER, PROPOSER
-    from tests.test_runtime import PROPOSAL as FULL_PROPOSAL
+    from tests.support.demo_case import DESIGNER, PROPOSER
+    from tests.support.demo_case import PROPOSAL as FULL_PROPOSAL
 
     service = Yishi(db_url)
     service.deploy(load_bundle([DEMO]), DESIGNER)

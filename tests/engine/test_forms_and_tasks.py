@@ -11,8 +11,8 @@ import pytest
 from engine.definitions.compiler import Bundle, load_bundle
 from engine.definitions.lint import lint
 from engine.errors import InvalidInput
-from tests.conftest import DEMO, DESIGNER, PROPOSER, UNIT, open_task
-from tests.scenario import PROCESSES, Scenario, deploy_processes
+from tests.support.demo_case import DEMO, DESIGNER, PROPOSER, UNIT, open_task
+from tests.support.scenario import PROCESSES, Scenario, deploy_processes
 
 STEWARD_ROLE = "grid_steward"
 
@@ -101,7 +101,7 @@ def test_lint_rejects_a_rule_naming_a_field_the_form_does_not_have():
 
 
 def s_member(s: Scenario):
-    from tests.scenario import member
+    from tests.support.scenario import member
     return member(s.unit, STEWARD_ROLE)
 
 

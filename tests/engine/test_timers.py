@@ -5,8 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from engine.domain import clock
-from tests.conftest import ADMIN, PROPOSER, STEWARD, STREET, UNIT, open_task
-from tests.test_runtime import PROPOSAL
+from tests.support.demo_case import ADMIN, PROPOSAL, PROPOSER, STEWARD, STREET, UNIT, open_task
 
 SHANGHAI = dt.timezone(dt.timedelta(hours=8))
 # Started Monday 2026-03-02 (Shanghai); reply_days 7 -> last day Monday 2026-03-09, a working day.

@@ -9,24 +9,21 @@ import pytest
 from engine.definitions.compiler import load_bundle
 from engine.domain.actors import Actor
 from engine.errors import Conflict, Forbidden, InvalidInput, InvalidState, NotFound
-from tests.conftest import ADMIN, ASSEMBLY, DEMO, DESIGNER, FIXTURES, PROPOSER, STEWARD, UNIT, open_task
-
-PROPOSAL = {"description": "在3号院增设电动自行车集中充电桩，解决飞线充电隐患。", "households": 86}
-VOTE = {"eligible": 41, "present": 30, "yes": 22, "no": 5, "abstain": 3}
-
-
-def drive_to_vote(service, **start_data):
-    case = service.start("demo_petition", UNIT, PROPOSER, {"title": "3号院充电桩", **start_data})
-    service.complete(case["id"], open_task(service, case["id"], "propose")["task_id"], PROPOSER, PROPOSAL)
-    service.complete(case["id"], open_task(service, case["id"], "review")["task_id"], STEWARD,
-                     {"decision": "deliberate"})
-    return case
-
-
-def kinds(service, case_id):
-    rows, verification = service.history(case_id)
-    assert verification.ok
-    return [row["kind"] for row in rows]
+from tests.support.demo_case import (
+    ADMIN,
+    ASSEMBLY,
+    DEMO,
+    DESIGNER,
+    FIXTURES,
+    PROPOSAL,
+    PROPOSER,
+    STEWARD,
+    UNIT,
+    VOTE,
+    drive_to_vote,
+    kinds,
+    open_task,
+)
 
 
 def test_happy_path_reaches_adopted_end_with_a_complete_case_file(demo):

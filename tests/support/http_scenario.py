@@ -1,4 +1,4 @@
-"""The scenario driver over HTTP: the same ``do``/``advance`` interface as ``tests/scenario.py``, but every
+"""The scenario driver over HTTP: the same ``do``/``advance`` interface as ``tests/support/scenario.py``, but every
 step is a request to the real app as the demo user of the step's role (user id = role code)."""
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ class HttpScenario:
     @classmethod
     def start(cls, client, key: str, *, unit: str, data: dict, role: str = "proposer") -> HttpScenario:
         probe = cls(client, 0)
-        response = probe.request("post", "/cases", role, json={"definition": key, "unit": unit, "data": data})
+        response = probe.request("post", "/api/cases", role, json={"definition": key, "unit": unit, "data": data})
         assert response.status_code == 201, response.text
         probe.case_id = response.json()["id"]
         return probe
@@ -25,7 +25,7 @@ class HttpScenario:
     def request(self, method: str, path: str, user: str, **kwargs):
         for _attempt in range(2):
             if user not in self._tokens:
-                login = self.client.post("/auth/login", json={"user": user, "password": demo.PASSWORD})
+                login = self.client.post("/api/auth/login", json={"user": user, "password": demo.PASSWORD})
                 assert login.status_code == 200, login.text
                 self._tokens[user] = login.json()["access_token"]
             response = getattr(self.client, method)(path, headers={"Authorization": f"Bearer {self._tokens[user]}"},
@@ -37,7 +37,7 @@ class HttpScenario:
 
     @property
     def case(self) -> dict:
-        response = self.request("get", f"/cases/{self.case_id}", "admin")
+        response = self.request("get", f"/api/cases/{self.case_id}", "admin")
         assert response.status_code == 200, response.text
         return response.json()
 
@@ -49,28 +49,29 @@ class HttpScenario:
         assert len(tasks) == 1, f"expected one open {element_id}; open: {self.open()}"
         return tasks[0]
 
-    def do(self, element_id: str, data: dict, *, as_role: str | None = None) -> dict:
+    def do(self, element_id: str, data: dict, *, by: str) -> dict:
+        """Complete the task as the demo user ``by`` (demo user ids are role codes), through their inbox."""
         task = self.task(element_id)
-        user = as_role or task["role"]
-        inbox = self.request("get", "/tasks", user).json()["items"]
+        user = by
+        inbox = self.request("get", "/api/tasks", user).json()["items"]
         assert task["task_id"] in {t["task_id"] for t in inbox}, f"{element_id} not in {user}'s inbox"
-        response = self.request("post", f"/tasks/{task['task_id']}/complete", user, json={"data": data})
+        response = self.request("post", f"/api/tasks/{task['task_id']}/complete", user, json={"data": data})
         assert response.status_code == 200, response.text
         assert response.json()["status"] != "error", response.json()["error_message"]
         return response.json()
 
     def advance(self, *, days: int = 0, hours: int = 0) -> int:
-        response = self.request("post", "/dev/clock", "admin", json={"advance_days": days + hours / 24})
+        response = self.request("post", "/api/dev/clock", "admin", json={"advance_days": days + hours / 24})
         assert response.status_code == 200, response.text
         return response.json()["timers_fired"]
 
     def advance_to(self, instant: dt.datetime) -> int:
-        response = self.request("post", "/dev/clock", "admin", json={"set_to": instant.isoformat()})
+        response = self.request("post", "/api/dev/clock", "admin", json={"set_to": instant.isoformat()})
         assert response.status_code == 200, response.text
         return response.json()["timers_fired"]
 
     def events(self, kind: str | None = None) -> list[dict]:
-        history = self.request("get", f"/cases/{self.case_id}/history", "admin").json()
+        history = self.request("get", f"/api/cases/{self.case_id}/history", "admin").json()
         assert history["verified"], history["verification"]
         return [e for e in history["events"] if kind is None or e["kind"] == kind]
 

@@ -1,167 +1,36 @@
 """Scenarios of process A, the five-step deliberation method (DOMAIN.md §4.7), plus boundary cases.
 
 Each test drives ``processes/five_step.bpmn`` and the shared call activities through
-``tests/scenario.py`` as the lane roles would, moves the clock to fire the timers, and checks
-the end event, how often each task ran, the computed values and the case file.
-"""
+``tests/support/scenario.py`` as the lane roles would, moves the clock to fire the timers, and checks
+the end event, how often each task ran, the computed values and the case file."""
 
 from __future__ import annotations
 
-import datetime as dt
-
 import pytest
 
-from engine.errors import InvalidInput
-from tests.scenario import Scenario, day, deploy_processes, iso, now
-
-UNIT = "金江路社区"
-
-PROPOSER = {"name": "李业委", "role": "业委会主任", "unit": "金康园业委会"}
-PARTICIPANTS = [
-    {"name": "李业委", "role": "owners_committee"},
-    {"name": "张居民", "role": "resident_rep"},
-    {"name": "王物业", "role": "property_company"},
-    {"name": "赵监督", "role": "supervision_committee"},
-]
-PANEL = [
-    {"name": "陈工", "role": "professional", "unit": "市政设计院"},
-    {"name": "刘代表", "role": "npc_deputy"},
-    {"name": "孙律师", "role": "professional"},
-]
-CRITERIA = ("technical_feasibility", "legal_compliance", "cost_reasonableness", "safety", "resident_acceptance")
-
-
-# ----- helpers: one per step, each acting as the lane's role -----------------------------------
-
-
-def start(yishi, title="金康园中水灌溉 Reclaimed-water irrigation", **config) -> Scenario:
-    deploy_processes(yishi)
-    return Scenario.start(yishi, "five_step", unit=UNIT, data={"title": title, **config})
-
-
-def register(s: Scenario, title="金康园中水灌溉 Reclaimed-water irrigation", category="renovation"):
-    s.do("A_UT_Register", {
-        "channel": "deliberation_hall", "proposer_type": "owners_committee", "proposer": PROPOSER,
-        "co_signers": 35, "title": title,
-        "description": "小区绿化用自来水浇灌费用高，业委会提议改用中水灌溉并加装管道。",
-        "category": category, "scope": "courtyard_or_estate", "est_households_affected": 420,
-    })
-
-
-def triage(s: Scenario, result="deliberate", **extra):
-    s.do("A_UT_Triage", {"triage_result": result, **extra})
-
-
-def consult(s: Scenario, consensus=True, summary="中水管道改造方案"):
-    s.do("A_UT_Consult", {
-        "consult_at": iso(hours=-2), "venue": "阳光议事厅", "participants": PARTICIPANTS,
-        "related_units": ["金康园业委会", "物业服务企业"], "plan_summary": summary,
-        "plan_items": [{"item": "铺设中水管道", "responsible": "物业", "est_cost": 86000,
-                        "funding": "maintenance_fund", "timeline": "60日"}],
-        "consensus_reached": consensus, "minutes": ["minutes/consult.pdf"],
-    })
-
-
-def evaluate(s: Scenario, verdict="feasible", **ratings):
-    data = {"panel": PANEL, **{c: "ok" for c in CRITERIA}, **ratings, "verdict": verdict,
-            "report": ["reports/feasibility.pdf"]}
-    if verdict != "feasible":
-        data["conditions"] = "费用过高，须压缩预算 Cost too high; cut the budget"
-    s.do("A_UT_Evaluate", data)
-
-
-def party_review(s: Scenario, decision="approve_submit_to_vote", assembly_type="rep_assembly"):
-    data = {"body": "party_committee", "meeting_date": day(), "decision": decision}
-    if decision == "approve_submit_to_vote":
-        data.update(assembly_date=day(5), assembly_type=assembly_type)
-    else:
-        data["opinions"] = "方案须补充资金来源说明 State the funding source"
-    s.do("A_UT_PartyReview", data)
-
-
-def assembly(s: Scenario, eligible: int, present: int, yes: int, no: int, abstain: int, *, notice_days=4):
-    """Post the meeting notice, wait for the meeting (timer), record the vote."""
-    meeting_at = (now() + dt.timedelta(days=notice_days)).replace(hour=19, minute=0, second=0, microsecond=0)
-    s.do("AV_UT_PublishNotice", {
-        "notice_published_at": iso(), "meeting_at": meeting_at.isoformat(), "venue": "社区会议室",
-        "channels": ["notice_board", "wechat_group"], "content": "会议议程与方案 Agenda and plan",
-        "posting_evidence": ["photos/notice.jpg"],
-    })
-    assert s.open() == []
-    assert s.advance_to(meeting_at + dt.timedelta(minutes=1)) == 1  # the meeting timer
-    s.do("AV_UT_RecordVote", {
-        "eligible_total": eligible, "present": present, "yes": yes, "no": no, "abstain": abstain,
-        "voting_method": "show_of_hands", "resolution_text": "同意实施中水灌溉改造",
-        "attendance_sheet": ["sheets/attendance.pdf"], "tally_sheet": ["sheets/tally.pdf"],
-    })
-
-
-def publish(s: Scenario, channels=("notice_board", "wechat_official"), objections=0, substantive=False):
-    """Post a notice, let the publication period run out (timer), record the objections."""
-    s.do("PUB_UT_Post", {"channels": list(channels), "start_at": iso(), "content": "公示内容 Notice",
-                         "posting_evidence": ["photos/posting.jpg"]})
-    for _ in range(30):  # the period rolls past rest days and holidays, so step day by day
-        if s.advance(days=1):
-            break
-    review = {"objections": objections, "substantive": substantive}
-    if objections and not substantive:
-        review["explanation"] = "已公开答复 Answered publicly"
-    s.do("PUB_UT_ReviewObjections", review)
-
-
-def implement(s: Scenario, deadline_days=60, done_on_day=45):
-    s.do("CI_UT_Classify", {"outcome_classes": ["implementation"]})
-    deadline = day(deadline_days)
-    s.do("CI_UT_Assign", {"owner": {"name": "周委员", "role": "居委会委员"}, "deadline": deadline,
-                          "budget": 86000, "stakeholder_supervisors": [{"name": "张居民"}]})
-    s.advance(days=done_on_day)
-    s.do("CI_UT_Implement", {"completed_at": day(), "evidence": ["photos/pipes.jpg"]})
-    s.do("CI_UT_Accept", {"acceptance": "accepted",
-                          "signatories": [{"name": "赵监督", "role": "监督委员会"}, {"name": "张居民"}]})
-    return deadline
-
-
-def residents_evaluate(s: Scenario, respondents=120, satisfied=90, basically=18, dissatisfied=12):
-    s.do("RE_UT_Evaluate", {"method": "survey", "respondents": respondents, "satisfied": satisfied,
-                            "basically_satisfied": basically, "dissatisfied": dissatisfied})
-
-
-def archive(s: Scenario):
-    s.do("AR_UT_Archive", {"archive_no": "JJL-2026-0001",
-                           "checklist": ["forms", "minutes", "sign_in_sheets", "tally_sheets", "publication_evidence"],
-                           "dossier_complete": True})
-
-
-def to_party_approval(s: Scenario):
-    """提议 → 商议 → 评议 → 审议 approved: the common opening of most scenarios."""
-    register(s)
-    triage(s)
-    consult(s)
-    evaluate(s)
-    party_review(s)
-
-
-def after_vote_to_close(s: Scenario) -> str:
-    """Resolution published without objection, implemented, result published, evaluated, archived."""
-    publish(s)  # resolution
-    deadline = implement(s)
-    publish(s)  # result
-    residents_evaluate(s)
-    archive(s)
-    return deadline
-
-
-def completed_sequence(s: Scenario) -> list[str]:
-    return [e["element_id"] for e in s.events("task_completed")]
-
-
-def assert_closed(s: Scenario):
-    case = s.case
-    assert case["status"] == "completed", (case["status"], case["error_message"], s.open())
-    assert case["end_event"] == "A_EE_Closed"
-
-
-# ----- DOMAIN.md §4.7 scenarios -----------------------------------------------------------------
+from engine.errors import Forbidden, InvalidInput
+from tests.support.five_step import (
+    CRITERIA,
+    PANEL,
+    PARTICIPANTS,
+    UNIT,
+    after_vote_to_close,
+    archive,
+    assembly,
+    assert_closed,
+    completed_sequence,
+    consult,
+    evaluate,
+    implement,
+    party_review,
+    publish,
+    register,
+    residents_evaluate,
+    start,
+    to_party_approval,
+    triage,
+)
+from tests.support.scenario import Scenario, day, iso
 
 
 def test_a_t1_happy_path_jinjianglu(yishi):
@@ -279,13 +148,14 @@ def test_a_t7_residents_convention(yishi):
     party_review(s, assembly_type="residents_meeting_households")
     assembly(s, eligible=380, present=201, yes=150, no=30, abstain=21)  # 402 > 380; 300 > 201
     publish(s)  # the resolution
-    s.do("CI_UT_Classify", {"outcome_classes": ["convention"]})
+    s.do("CI_UT_Classify", {"outcome_classes": ["convention"]}, by="two_committees")
     s.do("CI_UT_DraftConvention", {"convention_title": "电动自行车停放充电公约",
-                                   "clauses": "一、集中停放；二、禁止入户充电。", "legality_self_check": True})
+                                   "clauses": "一、集中停放；二、禁止入户充电。", "legality_self_check": True},
+                                   by="two_committees")
     s.do("CI_UT_AdoptConvention", {"adopting_body": "residents_meeting", "adopted": True, "meeting_date": day(),
-                                   "vote_record": ["sheets/convention_vote.pdf"]})
+                                   "vote_record": ["sheets/convention_vote.pdf"]}, by="assembly")
     s.do("CI_UT_FileConvention", {"filing_authority": "street_office", "filing_date": day(), "ruling": "filed",
-                                  "receipt_no": "JD-2026-17"})
+                                  "receipt_no": "JD-2026-17"}, by="street_office")
     publish(s, channels=("notice_board", "wechat_official", "wechat_group"))  # the convention
     publish(s)  # the result
     residents_evaluate(s)
@@ -333,7 +203,7 @@ def test_quorum_boundary_not_met_until_escalated(yishi):
     assembly(s, eligible=41, present=20, yes=20, no=0, abstain=0)
     assert s.open() == ["A_UT_EscalateStreet"]
     s.do("A_UT_EscalateStreet", {"received_on": day(), "guidance": "街道指导分楼栋召开居民小组会议",
-                                 "follow_up": "street_platform"})
+                                 "follow_up": "street_platform"}, by="street_office")
 
     assert s.case["end_event"] == "A_EE_NotDecided"
     assert s.computed("reconvene_count") == [0, 1]
@@ -363,7 +233,8 @@ def test_exactly_half_yes_is_rejected_then_closed(yishi):
     assert s.computed("vote_outcome") == ["rejected"]
     publish(s)  # the non-adoption, with reasons
     assert s.open() == ["A_UT_DecideResubmit"]
-    s.do("A_UT_DecideResubmit", {"resubmit_decision": "close", "reasons": "居民多数不支持 Most residents against"})
+    s.do("A_UT_DecideResubmit", {"resubmit_decision": "close", "reasons": "居民多数不支持 Most residents against"},
+         by="deliberation_committee")
 
     assert s.case["end_event"] == "A_EE_Rejected"
     assert s.completions()["PUB_UT_Post"] == 1
@@ -374,7 +245,8 @@ def test_rejected_plan_revised_and_resubmitted(yishi):
     to_party_approval(s)
     assembly(s, eligible=41, present=30, yes=15, no=10, abstain=5)
     publish(s)
-    s.do("A_UT_DecideResubmit", {"resubmit_decision": "revise_and_resubmit", "reasons": "调整分摊方式后再议"})
+    s.do("A_UT_DecideResubmit", {"resubmit_decision": "revise_and_resubmit", "reasons": "调整分摊方式后再议"},
+         by="deliberation_committee")
     assert s.open() == ["A_UT_Consult"]
     consult(s)
     evaluate(s)
@@ -407,7 +279,8 @@ def test_consult_rounds_exhausted_then_withdrawn(yishi):
     for _ in range(3):
         consult(s, consensus=False)
     assert s.open() == ["A_UT_DecideContinue"]
-    s.do("A_UT_DecideContinue", {"continue_decision": "withdraw", "reasons": "三轮商议未能达成共识"})
+    s.do("A_UT_DecideContinue", {"continue_decision": "withdraw", "reasons": "三轮商议未能达成共识"},
+         by="deliberation_committee")
     publish(s)  # the withdrawal, with reasons
 
     assert s.case["end_event"] == "A_EE_Withdrawn"
@@ -420,7 +293,8 @@ def test_continue_after_the_round_limit(yishi):
     register(s)
     triage(s)
     consult(s, consensus=False)
-    s.do("A_UT_DecideContinue", {"continue_decision": "continue", "proposer_view": "愿意继续"})
+    s.do("A_UT_DecideContinue", {"continue_decision": "continue", "proposer_view": "愿意继续"},
+         by="deliberation_committee")
     consult(s)
     assert s.open() == ["A_UT_Evaluate"]
 
@@ -434,7 +308,8 @@ def test_second_infeasible_verdict_offers_withdrawal(yishi):
     consult(s)
     evaluate(s, verdict="infeasible", safety="fail")
     assert s.open() == ["A_UT_DecideContinue"]
-    s.do("A_UT_DecideContinue", {"continue_decision": "withdraw", "reasons": "安全问题无法解决 Safety cannot be met"})
+    s.do("A_UT_DecideContinue", {"continue_decision": "withdraw", "reasons": "安全问题无法解决 Safety cannot be met"},
+         by="deliberation_committee")
     publish(s)
     assert s.case["end_event"] == "A_EE_Withdrawn"
     assert s.computed("infeasible_count") == [0, 1, 2]
@@ -473,7 +348,8 @@ def test_unsatisfied_twice_reworks_once_then_archives_flagged(yishi):
     publish(s)
     residents_evaluate(s, respondents=100, satisfied=30, basically=20, dissatisfied=50)  # 2·50 = 100, not > 100
     assert s.open() == ["A_UT_Rework"]
-    s.do("A_UT_Rework", {"rework_plan": "更换漏水接头", "rework_completed_at": day(), "rework_evidence": ["r.jpg"]})
+    s.do("A_UT_Rework", {"rework_plan": "更换漏水接头", "rework_completed_at": day(), "rework_evidence": ["r.jpg"]},
+         by="two_committees")
     publish(s)
     residents_evaluate(s, respondents=100, satisfied=30, basically=20, dissatisfied=50)
     assert s.open() == ["AR_UT_Archive"]
@@ -496,8 +372,8 @@ def test_not_deliberated_is_answered_and_overdue_reply_is_urged(yishi):
     assert s.advance(days=7) == 0  # 2026-03-09 16:00, still in time
     assert s.advance(days=1) == 1  # past 24:00 on the 9th: the overdue timer fires
     assert s.open() == ["A_UT_ReplyProposer", "A_UT_UrgeReply"]
-    s.do("A_UT_UrgeReply", {"urged_at": iso(), "urge_note": "请尽快答复提议人"})
-    s.do("A_UT_ReplyProposer", {"replied_at": iso(), "reply_channel": "phone"})
+    s.do("A_UT_UrgeReply", {"urged_at": iso(), "urge_note": "请尽快答复提议人"}, by="supervision_committee")
+    s.do("A_UT_ReplyProposer", {"replied_at": iso(), "reply_channel": "phone"}, by="grid_steward")
 
     assert s.case["end_event"] == "A_EE_Answered"
     assert s.computed("reply_late") == [True]
@@ -508,7 +384,7 @@ def test_timely_reply(yishi):
     s = start(yishi)
     register(s)
     triage(s, "handle_directly", reason="物业可直接维修", reply_text="已安排物业维修")
-    s.do("A_UT_ReplyProposer", {"replied_at": iso(days=3), "reply_channel": "wechat"})
+    s.do("A_UT_ReplyProposer", {"replied_at": iso(days=3), "reply_channel": "wechat"}, by="grid_steward")
     assert s.case["end_event"] == "A_EE_Answered"
     assert s.computed("reply_late") == [False]
 
@@ -524,7 +400,8 @@ def test_form_rules(yishi):
     s = start(yishi)
     with pytest.raises(InvalidInput):  # description shorter than 20 characters
         s.do("A_UT_Register", {"channel": "phone", "proposer_type": "resident", "proposer": {"name": "甲"},
-                               "title": "x", "description": "太短", "category": "dispute", "scope": "building"})
+                               "title": "x", "description": "太短", "category": "dispute", "scope": "building"},
+                               by="grid_steward")
     register(s)
     with pytest.raises(InvalidInput) as excinfo:  # not deliberated: reason and reply required
         triage(s, "not_public_matter")
@@ -533,9 +410,10 @@ def test_form_rules(yishi):
     base = {"consult_at": iso(), "venue": "阳光议事厅", "plan_summary": "方案", "plan_items": [{"item": "x"}],
             "consensus_reached": True, "minutes": ["m.pdf"]}
     with pytest.raises(InvalidInput):  # fewer than three participants
-        s.do("A_UT_Consult", {**base, "participants": PARTICIPANTS[:2]})
+        s.do("A_UT_Consult", {**base, "participants": PARTICIPANTS[:2]}, by="deliberation_committee")
     with pytest.raises(InvalidInput) as excinfo:  # 民事民议: no resident or resident representative
-        s.do("A_UT_Consult", {**base, "participants": [{"name": n, "role": "property_company"} for n in "甲乙丙"]})
+        s.do("A_UT_Consult", {**base, "participants": [{"name": n, "role": "property_company"} for n in "甲乙丙"]},
+             by="deliberation_committee")
     assert fields_of(excinfo) == {"participants"}
     consult(s)
     with pytest.raises(InvalidInput) as excinfo:  # a fail rules out "feasible"
@@ -543,21 +421,22 @@ def test_form_rules(yishi):
     assert fields_of(excinfo) == {"verdict"}
     with pytest.raises(InvalidInput) as excinfo:  # not feasible: conditions required
         s.do("A_UT_Evaluate", {"panel": PANEL, **{c: "ok" for c in CRITERIA}, "verdict": "infeasible",
-                               "report": ["r.pdf"]})
+                               "report": ["r.pdf"]}, by="review_panel")
     assert "conditions" in fields_of(excinfo)
     evaluate(s)
     with pytest.raises(InvalidInput) as excinfo:  # approval needs the assembly date and type
-        s.do("A_UT_PartyReview", {"body": "branch", "meeting_date": day(), "decision": "approve_submit_to_vote"})
+        s.do("A_UT_PartyReview", {"body": "branch", "meeting_date": day(), "decision": "approve_submit_to_vote"},
+             by="party_org")
     assert {"assembly_date", "assembly_type"} <= fields_of(excinfo)
     with pytest.raises(InvalidInput) as excinfo:  # the assembly too soon for a 3-day notice
         s.do("A_UT_PartyReview", {"body": "branch", "meeting_date": day(), "decision": "approve_submit_to_vote",
-                                  "assembly_date": day(2), "assembly_type": "rep_assembly"})
+                                  "assembly_date": day(2), "assembly_type": "rep_assembly"}, by="party_org")
     assert fields_of(excinfo) == {"assembly_date"}
     with pytest.raises(InvalidInput) as excinfo:  # reject needs written opinions
-        s.do("A_UT_PartyReview", {"body": "branch", "meeting_date": day(), "decision": "reject"})
+        s.do("A_UT_PartyReview", {"body": "branch", "meeting_date": day(), "decision": "reject"}, by="party_org")
     assert "opinions" in fields_of(excinfo)
     s.do("A_UT_PartyReview", {"body": "branch", "meeting_date": day(), "decision": "approve_submit_to_vote",
-                              "assembly_date": day(3), "assembly_type": "rep_assembly"})
+                              "assembly_date": day(3), "assembly_type": "rep_assembly"}, by="party_org")
     assert s.open() == ["AV_UT_PublishNotice"]
 
 
@@ -578,16 +457,25 @@ def test_a_street_office_rules_the_convention_illegal(yishi):
     to_party_approval(s)
     assembly(s, eligible=41, present=30, yes=22, no=5, abstain=3)
     publish(s)
-    s.do("CI_UT_Classify", {"outcome_classes": ["convention", "implementation"]})
+    s.do("CI_UT_Classify", {"outcome_classes": ["convention", "implementation"]}, by="two_committees")
     s.do("CI_UT_DraftConvention", {"convention_title": "楼道堆物收费公约", "clauses": "堆物每日罚款50元",
-                                   "legality_self_check": True})
+                                   "legality_self_check": True}, by="two_committees")
     s.do("CI_UT_AdoptConvention", {"adopting_body": "residents_meeting", "adopted": True, "meeting_date": day(),
-                                   "vote_record": ["sheets/vote.pdf"]})
+                                   "vote_record": ["sheets/vote.pdf"]}, by="assembly")
     with pytest.raises(InvalidInput) as caught:
-        s.do("CI_UT_FileConvention", {"filing_authority": "street_office", "filing_date": day(), "ruling": "illegal"})
+        s.do("CI_UT_FileConvention", {"filing_authority": "street_office", "filing_date": day(), "ruling": "illegal"},
+             by="street_office")
     assert [e.path for e in caught.value.errors] == ["correction"]
     case = s.do("CI_UT_FileConvention", {"filing_authority": "street_office", "filing_date": day(), "ruling": "illegal",
-                                         "correction": "居民公约不得设定罚款 A convention cannot fine"})
+                                         "correction": "居民公约不得设定罚款 A convention cannot fine"},
+                                         by="street_office")
     assert (case["status"], case["end_event"]) == ("completed", "A_EE_Illegal")
     assert case["open_tasks"] == []  # the parallel implementation branch was withdrawn with the call activity
     assert "CI_UT_Implement" not in s.completions()
+
+
+def test_a_step_done_by_a_member_without_the_lanes_role_is_refused(yishi):
+    s = start(yishi)
+    with pytest.raises(Forbidden):  # the proposer cannot register their own proposal: the grid steward does
+        s.do("A_UT_Register", {}, by="proposer")
+    assert s.completions() == {}

@@ -10,8 +10,8 @@ import pytest
 
 from engine.definitions.compiler import load_bundle
 from engine.errors import InvalidInput
-from tests.conftest import UNIT
-from tests.scenario import DESIGNER, PROCESSES, SHANGHAI, Scenario, member
+from tests.support.demo_case import UNIT
+from tests.support.scenario import DESIGNER, PROCESSES, SHANGHAI, Scenario, member
 
 SHARED = ["assembly_vote", "publication", "classified_implementation", "residents_evaluation", "archive_case"]
 VOTE_CONFIG = {"rule_profile": "jmh_art9", "max_reconvene": 2, "pre_notice_min": 3}
@@ -39,18 +39,18 @@ def vote(eligible: int, present: int, yes: int, no: int = 0, abstain: int = 0) -
 def test_assembly_vote_reconvenes_after_a_failed_quorum_then_decides(shared):
     s = Scenario.start(shared, "assembly_vote", unit=UNIT, data=VOTE_CONFIG)
     with pytest.raises(InvalidInput) as caught:  # 2026-03-02 -> 03-04 is 2 days: too short a notice
-        s.do("AV_UT_PublishNotice", notice(2, 4))
+        s.do("AV_UT_PublishNotice", notice(2, 4), by="grid_steward")
     assert {e.path for e in caught.value.errors} == {"meeting_at", "notice_published_at"}
-    s.do("AV_UT_PublishNotice", notice(2, 5))
+    s.do("AV_UT_PublishNotice", notice(2, 5), by="grid_steward")
     assert s.open() == [] and s.case["status"] == "waiting_for_timer"
     assert s.case["next_timer_at"] == dt.datetime(2026, 3, 5, 19, 0, tzinfo=SHANGHAI)
     assert s.advance(days=3) == 0  # 2026-03-05 09:00: the meeting is at 19:00
     assert s.advance(hours=11) == 1
-    s.do("AV_UT_RecordVote", vote(41, 20, 20))  # 2*20 = 40, not more than 41 [S3 Art 9]
+    s.do("AV_UT_RecordVote", vote(41, 20, 20), by="assembly")  # 2*20 = 40, not more than 41 [S3 Art 9]
     assert s.open() == ["AV_UT_PublishNotice"]
-    s.do("AV_UT_PublishNotice", notice(6, 9))
+    s.do("AV_UT_PublishNotice", notice(6, 9), by="grid_steward")
     s.advance(days=4)
-    case = s.do("AV_UT_RecordVote", vote(41, 26, 15, 8, 3))  # 52 > 41 quorum; 30 > 26 passes
+    case = s.do("AV_UT_RecordVote", vote(41, 26, 15, 8, 3), by="assembly")  # 52 > 41 quorum; 30 > 26 passes
     assert case["end_event"] == "AV_EE_Decided"
     assert s.computed("quorum_met") == [False, True]
     assert s.computed("reconvene_count") == [0, 1]
@@ -61,9 +61,9 @@ def test_assembly_vote_reconvenes_after_a_failed_quorum_then_decides(shared):
 def test_assembly_vote_gives_up_after_max_reconvene(shared):
     s = Scenario.start(shared, "assembly_vote", unit=UNIT, data={**VOTE_CONFIG, "max_reconvene": 1})
     for start_day in (2, 6):
-        s.do("AV_UT_PublishNotice", notice(start_day, start_day + 3))
+        s.do("AV_UT_PublishNotice", notice(start_day, start_day + 3), by="grid_steward")
         s.advance(days=4)
-        s.do("AV_UT_RecordVote", vote(60, 30, 30))  # 60 is not more than 60
+        s.do("AV_UT_RecordVote", vote(60, 30, 30), by="assembly")  # 60 is not more than 60
     assert s.case["end_event"] == "AV_EE_NotDecided"
     assert s.computed("vote_outcome")[-1] == "not_decided"
 
@@ -80,9 +80,9 @@ def test_assembly_vote_gives_up_after_max_reconvene(shared):
 def test_assembly_vote_profiles(shared, profile, present, yes, outcome):
     """DOMAIN.md §3.7 with 60 eligible: quorum and passing per profile, at the boundaries."""
     s = Scenario.start(shared, "assembly_vote", unit=UNIT, data={**VOTE_CONFIG, "rule_profile": profile})
-    s.do("AV_UT_PublishNotice", notice(2, 5))
+    s.do("AV_UT_PublishNotice", notice(2, 5), by="grid_steward")
     s.advance(days=4)
-    s.do("AV_UT_RecordVote", vote(60, present, yes))
+    s.do("AV_UT_RecordVote", vote(60, present, yes), by="assembly")
     assert s.computed("vote_outcome")[0] == outcome
 
 
@@ -90,7 +90,7 @@ def test_publication_waits_out_the_period_and_records_objections(shared, frozen_
     s = Scenario.start(shared, "publication", unit=UNIT,
                        data={"publication_kind": "resolution", "publication_period": 7})
     s.do("PUB_UT_Post", {"channels": ["notice_board"], "start_at": "2026-03-02T10:00:00+08:00",
-                         "content": "决议公示", "posting_evidence": ["board.jpg"]})
+                         "content": "决议公示", "posting_evidence": ["board.jpg"]}, by="grid_steward")
     # 03-02 + 7 days = 03-09, a Monday working day; ends 24:00 [S22 Arts 201-204]
     assert s.computed("publication_ends_at") == ["2026-03-09T23:59:59+08:00"]
     assert s.advance(days=7) == 0
@@ -98,27 +98,29 @@ def test_publication_waits_out_the_period_and_records_objections(shared, frozen_
     review = s.task("PUB_UT_ReviewObjections")
     assert review["role"] == "supervision_committee"
     with pytest.raises(InvalidInput) as caught:
-        s.do("PUB_UT_ReviewObjections", {"objections": 2, "substantive": False})
+        s.do("PUB_UT_ReviewObjections", {"objections": 2, "substantive": False}, by="supervision_committee")
     assert [e.path for e in caught.value.errors] == ["explanation"]
     with pytest.raises(InvalidInput):
-        s.do("PUB_UT_ReviewObjections", {"objections": 0, "substantive": True})
-    s.do("PUB_UT_ReviewObjections", {"objections": 2, "substantive": False, "explanation": "异议不成立，已公开说明"})
+        s.do("PUB_UT_ReviewObjections", {"objections": 0, "substantive": True}, by="supervision_committee")
+    s.do("PUB_UT_ReviewObjections", {"objections": 2, "substantive": False, "explanation": "异议不成立，已公开说明"},
+         by="supervision_committee")
     assert s.case["end_event"] == "PUB_EE_Done"
     assert s.computed("objection_substantive")[-1] is False
 
 
 def test_classified_implementation_convention_only_has_no_deadline(shared):
     s = Scenario.start(shared, "classified_implementation", unit=UNIT, data={"publication_period": 7})
-    s.do("CI_UT_Classify", {"outcome_classes": ["convention"]})
+    s.do("CI_UT_Classify", {"outcome_classes": ["convention"]}, by="two_committees")
     s.do("CI_UT_DraftConvention", {"convention_title": "电动自行车停放充电公约", "clauses": "一、统一停放……",
-                                   "legality_self_check": True})
+                                   "legality_self_check": True}, by="two_committees")
     s.do("CI_UT_AdoptConvention", {"adopting_body": "residents_meeting", "adopted": True,
-                                   "meeting_date": "2026-03-02", "vote_record": ["vote.jpg"]})
-    s.do("CI_UT_FileConvention", {"filing_authority": "street_office", "filing_date": "2026-03-03", "ruling": "filed"})
+                                   "meeting_date": "2026-03-02", "vote_record": ["vote.jpg"]}, by="assembly")
+    s.do("CI_UT_FileConvention", {"filing_authority": "street_office", "filing_date": "2026-03-03", "ruling": "filed"},
+         by="street_office")
     s.do("PUB_UT_Post", {"channels": ["notice_board", "wechat_group"], "start_at": "2026-03-03T09:00:00+08:00",
-                         "content": "公约全文", "posting_evidence": ["x.jpg"]})
+                         "content": "公约全文", "posting_evidence": ["x.jpg"]}, by="grid_steward")
     s.advance(days=10)
-    case = s.do("PUB_UT_ReviewObjections", {"objections": 0, "substantive": False})
+    case = s.do("PUB_UT_ReviewObjections", {"objections": 0, "substantive": False}, by="supervision_committee")
     assert case["end_event"] == "CI_EE_Done"
     assert "CI_UT_Assign" not in s.completions() and s.computed("implementation_due") == []
     # the call activity's preScript chose the kind of publication; the case file says so
@@ -128,26 +130,32 @@ def test_classified_implementation_convention_only_has_no_deadline(shared):
 
 def test_classified_implementation_overdue_rework_and_referral(shared):
     s = Scenario.start(shared, "classified_implementation", unit=UNIT, data={})
-    s.do("CI_UT_Classify", {"outcome_classes": ["implementation", "refer_up"]})
+    s.do("CI_UT_Classify", {"outcome_classes": ["implementation", "refer_up"]}, by="two_committees")
     assert s.open() == ["CI_UT_Assign", "CI_UT_ReferUp"]
     with pytest.raises(InvalidInput):
-        s.do("CI_UT_Assign", {"owner": PERSON, "deadline": "2026-03-02", "stakeholder_supervisors": [PERSON]})
-    s.do("CI_UT_Assign", {"owner": PERSON, "deadline": "2026-03-16", "stakeholder_supervisors": [PERSON]})
+        s.do("CI_UT_Assign", {"owner": PERSON, "deadline": "2026-03-02", "stakeholder_supervisors": [PERSON]},
+             by="two_committees")
+    s.do("CI_UT_Assign", {"owner": PERSON, "deadline": "2026-03-16", "stakeholder_supervisors": [PERSON]},
+         by="two_committees")
     assert s.computed("implementation_due") == ["2026-03-16T23:59:59+08:00"]
     assert s.task("CI_UT_Implement")["due_at"] == dt.datetime(2026, 3, 16, 23, 59, 59, tzinfo=SHANGHAI)
-    s.do("CI_UT_ReferUp", {"referred_to": "金马街道", "referred_at": "2026-03-03", "report": "需街道协调管网产权"})
+    s.do("CI_UT_ReferUp", {"referred_to": "金马街道", "referred_at": "2026-03-03", "report": "需街道协调管网产权"},
+         by="two_committees")
     assert s.advance(days=15) == 1  # 03-17: overdue, the supervision committee is asked to act
     assert s.open() == ["CI_UT_EscalateOverdue", "CI_UT_Implement", "CI_UT_RecordFeedback"]
-    s.do("CI_UT_EscalateOverdue", {"action": "urged", "note": "请于一周内完成"})
-    s.do("CI_UT_Implement", {"completed_at": "2026-03-18", "evidence": ["done.jpg"]})
+    s.do("CI_UT_EscalateOverdue", {"action": "urged", "note": "请于一周内完成"}, by="supervision_committee")
+    s.do("CI_UT_Implement", {"completed_at": "2026-03-18", "evidence": ["done.jpg"]}, by="two_committees")
     signed = [PERSON, {"name": "王芳", "role": "监督委员"}]
-    s.do("CI_UT_Accept", {"acceptance": "rework", "signatories": signed, "notes": "地面未恢复"})
+    s.do("CI_UT_Accept", {"acceptance": "rework", "signatories": signed, "notes": "地面未恢复"},
+         by="supervision_committee")
     # back in implementation past the deadline: the overdue timer fires again at once (second firing)
     assert s.open() == ["CI_UT_EscalateOverdue", "CI_UT_Implement", "CI_UT_RecordFeedback"]
-    s.do("CI_UT_EscalateOverdue", {"action": "escalated_to_street", "note": "二次逾期，报告街道"})
-    s.do("CI_UT_Implement", {"completed_at": "2026-03-20", "evidence": ["fixed.jpg"]})
-    s.do("CI_UT_Accept", {"acceptance": "accepted", "signatories": signed})
-    case = s.do("CI_UT_RecordFeedback", {"received_at": "2026-03-25", "feedback": "街道已协调供水公司"})
+    s.do("CI_UT_EscalateOverdue", {"action": "escalated_to_street", "note": "二次逾期，报告街道"},
+         by="supervision_committee")
+    s.do("CI_UT_Implement", {"completed_at": "2026-03-20", "evidence": ["fixed.jpg"]}, by="two_committees")
+    s.do("CI_UT_Accept", {"acceptance": "accepted", "signatories": signed}, by="supervision_committee")
+    case = s.do("CI_UT_RecordFeedback", {"received_at": "2026-03-25", "feedback": "街道已协调供水公司"},
+                by="street_office")
     assert [e["element_id"] for e in s.events("timer_fired")] == ["CI_BT_Overdue", "CI_BT_Overdue"]
     assert case["end_event"] == "CI_EE_Done"
     assert s.completions()["CI_UT_Implement"] == 2
@@ -164,18 +172,20 @@ def test_residents_evaluation_rule(shared, satisfied, basic, dissatisfied, flag)
     assert s.task("RE_UT_Evaluate")["due_at"] == dt.datetime(2026, 3, 16, 23, 59, 59, tzinfo=SHANGHAI)
     with pytest.raises(InvalidInput):
         s.do("RE_UT_Evaluate", {"method": "survey", "respondents": 50, "satisfied": satisfied,
-                                "basically_satisfied": basic, "dissatisfied": dissatisfied + 1})
+                                "basically_satisfied": basic, "dissatisfied": dissatisfied + 1},
+                                by="supervision_committee")
     s.do("RE_UT_Evaluate", {"method": "survey", "respondents": 50, "satisfied": satisfied,
-                            "basically_satisfied": basic, "dissatisfied": dissatisfied})
+                            "basically_satisfied": basic, "dissatisfied": dissatisfied}, by="supervision_committee")
     assert s.computed("satisfied_flag") == [flag]
 
 
 def test_archive_needs_a_complete_file(shared):
     s = Scenario.start(shared, "archive_case", unit=UNIT, data={})
     with pytest.raises(InvalidInput):
-        s.do("AR_UT_Archive", {"archive_no": "JJL-2026-001", "checklist": ["forms"], "dossier_complete": False})
+        s.do("AR_UT_Archive", {"archive_no": "JJL-2026-001", "checklist": ["forms"], "dossier_complete": False},
+             by="grid_steward")
     case = s.do("AR_UT_Archive", {"archive_no": "JJL-2026-001", "checklist": ["forms", "minutes"],
-                                  "dossier_complete": True})
+                                  "dossier_complete": True}, by="grid_steward")
     assert case["end_event"] == "AR_EE_Archived"
     assert s.computed("archived_at") == ["2026-03-02T09:00:00+08:00"]
 

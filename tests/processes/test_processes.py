@@ -12,7 +12,7 @@ from engine.definitions.compiler import load_bundle
 from engine.definitions.layout import missing_diagram_elements
 from engine.definitions.lint import lint
 from engine.definitions.xmlsafe import parse_bpmn
-from tests.scenario import PROCESSES
+from tests.support.scenario import PROCESSES
 
 FILES = sorted(PROCESSES.glob("*.bpmn"))
 ROLES = {"proposer", "grid_steward", "deliberation_committee", "review_panel", "party_org", "assembly",

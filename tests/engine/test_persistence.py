@@ -11,8 +11,7 @@ from engine.errors import Conflict
 from engine.service import Yishi
 from engine.store import audit
 from engine.store.tables import case_events, cases, open_tasks
-from tests.conftest import ASSEMBLY, PROPOSER, UNIT, open_task
-from tests.test_runtime import PROPOSAL, VOTE, drive_to_vote
+from tests.support.demo_case import ASSEMBLY, PROPOSAL, PROPOSER, UNIT, VOTE, drive_to_vote, open_task
 
 
 def stored(service, case_id):

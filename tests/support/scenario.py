@@ -1,7 +1,7 @@
 """A small driver for scenario tests: act as whoever holds the lane's role, move the clock, read the case file.
 
     s = Scenario.start(yishi, "five_step", unit=UNIT, data={...})
-    s.do("A_UT_Register", {...})          # completes the one open task of that element as its role
+    s.do("A_UT_Register", {...}, by="grid_steward")  # completes that element's open task as a grid steward
     s.advance(days=7)                      # moves the injected clock and fires due timers
     assert s.completions()["A_UT_Consult"] == 2
     assert s.case["end_event"] == "A_EE_Closed"
@@ -19,7 +19,7 @@ from engine.domain import clock
 from engine.domain.actors import Actor
 from engine.service import Yishi
 
-PROCESSES = Path(__file__).resolve().parent.parent / "processes"
+PROCESSES = Path(__file__).resolve().parents[2] / "processes"
 DESIGNER = Actor("designer", is_designer=True)
 SHANGHAI = dt.timezone(dt.timedelta(hours=8))
 
@@ -73,12 +73,14 @@ class Scenario:
                                 f" error {self.case['error_element']}: {self.case['error_message']})"
         return tasks[0]
 
-    def do(self, element_id: str, data: dict, *, as_role: str | None = None) -> dict:
-        """Complete the open task ``element_id`` as a member holding its lane's role."""
+    def do(self, element_id: str, data: dict, *, by: str) -> dict:
+        """Complete the open task ``element_id`` as a member holding the role ``by`` in the case's unit.
+
+        The caller names who acts; the engine decides whether that role may (a wrong role is refused).
+        """
         task = self.task(element_id)
-        role = as_role or task["role"]
         self.log.append(element_id)
-        case = self.service.complete(self.case_id, task["task_id"], member(self.unit, role), data)
+        case = self.service.complete(self.case_id, task["task_id"], member(self.unit, by), data)
         assert case["status"] != "error", f"{element_id} put the case in error: {case['error_message']}"
         return case
 

@@ -17,8 +17,8 @@ from engine.domain import deadlines
 from engine.people import demo
 from engine.service import Yishi
 from engine.settings import Settings
-from tests.conftest import DEMO, UNIT
-from tests.scenario import PROCESSES
+from tests.support.demo_case import DEMO, UNIT
+from tests.support.scenario import PROCESSES
 
 DEV = Settings(dev_clock=True)
 PROPOSAL = {"description": "在3号院增设电动自行车集中充电桩，解决飞线充电隐患。"}
@@ -285,7 +285,7 @@ def test_case_list_is_filtered_by_the_service_and_paged(api):
     assert api.get(f"/api/cases?unit={UNIT}", headers=admin).json()["total"] == 2
     assert api.get("/api/cases?status=active", headers=admin).json()["total"] == 2
     service = api.app.state.service
-    from tests.conftest import PROPOSER
+    from tests.support.demo_case import PROPOSER
     assert len(service.cases(PROPOSER)) == 2 and service.cases(PROPOSER, unit=demo.BUILDING) == []
 
 

@@ -10,7 +10,7 @@ from engine.definitions.bpmn import xpath
 from engine.definitions.layout import layout_bytes, missing_diagram_elements
 from engine.definitions.lint import lint
 from engine.definitions.xmlsafe import parse_bpmn
-from tests.conftest import DEMO, FIXTURES
+from tests.support.demo_case import DEMO, FIXTURES
 
 
 def shapes(data: bytes) -> dict[str, tuple[float, float, float, float]]:

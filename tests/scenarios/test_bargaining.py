@@ -1,10 +1,9 @@
 """Scenarios of process C, building collective bargaining (DOMAIN.md §6.9), plus boundary cases.
 
 Each test drives ``processes/building_collective_bargaining.bpmn`` and the shared call activity
-``processes/congress_vote.bpmn`` through ``tests/scenario.py`` as the lane roles would, moves the
+``processes/congress_vote.bpmn`` through ``tests/support/scenario.py`` as the lane roles would, moves the
 clock to fire the timers, and checks the end event, how often each task ran, the computed values
-and the case file. The clock starts on Monday 2026-03-02 09:00 Asia/Shanghai (``frozen_clock``).
-"""
+and the case file. The clock starts on Monday 2026-03-02 09:00 Asia/Shanghai (``frozen_clock``)."""
 
 from __future__ import annotations
 
@@ -12,220 +11,34 @@ import datetime as dt
 
 import pytest
 
-from engine.definitions.compiler import load_bundle
-from engine.errors import InvalidDefinition, InvalidInput
-from tests.scenario import DESIGNER, PROCESSES, SHANGHAI, Scenario, day, deploy_processes, iso, now
-
-UNIT = "五华科创大厦"
-KEY = "building_collective_bargaining"
-BUNDLE = [PROCESSES / "building_collective_bargaining.bpmn", PROCESSES / "congress_vote.bpmn"]
-
-ENTERPRISES = [
-    {"name": "云岭数科有限公司", "uscc": "91530102MA6K000001", "staff_count": 180, "union_members": 150},
-    {"name": "滇池软件有限公司", "uscc": "91530102MA6K000002", "staff_count": 95, "union_members": 80},
-]
-
-
-# ----- helpers: one per step, each acting as the lane's role -----------------------------------
-
-
-def deploy(yishi) -> None:
-    try:
-        deploy_processes(yishi)
-    except InvalidDefinition:  # another process in processes/ is broken: deploy just process C and its call
-        yishi.deploy(load_bundle(BUNDLE), DESIGNER)
-
-
-def start(yishi, **config) -> Scenario:
-    deploy(yishi)
-    return Scenario.start(yishi, KEY, unit=UNIT, data={"title": "2026年楼宇集体合同 Building contract 2026", **config},
-                          role="union_fed")
-
-
-def team(side: str, n: int = 5, *, externals: int = 0, chief: int = 0, names: list[str] | None = None) -> list[dict]:
-    """``n`` representatives; the last ``externals`` are external experts; ``chief`` is the chief's index."""
-    names = names or [f"{side}{i + 1}" for i in range(n)]
-    return [{"person": names[i], "enterprise": "楼宇工会联合会" if side == "职工" else ENTERPRISES[i % 2]["name"],
-             "position": "代表", "is_chief": i == chief, "is_external_expert": i >= n - externals,
-             "is_female": i % 2 == 1} for i in range(n)]
-
-
-def form_teams(s: Scenario, employee: list[dict] | None = None, employer: list[dict] | None = None):
-    s.do("C_UT_EmployeeReps", {
-        "building_name": UNIT, "federation_name": "五华科创大厦工会联合会", "enterprises": ENTERPRISES,
-        "union_established": True, "employee_reps": employee or team("职工"), "employee_chief_basis": "union_chair",
-    })
-    s.do("C_UT_EmployerReps", {
-        "employer_side_basis": "elected_by_enterprises",
-        "enterprise_mandates": ["mandates/yunling.pdf", "mandates/dianchi.pdf"],
-        "employer_reps": employer or team("企业"), "employer_chief_basis": "legal_representative",
-    })
-
-
-def publish_teams(s: Scenario):
-    s.do("C_UT_PublishReps", {"reps_published_at": day(), "channels": ["factory_affairs_board", "wechat"],
-                              "evidence": ["photos/reps.jpg"]})
-
-
-def issue_request(s: Scenario) -> str:
-    delivered_at = iso()
-    s.do("C_UT_IssueRequest", {
-        "proposing_side": "employee", "contract_kind": "comprehensive",
-        "topics": ["pay", "working_hours", "rest_leave", "supplementary_insurance_welfare", "vocational_training"],
-        "proposed_time": iso(days=14), "proposed_place": "大厦职工之家", "delivered_at": delivered_at,
-        "delivery_method": "hand_with_receipt", "document": ["requests/yaoyue.pdf"],
-    })
-    return delivered_at
-
-
-def reply(s: Scenario, decision: str = "agree"):
-    data = {"replied_at": iso(), "reply_decision": decision, "reply_document": ["replies/huiying.pdf"]}
-    if decision == "refuse_with_reason":
-        data["reason"] = "经营困难 Business difficulties"
-    s.do("C_UT_Reply", data)
-
-
-def prepare(s: Scenario, recorder: str = "周记录"):
-    s.do("C_UT_Prepare", {"agenda_topics": "工资、工时、休假、福利、培训", "drafted_by": "joint", "recorder": recorder,
-                          "recorder_appointed_jointly": True, "meeting_at": iso(days=3), "venue": "大厦职工之家"})
-
-
-def negotiate(s: Scenario, chair: str, outcome: str, **extra):
-    s.do("C_UT_Negotiate", {
-        "met_at": iso(), "chair_side": chair, "attendees_employee": ["职工1", "职工2", "职工3"],
-        "attendees_employer": ["企业1", "企业2", "企业3"], "round_outcome": outcome, "open_issues": "工资增幅",
-        "minutes": ["minutes/round.pdf"], "minutes_signed_by_chiefs": True, **extra,
-    })
-
-
-def suspend(s: Scenario, days: int = 7) -> dt.datetime:
-    """Agree a suspension of ``days`` days; returns the next meeting time (the resume timer)."""
-    next_time = (now() + dt.timedelta(days=days)).replace(hour=9, minute=30, second=0, microsecond=0)
-    s.do("C_UT_Suspend", {"suspended_at": day(), "suspend_until": day(days), "next_time": next_time.isoformat(),
-                          "next_place": "大厦职工之家", "next_content": "工资增幅 Pay rise",
-                          "agreed_by_both_sides": True})
-    return next_time
-
-
-def draft(s: Scenario, term_months: int = 36):
-    s.do("C_UT_DraftSigned", {"drafted_at": day(), "draft": ["drafts/contract.pdf"], "term_months": term_months,
-                              "employee_chief_signed": True, "employer_chief_signed": True,
-                              "min_standards_check": True})
-
-
-def congress(s: Scenario, *, present: int, yes: int, total: int = 120, managers: int = 18, notice_days: int = 7,
-             no: int | None = None, abstain: int = 0, mode: str = "building_congress", **extra):
-    """Circulate the draft, wait for the congress (timer), record the secret-ballot vote."""
-    congress_at = (now() + dt.timedelta(days=notice_days)).replace(hour=14, minute=0, second=0, microsecond=0)
-    s.do("CV_UT_CirculateDraft", {"circulated_at": iso(), "congress_at": congress_at.isoformat(),
-                                  "congress_venue": "大厦多功能厅", "channels": ["to_each_delegate", "wechat"],
-                                  "draft_documents": ["drafts/contract.pdf"]})
-    assert s.open() == []
-    assert s.advance_to(congress_at + dt.timedelta(minutes=1)) == 1  # the congress timer
-    vote = {"congress_mode": mode, "total": total, "managers_among_delegates": managers,
-            "qualification_check_done": True, "present": present, "yes": yes,
-            "no": present - yes - abstain if no is None else no, "abstain": abstain, "ballot": "secret_ballot",
-            "resolution": ["resolutions/congress.pdf"], **extra}
-    s.do("CV_UT_RecordVote", vote)
-
-
-def sign(s: Scenario) -> str:
-    signed = day()
-    s.do("C_UT_Sign", {"signed_at": signed, "employee_chief_signed": True, "employer_chief_signed": True,
-                       "employer_seal": True, "contract_text": ["contracts/signed.pdf"]})
-    return signed
-
-
-def file(s: Scenario) -> str:
-    filed = day()
-    s.do("C_UT_File", {
-        "authority": "五华区人力资源和社会保障局", "filed_at": filed, "copies": 3,
-        "materials": ["contract_text", "negotiation_report", "congress_resolution_with_votes",
-                      "party_qualification_docs", "reps_list_and_chief_credentials", "signed_negotiation_minutes"],
-        "copy_to_local_union": True, "receipt_no": "WH-2026-017",
-    })
-    return filed
-
-
-CHECKS_OK = {"qualification": "ok", "procedure": "ok", "content": "ok"}
-
-
-def review(s: Scenario, received: str, result: str = "no_objection", delivered: str | None = None):
-    data = {"received_at": received, "checks": CHECKS_OK, "review_result": result, "receipt_no": "WH-2026-017"}
-    if result == "objection":
-        data["checks"] = {**CHECKS_OK, "content": "fail"}
-        data["objection_letter"] = {"party_names_addresses": "五华科创大厦工会联合会；楼宇企业方",
-                                    "received_date": received,
-                                    "opinions": "加班费条款低于法定标准 Overtime clause below the legal standard",
-                                    "issued_date": delivered, "seal": True}
-        data["objection_delivered_at"] = delivered
-    s.do("C_UT_Review", data)
-
-
-def rejects(action, text: str) -> None:
-    """``action`` is refused with a field error whose message contains ``text``."""
-    with pytest.raises(InvalidInput) as info:
-        action()
-    messages = [e.as_dict(language)["message"] for e in info.value.errors for language in ("zh-CN", "en")]
-    assert any(text in m for m in messages), messages
-
-
-def advance_until_open(s: Scenario, element_id: str, limit: int = 60):
-    """Step a day at a time until ``element_id`` opens (a deadline rolled past rest days)."""
-    for _ in range(limit):
-        if element_id in s.open():
-            return
-        s.advance(days=1)
-    raise AssertionError(f"{element_id} never opened; open: {s.open()}")
-
-
-def publish(s: Scenario, published: str):
-    s.do("C_UT_Publish", {"published_at": published, "channels": ["factory_affairs_board", "building_notice_board",
-                                                                   "wechat"], "evidence": ["photos/contract.jpg"]})
-
-
-def at(date: str, hour: int = 10) -> dt.datetime:
-    return dt.datetime.fromisoformat(date).replace(hour=hour, tzinfo=SHANGHAI)
-
-
-def to_negotiation(s: Scenario):
-    """Teams → announcement → request → agreed reply on day 12 → preparation."""
-    form_teams(s)
-    publish_teams(s)
-    issue_request(s)
-    s.advance(days=12)
-    reply(s)
-    prepare(s)
-
-
-def sign_file_review_effect(s: Scenario, file_after: int = 5) -> dict:
-    """Sign today, file ``file_after`` days later, no objection on receipt; wait out the window; return the dates."""
-    signed = sign(s)
-    s.advance(days=file_after)
-    filed = file(s)
-    review(s, received=filed)
-    assert s.open() == []  # waiting for the review window to end
-    advance_until_open(s, "C_UT_Publish")
-    return {"signed": signed, "filed": filed}
-
-
-def assert_in_force(s: Scenario):
-    case = s.case
-    assert case["status"] == "completed", (case["status"], case["error_message"], s.open())
-    assert case["end_event"] == "C_EE_InForce"
-
-
-def last(s: Scenario, key: str):
-    values = s.computed(key)
-    assert values, f"{key} was never computed"
-    return values[-1]
-
-
-def plus(date: str, days: int) -> str:
-    return (dt.date.fromisoformat(date) + dt.timedelta(days=days)).isoformat()
-
-
-# ----- DOMAIN.md §6.9 scenarios -----------------------------------------------------------------
+from tests.support.bargaining import (
+    ENTERPRISES,
+    UNIT,
+    advance_until_open,
+    assert_in_force,
+    at,
+    congress,
+    draft,
+    file,
+    form_teams,
+    issue_request,
+    last,
+    negotiate,
+    plus,
+    prepare,
+    publish,
+    publish_teams,
+    rejects,
+    reply,
+    review,
+    sign,
+    sign_file_review_effect,
+    start,
+    suspend,
+    team,
+    to_negotiation,
+)
+from tests.support.scenario import Scenario, day
 
 
 def test_c_t1_happy_path(yishi):
@@ -307,7 +120,7 @@ def test_c_t2_no_reply_within_20_days(yishi):
     s.do("C_UT_Escalate", {"escalated_at": "2026-03-24", "trigger": "no_reply",
                            "handled_by": ["upper_union_guidance", "labour_admin_coordination"],
                            "actions": "区人社局约谈企业方，协调恢复协商", "escalation_outcome": "resumed",
-                           "employer_reply": "agree", "employer_agreed_at": day()})
+                           "employer_reply": "agree", "employer_agreed_at": day()}, by="upper_union")
     prepare(s)
     negotiate(s, chair="employer", outcome="agreement")
     draft(s)
@@ -333,7 +146,7 @@ def test_c_t2_refusal_escalated_and_failed(yishi):
     s.advance(days=5)
     reply(s, "refuse_with_reason")
     s.do("C_UT_Escalate", {"escalated_at": day(), "trigger": "refusal", "handled_by": ["upper_union_guidance"],
-                           "actions": "上级工会指导无果", "escalation_outcome": "failed"})
+                           "actions": "上级工会指导无果", "escalation_outcome": "failed"}, by="upper_union")
     assert s.case["end_event"] == "C_EE_Refused"
     assert s.events("timer_fired") == []
 
@@ -390,7 +203,7 @@ def test_c_t6_deadlock_suspension_coordination_with_extension(yishi):
         "extension_days": 10, "concluded_at": day(), "agreement": ["coordination/agreement.pdf"],
         "agreement_signed": True, "coordination_outcome": "continue",
         "remaining_items": "1. 加班费计算基数；2. 年终奖发放办法",
-    })
+    }, by="labour_admin")
     assert accepted == "2026-03-28"
     assert last(s, "coordination_due") == f"{plus(accepted, 40)}T23:59:59+08:00" == "2026-05-07T23:59:59+08:00"
     assert last(s, "coordination_met") is True  # concluded on A + 38
@@ -420,7 +233,7 @@ def test_coordination_deadline(yishi, extension, concluded_after, met):
                   {"name": "赵会长", "side": "enterprise_organization"}],
         "concluded_at": plus("2026-04-01", concluded_after), "agreement": ["coordination/agreement.pdf"],
         "agreement_signed": True, "coordination_outcome": "agreed",
-    })
+    }, by="labour_admin")
     # A + 30 = Friday 05-01 (Labour Day) rolls to Wednesday 05-06 [S22 Art 203]; A + 45 = Saturday 05-16 → Monday
     expected = {0: "2026-05-06", 15: "2026-05-18"}[extension]
     assert last(s, "coordination_due") == f"{expected}T23:59:59+08:00"
@@ -439,7 +252,7 @@ def test_c_t7_invalid_teams_rejected_then_corrected(yishi):
     assert s.computed("employee_reps")[-1] is None  # the rejected lists are replaced whole
     s.do("C_UT_CorrectReps", {"corrections": "职工方外聘专家减为1人；企业方增至5人；职工3退出企业方名单",
                               "employee_reps": team("职工", 5, externals=1), "employer_reps": team("企业", 5),
-                              "employer_confirmation": ["confirmations/employer_chief.pdf"]})
+                              "employer_confirmation": ["confirmations/employer_chief.pdf"]}, by="union_fed")
     assert s.computed("rep_violations")[-1] == []
     assert s.computed("rep_check_round")[-1] == 2
     assert s.open() == ["C_UT_PublishReps"]
@@ -484,7 +297,7 @@ def test_quorum_79_of_120_reconvenes_then_stalls(yishi):
     assert s.computed("quorum_met") == [False, False, False]
     assert s.computed("congress_reconvene_count") == [0, 1, 2]
     assert s.open() == ["C_UT_EscalateStalled"]
-    s.do("C_UT_EscalateStalled", {"received_on": day(), "guidance": "重新选举代表后再行召开"})
+    s.do("C_UT_EscalateStalled", {"received_on": day(), "guidance": "重新选举代表后再行召开"}, by="upper_union")
     assert s.case["end_event"] == "C_EE_Stalled"
     assert s.computed("congress_outcome")[-1] == "stalled"
     assert s.completions()["CV_UT_RecordVote"] == 3
@@ -509,7 +322,7 @@ def test_vote_form_rules(yishi):
     over = {"congress_mode": "building_congress", "total": 120, "managers_among_delegates": 10,
             "qualification_check_done": True, "present": 85, "yes": 70, "no": 10, "abstain": 6,
             "ballot": "secret_ballot", "resolution": ["r.pdf"]}  # 70 + 10 + 6 = 86 > 85
-    rejects(lambda: s.do("CV_UT_RecordVote", over), "不得超过实到")
+    rejects(lambda: s.do("CV_UT_RecordVote", over, by="congress"), "不得超过实到")
 
 
 def test_per_enterprise_mode_covers_the_enterprises_that_passed(yishi):
@@ -558,7 +371,7 @@ def test_objection_renegotiated_and_refiled(yishi):
     assert last(s, "objection_effective") is True
     s.do("C_UT_RenegotiateObjection", {"renegotiated_at": day(), "objected_items": "加班费条款",
                                        "revised_clauses": "加班费按法定标准计发", "substantive_change": False,
-                                       "minutes": ["minutes/objection.pdf"]})
+                                       "minutes": ["minutes/objection.pdf"]}, by="union_fed")
     assert s.open() == ["C_UT_Sign"]
     sign_file_review_effect(s)
     publish(s, day())
@@ -596,7 +409,7 @@ def test_late_publication_is_flagged_and_urged(yishi):
     due = last(s, "publication_due")
     s.advance_to(dt.datetime.fromisoformat(due) + dt.timedelta(hours=1))
     assert s.open() == ["C_UT_Publish", "C_UT_UrgePublication"]
-    s.do("C_UT_UrgePublication", {"urged_on": day(), "action": "函告企业方限期公布"})
+    s.do("C_UT_UrgePublication", {"urged_on": day(), "action": "函告企业方限期公布"}, by="upper_union")
     publish(s, day())
     assert last(s, "publication_late") is True
     assert s.case["status"] == "waiting_for_timer"  # the renewal window
@@ -615,12 +428,12 @@ def test_max_reps_and_no_union_rules(yishi):
         "building_name": UNIT, "federation_name": "五华科创大厦工会联合会", "enterprises": ENTERPRISES,
         "union_established": False, "staff_consent": {"consenting": 499, "total_staff": 1000},
         "employee_reps": team("职工", 5, chief=0), "employee_chief_basis": "elected_no_union",
-    })
+    }, by="union_fed")
     s.do("C_UT_EmployerReps", {
         "employer_side_basis": "employer_organization", "enterprise_mandates": ["m.pdf"],
         "employer_reps": [{**r, "is_chief": True} for r in team("企业", 5)][:2] + team("企业", 5)[2:],
         "employer_chief_basis": "legal_representative",
-    })
+    }, by="employer_side")
     # 5 > 4 per side: R2'; two employer chiefs: R3; 2·499 < 1000: R7
     assert s.computed("rep_violations") == [["R2'", "R3", "R7"]]
 

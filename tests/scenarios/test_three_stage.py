@@ -2,8 +2,7 @@
 
 The clock starts Monday 2026-03-02 09:00 Asia/Shanghai (conftest). Steps 1-6 are B_UT_Collect,
 B_UT_Confirm/DefineParticipants/PreNotify, B_UT_Consult, B_UT_RecordAgreement or B_CA_AssemblyVote,
-B_CA_Publish/B_CA_Implementation and B_UT_Feedback/B_CA_Evaluation/B_CA_Archive.
-"""
+B_CA_Publish/B_CA_Implementation and B_UT_Feedback/B_CA_Evaluation/B_CA_Archive."""
 
 from __future__ import annotations
 
@@ -13,11 +12,32 @@ import pytest
 
 from engine.domain import clock
 from engine.errors import InvalidInput
-from tests.scenario import Scenario, deploy_processes
-
-UNIT = "金江路社区"
-KEY = "three_stage_six_step"
-SHANGHAI = dt.timezone(dt.timedelta(hours=8))
+from tests.support.scenario import Scenario, deploy_processes
+from tests.support.three_stage import (
+    ARCHIVE,
+    ATTENDEES,
+    KEY,
+    SHANGHAI,
+    VETTED_BY,
+    agreement,
+    collect,
+    confirm,
+    consult,
+    define,
+    ends,
+    evaluation,
+    feedback,
+    implement,
+    minor_until_evaluation,
+    notice_and_meet,
+    now_iso,
+    person,
+    pre_notify,
+    publish,
+    start,
+    to_consultation,
+    vote,
+)
 
 
 @pytest.fixture
@@ -26,168 +46,12 @@ def service(yishi):
     return yishi
 
 
-# ----- form data -------------------------------------------------------------------------------
-
-
-def person(name: str, role: str) -> dict:
-    return {"name": name, "role": role, "unit": "金康园"}
-
-
-RESIDENTS = [person(f"居民{i}", "resident") for i in range(1, 6)]
-ATTENDEES = [*RESIDENTS, person("物业李经理", "property_company"), person("业委会王主任", "owners_committee"),
-             person("监委张委员", "supervision_committee"), person("网格员周", "grid_steward")]
-VETTED_BY = [person("党委刘书记", "party_org"), person("居委会陈主任", "residents_committee")]
-
-
-def iso(value: dt.datetime) -> str:
-    return value.astimezone(SHANGHAI).isoformat()
-
-
-def now_iso(s: Scenario) -> str:
-    """The scenario's current instant (the injected engine clock) as a form value."""
-    return iso(clock.now())
-
-
-def collect(description: str = "金康园3栋旁垃圾收集点异味严重, 居民建议迁到小区北门外空地。", **extra) -> dict:
-    return {"channel": "grid_visit", "proposer_type": "resident", "proposer": person("居民赵", "resident"),
-            "description": description, "category": "management", "scope": "courtyard_or_estate",
-            "est_households_affected": 120, **extra}
-
-
-def confirm(decision: str = "accept", **extra) -> dict:
-    return {"decision": decision, "vetted_by": VETTED_BY, **extra}
-
-
-def define(importance: str = "minor", *, all_residents: bool = False, public_funds: bool = False) -> dict:
-    return {"importance": importance, "affects_all_residents": all_residents, "uses_public_funds": public_funds,
-            "major_requested": False, "format": "deliberation_meeting",
-            "participants": [*RESIDENTS[:2], person("物业李经理", "property_company")], "info_pack": ["info/plan.pdf"]}
-
-
-def pre_notify(s: Scenario, days: int = 3) -> dict:
-    """A notice posted now for a meeting at 19:00 ``days`` days later."""
-    posted = clock.now().astimezone(SHANGHAI)
-    meeting = (posted + dt.timedelta(days=days)).replace(hour=19, minute=0, second=0, microsecond=0)
-    return {"notice_published_at": iso(posted), "meeting_at": iso(meeting), "venue": "阳光议事厅",
-            "channels": ["notice_board", "wechat_group"], "content": "议题与方案", "posting_evidence": ["photo/1.jpg"]}
-
-
-def consult(s: Scenario, outcome: str = "consensus", attendees: list | None = None) -> dict:
-    data = {"held_at": now_iso(s), "venue": "阳光议事厅", "attendees": attendees or ATTENDEES,
-            "supervision_present": True, "plan_summary": "迁移收集点并加装除臭设备", "outcome": outcome,
-            "minutes": ["minutes/round.pdf"]}
-    if outcome == "consensus":
-        data["plan_items"] = [{"item": "迁移收集点", "responsible": "物业", "est_cost": 8000,
-                               "funding": "property_company", "timeline": "15日内"}]
-    return data
-
-
-def agreement(signatories: list | None = None, **extra) -> dict:
-    return {"agreement_text": "同意迁移收集点至北门外空地", "signatories": signatories or ATTENDEES,
-            "signed_document": ["agreement/signed.pdf"], **extra}
-
-
-def post(s: Scenario) -> dict:
-    return {"channels": ["notice_board", "wechat_official"], "start_at": now_iso(s), "content": "协商结果公示",
-            "posting_evidence": ["photo/pub.jpg"]}
-
-
-NO_OBJECTION = {"objections": 0, "substantive": False}
-
-
-def evaluation(respondents: int, satisfied: int, basically: int) -> dict:
-    return {"method": "survey", "respondents": respondents, "satisfied": satisfied, "basically_satisfied": basically,
-            "dissatisfied": respondents - satisfied - basically}
-
-
-ARCHIVE = {"archive_no": "JJL-2026-B-001", "checklist": ["forms", "minutes", "publication_evidence"],
-           "dossier_complete": True}
-FEEDBACK = {"audiences": ["participants", "stakeholders", "residents"], "feedback_channels": ["notice_board"],
-            "feedback_text": "收集点已迁移, 除臭设备已安装", "feedback_evidence": ["photo/done.jpg"]}
-
-
-# ----- stretches of the flow ---------------------------------------------------------------------
-
-
-def start(service, **config) -> Scenario:
-    return Scenario.start(service, KEY, unit=UNIT, data={"title": "垃圾收集点迁移 Move the waste-bin point", **config})
-
-
-def to_consultation(s: Scenario, *, importance: str = "minor", public_funds: bool = False,
-                    all_residents: bool = False) -> None:
-    """Steps 1 and 2, then the meeting timer fires."""
-    s.do("B_UT_Collect", collect())
-    s.do("B_UT_Confirm", confirm())
-    s.do("B_UT_DefineParticipants", define(importance, public_funds=public_funds, all_residents=all_residents))
-    notice_and_meet(s)
-
-
-def notice_and_meet(s: Scenario) -> None:
-    s.do("B_UT_PreNotify", pre_notify(s))
-    assert s.open() == []
-    assert s.advance(days=4) == 1  # 2026-03-06 09:00, past the 19:00 meeting on day 3
-    assert s.open() == ["B_UT_Consult"]
-
-
-def publish(s: Scenario, review: dict = NO_OBJECTION) -> None:
-    s.do("PUB_UT_Post", post(s))
-    assert s.open() == []
-    ends_at = dt.datetime.fromisoformat(s.computed("publication_ends_at")[-1])
-    assert s.advance_to(ends_at - dt.timedelta(minutes=1)) == 0  # objections may come in until 24:00
-    assert s.advance_to(ends_at + dt.timedelta(minutes=1)) == 1
-    s.do("PUB_UT_ReviewObjections", review)
-
-
-def implement(s: Scenario, deadline_days: int = 15, done_on_day: int = 10) -> None:
-    today = clock.now().astimezone(SHANGHAI).date()
-    s.do("CI_UT_Classify", {"outcome_classes": ["implementation"]})
-    s.do("CI_UT_Assign", {"owner": {"name": "居委会陈主任", "role": "two_committees"},
-                          "deadline": (today + dt.timedelta(days=deadline_days)).isoformat(),
-                          "stakeholder_supervisors": [{"name": "居民1", "role": "resident"}]})
-    s.advance(days=done_on_day)
-    s.do("CI_UT_Implement", {"completed_at": (today + dt.timedelta(days=done_on_day)).isoformat(),
-                             "evidence": ["photo/after.jpg"]})
-    s.do("CI_UT_Accept", {"acceptance": "accepted", "signatories": [{"name": "监委张委员"}, {"name": "居民1"}]})
-
-
-def feedback(s: Scenario) -> None:
-    s.do("B_UT_Feedback", {"reported_at": now_iso(s), **FEEDBACK})
-
-
-def minor_until_evaluation(s: Scenario) -> None:
-    to_consultation(s)
-    s.do("B_UT_Consult", consult(s))
-    s.do("B_UT_RecordAgreement", agreement())
-    publish(s)
-    implement(s)
-    feedback(s)
-
-
-def vote(s: Scenario, eligible: int, present: int, yes: int) -> None:
-    s.do("AV_UT_PublishNotice", pre_notify(s))
-    assert s.advance(days=4) == 1
-    no = (present - yes) // 2
-    s.do("AV_UT_RecordVote", {"eligible_total": eligible, "present": present, "yes": yes, "no": no,
-                              "abstain": present - yes - no, "voting_method": "show_of_hands",
-                              "resolution_text": "加装电梯方案", "attendance_sheet": ["att.pdf"],
-                              "tally_sheet": ["tally.pdf"]})
-
-
-def ends(s: Scenario, end_event: str) -> None:
-    case = s.case
-    assert case["status"] == "completed", (case["status"], case["error_message"], s.open())
-    assert case["end_event"] == end_event
-
-
-# ----- DOMAIN.md §5.7 scenarios ------------------------------------------------------------------
-
-
 def test_b_t1_happy_path_minor_item(service):
     """B-T1: minor item, consensus in round 1, 9 signatures, P7D publication, 15-day deadline done on day 10."""
     s = start(service)
     minor_until_evaluation(s)
-    s.do("RE_UT_Evaluate", evaluation(40, 30, 4))
-    s.do("AR_UT_Archive", ARCHIVE)
+    s.do("RE_UT_Evaluate", evaluation(40, 30, 4), by="supervision_committee")
+    s.do("AR_UT_Archive", ARCHIVE, by="grid_steward")
     ends(s, "B_EE_Closed")
 
     done = s.completions()
@@ -218,18 +82,18 @@ def test_b_t2_topic_not_accepted(service):
     """B-T2: a private dispute is referred to 人民调解; the proposer is answered within P7D and the file archived."""
     s = start(service, title="邻里漏水纠纷 Neighbours' leak dispute")
     s.do("B_UT_Collect", collect("楼上住户装修导致楼下漏水, 双方协商不成, 请求社区处理。", category="dispute",
-                                 scope="building"))
+                                 scope="building"), by="grid_steward")
     s.do("B_UT_Confirm", confirm("refer", reason="属于邻里私人纠纷, 不属于社区公共事务",
-                                 referred_to="社区人民调解委员会"))
+                                 referred_to="社区人民调解委员会"), by="two_committees")
     reply = s.task("B_UT_ReplyProposer")
     assert reply["due_at"] == dt.datetime(2026, 3, 9, 23, 59, 59, tzinfo=SHANGHAI)
     assert s.computed("reply_due") == ["2026-03-09T23:59:59+08:00"]
     assert s.computed("not_accepted_reason") == ["referred"]
     s.advance(days=2)
     s.do("B_UT_ReplyProposer", {"replied_at": now_iso(s), "reply_channel": "in_person",
-                                "reply_text": "已转社区人民调解委员会调解"})
+                                "reply_text": "已转社区人民调解委员会调解"}, by="grid_steward")
     assert s.computed("reply_timely") == [True]
-    s.do("AR_UT_Archive", ARCHIVE)
+    s.do("AR_UT_Archive", ARCHIVE, by="grid_steward")
     ends(s, "B_EE_NotAccepted")
     done = s.completions()
     assert "B_UT_DefineParticipants" not in done and "B_UT_Consult" not in done
@@ -243,7 +107,7 @@ def test_b_t3_major_item_quorum_boundary_then_passes(service):
     to_consultation(s, importance="minor", public_funds=True)
     assert s.computed("effective_importance") == ["major"]
     assert s.computed("importance_forced") == [True]
-    s.do("B_UT_Consult", consult(s))
+    s.do("B_UT_Consult", consult(s), by="deliberation_committee")
     assert s.open() == ["AV_UT_PublishNotice"]
     vote(s, eligible=60, present=30, yes=25)  # 2*30 = 60, not > 60
     assert s.open() == ["AV_UT_PublishNotice"]
@@ -255,8 +119,8 @@ def test_b_t3_major_item_quorum_boundary_then_passes(service):
     publish(s)
     implement(s)
     feedback(s)
-    s.do("RE_UT_Evaluate", evaluation(40, 30, 4))
-    s.do("AR_UT_Archive", ARCHIVE)
+    s.do("RE_UT_Evaluate", evaluation(40, 30, 4), by="supervision_committee")
+    s.do("AR_UT_Archive", ARCHIVE, by="grid_steward")
     ends(s, "B_EE_Closed")
     done = s.completions()
     assert done["AV_UT_PublishNotice"] == 2 and done["AV_UT_RecordVote"] == 2
@@ -266,17 +130,18 @@ def test_b_t3_major_item_quorum_boundary_then_passes(service):
 def test_b_t5_duplicate_issues_merged(service):
     """B-T5: three reports of one leak; the 2nd and 3rd merge into case #1, which carries on alone."""
     first = start(service, title="3栋水管漏水 Water leak in building 3")
-    first.do("B_UT_Collect", collect("3栋地下室水管漏水, 积水已漫到停车场, 需要尽快维修。", category="renovation"))
+    first.do("B_UT_Collect", collect("3栋地下室水管漏水, 积水已漫到停车场, 需要尽快维修。", category="renovation"),
+             by="grid_steward")
     reference = first.case["reference"]
     merged = []
     for name in ("居民钱", "居民孙"):
         s = start(service, title="3栋水管漏水 Water leak in building 3")
         s.do("B_UT_Collect", collect("3栋地下室漏水, 和前面居民反映的是同一处。", proposer=person(name, "resident"),
-                                     category="renovation", merge_into_case=reference))
-        s.do("B_UT_Confirm", confirm("merge", reason=f"与 {reference} 为同一问题, 合并办理"))
+                                     category="renovation", merge_into_case=reference), by="grid_steward")
+        s.do("B_UT_Confirm", confirm("merge", reason=f"与 {reference} 为同一问题, 合并办理"), by="two_committees")
         s.do("B_UT_ReplyProposer", {"replied_at": now_iso(s), "reply_channel": "wechat",
-                                    "reply_text": f"已并入 {reference} 办理, 结果将一并公示"})
-        s.do("AR_UT_Archive", ARCHIVE)
+                                    "reply_text": f"已并入 {reference} 办理, 结果将一并公示"}, by="grid_steward")
+        s.do("AR_UT_Archive", ARCHIVE, by="grid_steward")
         merged.append(s)
     for s in merged:
         ends(s, "B_EE_NotAccepted")
@@ -285,11 +150,11 @@ def test_b_t5_duplicate_issues_merged(service):
         assert "B_UT_Consult" not in s.completions()
     # the one active flow: case #1 is accepted and goes on to its resolution publication
     assert first.case["status"] == "waiting_for_people"
-    first.do("B_UT_Confirm", confirm())
-    first.do("B_UT_DefineParticipants", define())
+    first.do("B_UT_Confirm", confirm(), by="two_committees")
+    first.do("B_UT_DefineParticipants", define(), by="two_committees")
     notice_and_meet(first)
-    first.do("B_UT_Consult", consult(first))
-    first.do("B_UT_RecordAgreement", agreement())
+    first.do("B_UT_Consult", consult(first), by="deliberation_committee")
+    first.do("B_UT_RecordAgreement", agreement(), by="deliberation_committee")
     assert first.open() == ["PUB_UT_Post"]
     assert [c["status"] for c in service.cases(process=KEY, status="active")] == ["waiting_for_people"]
 
@@ -298,12 +163,12 @@ def test_b_t7_evaluation_fails_then_rework(service):
     """B-T7: 20 + 4 of 50 satisfied fails (48 not > 50); rework; 35 satisfied passes; the case closes."""
     s = start(service)
     minor_until_evaluation(s)
-    s.do("RE_UT_Evaluate", evaluation(50, 20, 4))
+    s.do("RE_UT_Evaluate", evaluation(50, 20, 4), by="supervision_committee")
     assert s.open() == ["B_UT_Rework"]
     s.do("B_UT_Rework", {"dissatisfaction_points": "新收集点离住户太近", "rework_plan": "加装围挡并每日清运两次",
-                         "completed_at": now_iso(s), "rework_evidence": ["photo/rework.jpg"]})
-    s.do("RE_UT_Evaluate", evaluation(50, 35, 5))
-    s.do("AR_UT_Archive", ARCHIVE)
+                         "completed_at": now_iso(s), "rework_evidence": ["photo/rework.jpg"]}, by="two_committees")
+    s.do("RE_UT_Evaluate", evaluation(50, 35, 5), by="supervision_committee")
+    s.do("AR_UT_Archive", ARCHIVE, by="grid_steward")
     ends(s, "B_EE_Closed")
     done = s.completions()
     assert done["RE_UT_Evaluate"] == 2 and done["B_UT_Rework"] == 1 and done["AR_UT_Archive"] == 1
@@ -318,12 +183,13 @@ def test_b_t7_evaluation_fails_then_rework(service):
 def test_pass_boundary_15_of_31_is_rejected_and_the_case_ends_with_published_reasons(service):
     s = start(service, title="加装电梯 Lift installation")
     to_consultation(s, importance="major")
-    s.do("B_UT_Consult", consult(s))
+    s.do("B_UT_Consult", consult(s), by="deliberation_committee")
     vote(s, eligible=60, present=31, yes=15)  # 2*15 = 30, not > 31
     assert s.computed("vote_outcome") == ["rejected"]
-    s.do("B_UT_DecideAfterRejection", {"next_step": "close", "rejection_reasons": "多数居民不同意分摊费用"})
+    s.do("B_UT_DecideAfterRejection", {"next_step": "close", "rejection_reasons": "多数居民不同意分摊费用"},
+         by="two_committees")
     publish(s)
-    s.do("AR_UT_Archive", ARCHIVE)
+    s.do("AR_UT_Archive", ARCHIVE, by="grid_steward")
     ends(s, "B_EE_Rejected")
     assert "CI_UT_Classify" not in s.completions()
 
@@ -331,7 +197,7 @@ def test_pass_boundary_15_of_31_is_rejected_and_the_case_ends_with_published_rea
 def test_pass_boundary_16_of_31_passes(service):
     s = start(service, title="加装电梯 Lift installation")
     to_consultation(s, all_residents=True)
-    s.do("B_UT_Consult", consult(s))
+    s.do("B_UT_Consult", consult(s), by="deliberation_committee")
     vote(s, eligible=60, present=31, yes=16)  # 32 > 31
     assert s.computed("vote_outcome") == ["passed"]
     assert s.open() == ["PUB_UT_Post"]
@@ -340,11 +206,12 @@ def test_pass_boundary_16_of_31_passes(service):
 def test_rejected_vote_revised_and_passed_at_second_vote(service):
     s = start(service, title="加装电梯 Lift installation")
     to_consultation(s, public_funds=True)
-    s.do("B_UT_Consult", consult(s))
+    s.do("B_UT_Consult", consult(s), by="deliberation_committee")
     vote(s, eligible=60, present=40, yes=20)  # 40 not > 40
-    s.do("B_UT_DecideAfterRejection", {"next_step": "revise", "rejection_reasons": "费用分摊方案需调整"})
+    s.do("B_UT_DecideAfterRejection", {"next_step": "revise", "rejection_reasons": "费用分摊方案需调整"},
+         by="two_committees")
     assert s.open() == ["B_UT_Consult"]
-    s.do("B_UT_Consult", consult(s))
+    s.do("B_UT_Consult", consult(s), by="deliberation_committee")
     vote(s, eligible=60, present=40, yes=21)
     assert s.computed("vote_outcome") == ["rejected", "passed"]
     assert s.computed("consult_round") == [0, 1, 2]
@@ -354,11 +221,12 @@ def test_rejected_vote_revised_and_passed_at_second_vote(service):
 def test_quorum_fails_three_times_and_the_street_office_takes_over(service):
     s = start(service, title="加装电梯 Lift installation")
     to_consultation(s, importance="major")
-    s.do("B_UT_Consult", consult(s))
+    s.do("B_UT_Consult", consult(s), by="deliberation_committee")
     for _ in range(3):  # the first meeting and max_reconvene = 2 reconvened ones
         vote(s, eligible=60, present=30, yes=30)
     assert s.computed("vote_outcome")[-1] == "not_decided"
-    s.do("B_UT_EscalateStreet", {"received_at": now_iso(s), "handling": "guidance", "opinion": "指导社区分楼栋议事"})
+    s.do("B_UT_EscalateStreet", {"received_at": now_iso(s), "handling": "guidance", "opinion": "指导社区分楼栋议事"},
+         by="street_office")
     ends(s, "B_EE_Escalated")
     assert s.completions()["AV_UT_RecordVote"] == 3
 
@@ -366,14 +234,14 @@ def test_quorum_fails_three_times_and_the_street_office_takes_over(service):
 def test_no_consensus_for_max_rounds_escalates_to_the_street(service):
     s = start(service, max_rounds=3)
     to_consultation(s)
-    s.do("B_UT_Consult", consult(s, "no_consensus"))
+    s.do("B_UT_Consult", consult(s, "no_consensus"), by="deliberation_committee")
     for _ in range(2):
         assert s.open() == ["B_UT_PreNotify"]
         notice_and_meet(s)
-        s.do("B_UT_Consult", consult(s, "no_consensus"))
+        s.do("B_UT_Consult", consult(s, "no_consensus"), by="deliberation_committee")
     assert s.open() == ["B_UT_EscalateStreet"]
     s.do("B_UT_EscalateStreet", {"received_at": now_iso(s), "handling": "street_consultation",
-                                 "opinion": "提交街道议事协商会"})
+                                 "opinion": "提交街道议事协商会"}, by="street_office")
     ends(s, "B_EE_Escalated")
     done = s.completions()
     assert done["B_UT_PreNotify"] == 3 and done["B_UT_Consult"] == 3
@@ -384,12 +252,12 @@ def test_no_consensus_for_max_rounds_escalates_to_the_street(service):
 def test_substantive_objection_returns_to_consultation(service):
     s = start(service)
     to_consultation(s)
-    s.do("B_UT_Consult", consult(s))
-    s.do("B_UT_RecordAgreement", agreement())
+    s.do("B_UT_Consult", consult(s), by="deliberation_committee")
+    s.do("B_UT_RecordAgreement", agreement(), by="deliberation_committee")
     publish(s, {"objections": 2, "substantive": True})
     assert s.open() == ["B_UT_Consult"]
-    s.do("B_UT_Consult", consult(s))
-    s.do("B_UT_RecordAgreement", agreement())
+    s.do("B_UT_Consult", consult(s), by="deliberation_committee")
+    s.do("B_UT_RecordAgreement", agreement(), by="deliberation_committee")
     publish(s)
     assert s.open() == ["CI_UT_Classify"]
     # every value a script assigns is recorded: window reset, substantive; window reset, not substantive
@@ -401,31 +269,33 @@ def test_substantive_objection_returns_to_consultation(service):
 def test_second_failed_evaluation_archives_with_a_follow_up_recommended(service):
     s = start(service)
     minor_until_evaluation(s)
-    s.do("RE_UT_Evaluate", evaluation(50, 20, 5))  # 50, not > 50
+    s.do("RE_UT_Evaluate", evaluation(50, 20, 5), by="supervision_committee")  # 50, not > 50
     s.do("B_UT_Rework", {"dissatisfaction_points": "异味仍在", "rework_plan": "更换设备",
-                         "completed_at": now_iso(s), "rework_evidence": ["photo/r.jpg"]})
-    s.do("RE_UT_Evaluate", evaluation(50, 20, 5))
+                         "completed_at": now_iso(s), "rework_evidence": ["photo/r.jpg"]}, by="two_committees")
+    s.do("RE_UT_Evaluate", evaluation(50, 20, 5), by="supervision_committee")
     assert s.open() == ["AR_UT_Archive"]  # rework only once (max_evaluation_rework = 1)
     assert s.computed("evaluation_outcome") == ["rework", "unsatisfied"]
     assert s.computed("follow_up_case_recommended")[-1] is True
-    s.do("AR_UT_Archive", ARCHIVE)
+    s.do("AR_UT_Archive", ARCHIVE, by="grid_steward")
     ends(s, "B_EE_Closed")
 
 
 def test_late_reply_is_recorded_as_not_timely(service):
     s = start(service)
-    s.do("B_UT_Collect", collect())
-    s.do("B_UT_Confirm", confirm("reject", reason="已由物业按合同处理"))
+    s.do("B_UT_Collect", collect(), by="grid_steward")
+    s.do("B_UT_Confirm", confirm("reject", reason="已由物业按合同处理"), by="two_committees")
     s.advance(days=7, hours=14)  # Monday 2026-03-09 23:00: still day 7
-    s.do("B_UT_ReplyProposer", {"replied_at": now_iso(s), "reply_channel": "phone", "reply_text": "不予受理"})
+    s.do("B_UT_ReplyProposer", {"replied_at": now_iso(s), "reply_channel": "phone", "reply_text": "不予受理"},
+         by="grid_steward")
     assert s.computed("reply_timely") == [True]
     assert s.computed("not_accepted_reason") == ["rejected"]
 
     late = start(service)
-    late.do("B_UT_Collect", collect())
-    late.do("B_UT_Confirm", confirm("reject", reason="已由物业按合同处理"))
+    late.do("B_UT_Collect", collect(), by="grid_steward")
+    late.do("B_UT_Confirm", confirm("reject", reason="已由物业按合同处理"), by="two_committees")
     late.advance(days=8)  # its reply was due 7 days after 2026-03-09 23:00: one day late
-    late.do("B_UT_ReplyProposer", {"replied_at": now_iso(late), "reply_channel": "phone", "reply_text": "不予受理"})
+    late.do("B_UT_ReplyProposer", {"replied_at": now_iso(late), "reply_channel": "phone", "reply_text": "不予受理"},
+            by="grid_steward")
     assert late.computed("reply_timely") == [False]
 
 
@@ -440,69 +310,73 @@ def test_step_labels_can_be_relabelled_per_community(service):
 
 def test_pre_notice_must_be_at_least_pre_notice_min_days(service):
     s = start(service)
-    s.do("B_UT_Collect", collect())
-    s.do("B_UT_Confirm", confirm())
-    s.do("B_UT_DefineParticipants", define())
+    s.do("B_UT_Collect", collect(), by="grid_steward")
+    s.do("B_UT_Confirm", confirm(), by="two_committees")
+    s.do("B_UT_DefineParticipants", define(), by="two_committees")
     with pytest.raises(InvalidInput) as raised:
-        s.do("B_UT_PreNotify", pre_notify(s, days=2))
+        s.do("B_UT_PreNotify", pre_notify(s, days=2), by="grid_steward")
     assert {e.path for e in raised.value.errors} == {"meeting_at", "notice_published_at"}
-    s.do("B_UT_PreNotify", pre_notify(s, days=3))
+    s.do("B_UT_PreNotify", pre_notify(s, days=3), by="grid_steward")
     assert s.case["next_timer_at"] is not None
 
 
-def rejects(s: Scenario, element: str, data: dict, *fields: str) -> None:
-    """The form is refused and the error names exactly ``fields``."""
+def rejects(s: Scenario, element: str, data: dict, *fields: str, by: str) -> None:
+    """The form is refused (submitted by a member holding ``by``) and the error names exactly ``fields``."""
     with pytest.raises(InvalidInput) as raised:
-        s.do(element, data)
+        s.do(element, data, by=by)
     assert {e.path for e in raised.value.errors} == set(fields)
 
 
 def test_form_rules_of_steps_2_and_4(service):
     s = start(service)
-    s.do("B_UT_Collect", collect())
+    s.do("B_UT_Collect", collect(), by="grid_steward")
     # a merge needs the case it is merged into
-    rejects(s, "B_UT_Confirm", confirm("merge", reason="重复"), "merge_into_case")
+    rejects(s, "B_UT_Confirm", confirm("merge", reason="重复"), "merge_into_case", by="two_committees")
     # the Party organisation and the residents' committee both vet the topic
-    rejects(s, "B_UT_Confirm", {"decision": "accept", "vetted_by": [VETTED_BY[0], VETTED_BY[0]]}, "vetted_by")
-    rejects(s, "B_UT_Confirm", confirm("reject"), "reason")
-    rejects(s, "B_UT_Confirm", confirm("refer", reason="私人纠纷"), "referred_to")
-    s.do("B_UT_Confirm", confirm())
-    s.do("B_UT_DefineParticipants", define())
+    rejects(s, "B_UT_Confirm", {"decision": "accept", "vetted_by": [VETTED_BY[0], VETTED_BY[0]]}, "vetted_by",
+            by="two_committees")
+    rejects(s, "B_UT_Confirm", confirm("reject"), "reason", by="two_committees")
+    rejects(s, "B_UT_Confirm", confirm("refer", reason="私人纠纷"), "referred_to", by="two_committees")
+    s.do("B_UT_Confirm", confirm(), by="two_committees")
+    s.do("B_UT_DefineParticipants", define(), by="two_committees")
     notice_and_meet(s)
     # 民事民议: at least one resident attends
-    rejects(s, "B_UT_Consult", consult(s, attendees=ATTENDEES[5:]), "attendees")
+    rejects(s, "B_UT_Consult", consult(s, attendees=ATTENDEES[5:]), "attendees", by="deliberation_committee")
     bare = consult(s)
     del bare["plan_items"]
-    rejects(s, "B_UT_Consult", bare, "plan_items")  # a consensus lists the plan items
-    s.do("B_UT_Consult", consult(s))
+    rejects(s, "B_UT_Consult", bare, "plan_items", by="deliberation_committee")  # a consensus lists the plan items
+    s.do("B_UT_Consult", consult(s), by="deliberation_committee")
     # not every attendee signed and no dissent is recorded
-    rejects(s, "B_UT_RecordAgreement", agreement(ATTENDEES[:8]), "signatories", "dissent")
-    rejects(s, "B_UT_RecordAgreement", agreement(ATTENDEES[5:], dissent="居民未到场签字"), "signatories")  # no resident
-    s.do("B_UT_RecordAgreement", agreement(ATTENDEES[:8], dissent="网格员周保留意见, 已当场解释"))
+    rejects(s, "B_UT_RecordAgreement", agreement(ATTENDEES[:8]), "signatories", "dissent", by="deliberation_committee")
+    rejects(s, "B_UT_RecordAgreement", agreement(ATTENDEES[5:], dissent="居民未到场签字"), "signatories",  # no resident
+            by="deliberation_committee")
+    s.do("B_UT_RecordAgreement", agreement(ATTENDEES[:8], dissent="网格员周保留意见, 已当场解释"),
+         by="deliberation_committee")
     assert s.open() == ["PUB_UT_Post"]
 
 
 def test_overdue_implementation_is_urged_and_the_case_still_closes(service):
     s = start(service)
     to_consultation(s)
-    s.do("B_UT_Consult", consult(s))
-    s.do("B_UT_RecordAgreement", agreement())
+    s.do("B_UT_Consult", consult(s), by="deliberation_committee")
+    s.do("B_UT_RecordAgreement", agreement(), by="deliberation_committee")
     publish(s)
     today = clock.now().astimezone(SHANGHAI).date()
-    s.do("CI_UT_Classify", {"outcome_classes": ["implementation"]})
+    s.do("CI_UT_Classify", {"outcome_classes": ["implementation"]}, by="two_committees")
     s.do("CI_UT_Assign", {"owner": {"name": "居委会陈主任"}, "deadline": (today + dt.timedelta(days=15)).isoformat(),
-                          "stakeholder_supervisors": [{"name": "居民1"}]})
+                          "stakeholder_supervisors": [{"name": "居民1"}]}, by="two_committees")
     assert s.advance(days=16) == 1  # the deadline has passed: CI_BT_Overdue fires, the work goes on
     assert s.open() == ["CI_UT_EscalateOverdue", "CI_UT_Implement"]
     s.do("CI_UT_Implement", {"completed_at": clock.now().astimezone(SHANGHAI).date().isoformat(),
-                             "evidence": ["photo/after.jpg"]})
-    s.do("CI_UT_Accept", {"acceptance": "accepted", "signatories": [{"name": "监委张委员"}, {"name": "居民1"}]})
+                             "evidence": ["photo/after.jpg"]}, by="two_committees")
+    s.do("CI_UT_Accept", {"acceptance": "accepted", "signatories": [{"name": "监委张委员"}, {"name": "居民1"}]},
+         by="supervision_committee")
     assert s.open() == ["CI_UT_EscalateOverdue"]  # the call activity ends once the urging is recorded too
-    s.do("CI_UT_EscalateOverdue", {"action": "urged", "note": "已督促, 现已完成"})
+    s.do("CI_UT_EscalateOverdue", {"action": "urged", "note": "已督促, 现已完成"}, by="supervision_committee")
     assert s.open() == ["B_UT_Feedback"]
     feedback(s)
-    s.do("RE_UT_Evaluate", evaluation(40, 30, 4))
-    s.do("AR_UT_Archive", ARCHIVE)
+    s.do("RE_UT_Evaluate", evaluation(40, 30, 4), by="supervision_committee")
+    s.do("AR_UT_Archive", ARCHIVE, by="grid_steward")
     ends(s, "B_EE_Closed")
     assert [e["element_id"] for e in s.events("timer_fired")][-1] == "CI_BT_Overdue"
 
@@ -510,14 +384,14 @@ def test_overdue_implementation_is_urged_and_the_case_still_closes(service):
 def test_min_supporters_gates_acceptance(service):
     """附议 [S28] (DOMAIN.md §5.1): with min_supporters = 5 a topic with 4 co-signers is not accepted."""
     s = start(service, min_supporters=5)
-    s.do("B_UT_Collect", collect(co_signers=4))
-    rejects(s, "B_UT_Confirm", confirm(), "decision")
-    s.do("B_UT_Confirm", confirm("reject", reason="附议人数不足"))
+    s.do("B_UT_Collect", collect(co_signers=4), by="grid_steward")
+    rejects(s, "B_UT_Confirm", confirm(), "decision", by="two_committees")
+    s.do("B_UT_Confirm", confirm("reject", reason="附议人数不足"), by="two_committees")
     assert s.open() == ["B_UT_ReplyProposer"]
 
     enough = start(service, min_supporters=5)
-    enough.do("B_UT_Collect", collect(co_signers=5))
-    enough.do("B_UT_Confirm", confirm())
+    enough.do("B_UT_Collect", collect(co_signers=5), by="grid_steward")
+    enough.do("B_UT_Confirm", confirm(), by="two_committees")
     assert enough.open() == ["B_UT_DefineParticipants"]
 
 
@@ -525,15 +399,16 @@ def test_street_office_rules_the_convention_illegal(service):
     """[S7]: an outcome ruled illegal is corrected, not implemented; the case ends B_EE_Illegal."""
     s = start(service)
     to_consultation(s)
-    s.do("B_UT_Consult", consult(s))
-    s.do("B_UT_RecordAgreement", agreement())
+    s.do("B_UT_Consult", consult(s), by="deliberation_committee")
+    s.do("B_UT_RecordAgreement", agreement(), by="deliberation_committee")
     publish(s)
-    s.do("CI_UT_Classify", {"outcome_classes": ["convention"]})
+    s.do("CI_UT_Classify", {"outcome_classes": ["convention"]}, by="two_committees")
     s.do("CI_UT_DraftConvention", {"convention_title": "垃圾分类公约", "clauses": "未分类者公示姓名",
-                                   "legality_self_check": True})
+                                   "legality_self_check": True}, by="two_committees")
     s.do("CI_UT_AdoptConvention", {"adopting_body": "residents_meeting", "adopted": True,
-                                   "meeting_date": "2026-03-20", "vote_record": ["vote.pdf"]})
+                                   "meeting_date": "2026-03-20", "vote_record": ["vote.pdf"]}, by="assembly")
     s.do("CI_UT_FileConvention", {"filing_authority": "street_office", "filing_date": "2026-03-21",
-                                  "ruling": "illegal", "correction": "不得公示居民个人信息 No naming residents"})
+                                  "ruling": "illegal", "correction": "不得公示居民个人信息 No naming residents"},
+                                  by="street_office")
     ends(s, "B_EE_Illegal")
     assert "B_UT_Feedback" not in s.completions()
