@@ -16,7 +16,7 @@ from pathlib import Path
 from fastapi import FastAPI
 
 from api import docs, problems, web
-from api.routers import admin, auth, cases, definitions, dev, system, tasks
+from api.routers import admin, auth, cases, definitions, dev, methods, public, system, tasks
 from engine.definitions.compiler import load_bundle
 from engine.domain.actors import Actor
 from engine.people import demo
@@ -81,7 +81,8 @@ def create_app(service: Yishi | None = None, *, config: Settings | None = None, 
                     "language of `Accept-Language` (Chinese by default, `en` for English). Instants are ISO-8601 "
                     "in Beijing time (`+08:00`).")
     problems.install(app)
-    routers = [system.router, auth.router, tasks.router, cases.router, definitions.router, admin.router]
+    routers = [system.router, auth.router, tasks.router, cases.router, methods.router, definitions.router, admin.router,
+               public.router]
     if config.dev_clock:
         routers.append(dev.router)  # development only: the route does not exist otherwise
     for router in routers:

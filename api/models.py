@@ -15,7 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, WithJsonSche
 
 from engine.domain import clock, deadlines
 from engine.domain.periods import TZ
-from engine.domain.statuses import CaseStatus, EventKind
+from engine.domain.statuses import CaseStatus, EventKind, MigrationRefusal
 from engine.read.monitor import StuckReason
 
 
@@ -48,6 +48,8 @@ CaseStatusFilter.__doc__ = "A case status, or `active` for every waiting status.
 class Membership(Model):
     unit: str
     role: str
+    role_name: str = Field(description="the role's name in the request's language (网格管家, Grid steward)")
+    unit_name: str = Field(description="the unit's full name (盘龙区金江路社区)")
 
 
 class Me(Model):
@@ -72,6 +74,14 @@ class Unit(Model):
     code: str
     kind: Literal["community", "building"]
     name: str
+
+
+class Role(Model):
+    """A role code (a BPMN lane, or administrator/designer) with its names."""
+
+    code: str
+    zh: str = Field(description="Chinese name (网格管家)")
+    en: str = Field(description="English name (Grid steward)")
 
 
 # ----- tasks ----------------------------------------------------------------------------------------------------
@@ -157,9 +167,37 @@ class TaskPage(Page):
     items: list[TaskSummary]
 
 
+class DoneTask(Model):
+    """A task I completed (已办), from the case file."""
+
+    task_id: str
+    case_id: int
+    reference: str
+    title: str
+    definition_key: str = Field(description="the case's method (five_step, …)")
+    element_id: str
+    name: str = Field(description="the step's name in the request's language")
+    role: str | None = Field(None, description="the role I completed it in")
+    unit: str
+    completed_at: Instant
+    data: dict[str, Any] = Field(description="what I submitted")
+
+
+class DoneTaskPage(Page):
+    items: list[DoneTask]
+
+
 # ----- cases ----------------------------------------------------------------------------------------------------
 
-class CaseSummary(Model):
+class OpenStep(_Deadline):
+    """Where a case stands: one of its open steps."""
+
+    element_id: str
+    name: str = Field(description="the step's name in the request's language")
+    role: str | None = None
+
+
+class _Case(Model):
     id: int
     reference: str
     definition_key: str
@@ -172,17 +210,23 @@ class CaseSummary(Model):
     updated_at: Instant
     last_progress_at: Instant
     error_element: str | None = None
+    started_by: str = Field(description="the user who started the case")
+
+
+class CaseSummary(_Case):
+    """One case of a list, with the steps it waits at (so a list shows where each case stands)."""
+
+    open_steps: list[OpenStep] = Field(description="its open steps, oldest first")
 
 
 class CasePage(Page):
     items: list[CaseSummary]
 
 
-class CaseDetail(CaseSummary):
+class CaseDetail(_Case):
     definition_version: int
     definition_version_id: int
     lock_version: int
-    started_by: str
     error_message: str | None = None
     open_tasks: list[OpenTask]
     key_figures: dict[str, Any] = Field(default_factory=dict,
@@ -245,6 +289,45 @@ class Definition(Version):
     versions: int = Field(description="how many versions are deployed")
 
 
+class Method(Model):
+    """A method I may start (the newest version of a definition with start roles or a start form)."""
+
+    key: str
+    name: str = Field(description="the method's name in the request's language")
+    version: int
+    can_start_in: list[str] = Field(description="the units (codes) where I may start it (administrators: every unit)")
+
+
+class StartForm(Model):
+    key: str
+    name: str = Field(description="the method's name in the request's language")
+    version: int
+    form_schema: dict[str, Any] | None = Field(description="the start form's JSON Schema (draft 2020-12); null: "
+                                                           "the method has no start form")
+    ui_schema: dict[str, Any] | None = Field(description="the start form's uiSchema (react-jsonschema-form)")
+    initial_data: dict[str, Any] = Field(description="the documented defaults of the start form")
+
+
+class HeatElement(Model):
+    process: str = Field(description="the (possibly called) process the element belongs to")
+    element_id: str
+    name: str = Field(description="the element's name in the request's language")
+    waiting: int = Field(description="open tasks waiting at this element")
+    overdue: int = Field(description="… of which past their due date")
+
+
+class Heat(Model):
+    """Where the running cases of a method wait, to draw on its newest version's diagram."""
+
+    key: str
+    name: str
+    version: int = Field(description="the newest version (its BPMN is `bpmn`)")
+    bpmn: dict[str, str] = Field(description="file name → BPMN XML of the newest version")
+    elements: list[HeatElement] = Field(description="counts over the running cases of every version, most first")
+    running_cases: int = Field(description="cases of the method not completed or cancelled")
+    waiting_for_timer: int = Field(description="running cases waiting only for a timer")
+
+
 class VersionContent(Model):
     key: str
     version: int
@@ -290,6 +373,7 @@ class MigrationPlan(Model):
 class MigrationOutcome(Model):
     case_id: int
     migrated: bool
+    refusal: MigrationRefusal | None = Field(None, description="why a case did not move, as a code")
     reason: str | None = None
     from_version: int | None = None
     to_version: int | None = None
@@ -297,6 +381,37 @@ class MigrationOutcome(Model):
 
 class MigrationResult(Model):
     results: list[MigrationOutcome]
+
+
+# ----- the public board (no login) ------------------------------------------------------------------------------
+
+class Publication(Model):
+    """A notice whose publication period runs now."""
+
+    reference: str
+    title: str
+    kind: str | None = Field(None, description="publication_kind: resolution, result, convention, rejection, …")
+    kind_name: str | None = Field(None, description="the kind in the request's language (决议公示)")
+    started_at: Instant | None = Field(None, description="when the notice was posted")
+    ends_at: Instant = Field(description="the end of the publication period")
+    content: str | None = Field(None, description="the notice as posted")
+
+
+class Outcome(Model):
+    reference: str
+    title: str
+    end_event: str | None = None
+    end_event_name: str | None = Field(None, description="how it ended, in the request's language")
+    completed_at: Instant
+
+
+class PublicBoard(Model):
+    """A unit's public board (公示栏): running publications and the last completed cases, nothing personal."""
+
+    unit: str
+    name: str
+    publications: list[Publication]
+    outcomes: list[Outcome] = Field(description="the last 20 completed cases, newest first")
 
 
 # ----- administration and system --------------------------------------------------------------------------------

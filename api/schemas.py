@@ -8,6 +8,7 @@ accepts against the shipped methods and the demo data (``tests/test_api_contract
 
 from __future__ import annotations
 
+from enum import StrEnum
 from typing import Annotated, Any
 
 from fastapi import Path, Query
@@ -77,6 +78,15 @@ UnitFilter = Annotated[SafeText | None, Query(max_length=200, description="only 
 RoleFilter = Annotated[SafeText | None, Query(max_length=200, description="only this role")]
 ProcessFilter = Annotated[SafeText | None, Query(max_length=200, description="only this (possibly called) process")]
 MethodFilter = Annotated[SafeText | None, Query(max_length=200, description="only cases of this method (definition)")]
+StartUnit = Annotated[SafeText, Query(min_length=1, max_length=200, description="the unit to start the case in")]
+UnitCode = Annotated[SafeText, Path(min_length=1, max_length=200, description="unit code (金江路社区)")]
+
+
+class Mine(StrEnum):
+    """``started``: cases I started; ``involved``: cases I started or completed a task in."""
+
+    STARTED = "started"
+    INVOLVED = "involved"
 
 
 class Body(BaseModel):

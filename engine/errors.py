@@ -6,7 +6,7 @@ Messages are ``Text`` (Chinese and English); a plain string is accepted where no
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from engine.domain.texts import Text
 
@@ -67,7 +67,11 @@ class InvalidInput(YishiError):
 
 @dataclass
 class Problem:
-    """One lint finding, located in a file and at a BPMN element."""
+    """One lint finding, located in a file and at a BPMN element.
+
+    Like ``YishiError``: given a ``Text``, ``message`` keeps the English (CLI, logs, tests) and ``text`` both
+    languages, which ``as_dict(language)`` renders.
+    """
 
     file: str
     element_id: str | None
@@ -75,6 +79,11 @@ class Problem:
     message: str | Text
     code: str = "invalid"
     severity: str = "error"
+    text: Text = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        self.text = as_text(self.message)
+        self.message = self.text.render("en")
 
     def as_dict(self, language: str = "en") -> dict:
         return {
@@ -83,13 +92,13 @@ class Problem:
             "line": self.line,
             "code": self.code,
             "severity": self.severity,
-            "message": as_text(self.message).render(language),
+            "message": self.text.render(language),
         }
 
     def __str__(self) -> str:
         where = f"{self.file}:{self.line}" if self.line else self.file
         element = f" [{self.element_id}]" if self.element_id else ""
-        return f"{where}{element} {self.severity}: {as_text(self.message).render('en')} ({self.code})"
+        return f"{where}{element} {self.severity}: {self.message} ({self.code})"
 
 
 class InvalidDefinition(YishiError):

@@ -8,14 +8,17 @@ import sqlalchemy as sa
 
 from engine.cases.runtime import Runtime
 from engine.cases.timers import TickResult
-from engine.definitions import deployments, forms, instructions
+from engine.definitions import bpmn, deployments, forms, instructions
 from engine.definitions.compiler import Bundle
-from engine.domain.actors import Actor
+from engine.definitions.xmlsafe import parse_bpmn
+from engine.domain import clock, roles
+from engine.domain.actors import ADMIN_ROLE, DESIGNER_ROLE, Actor
 from engine.domain.texts import DEFAULT_LANGUAGE, Text
 from engine.errors import Conflict, Forbidden, NotFound
-from engine.people import accounts
-from engine.read import queries
+from engine.people import accounts, demo
+from engine.read import names, public, queries
 from engine.store.db import make_engine
+from engine.store.tables import definition_versions
 
 
 class Yishi:
@@ -58,11 +61,17 @@ class Yishi:
         with self.db.connect() as conn:
             return queries.case_detail(conn, queries.find_case_id(conn, case_ref))
 
-    def cases(self, actor: Actor | None = None, **filters) -> list[dict]:
+    def cases(self, actor: Actor | None = None, language: str | None = None, **filters) -> list[dict]:
         """Cases the actor may see, newest first: administrators every unit's, others only their units' (a
-        ``unit`` filter outside them gives nothing). ``actor=None`` is the unchecked local view (CLI, tests)."""
+        ``unit`` filter outside them gives nothing). ``actor=None`` is the unchecked local view (CLI, tests).
+        Each case lists its ``open_steps``; with a ``language`` their names are in it (else "中文 English")."""
         with self.db.connect() as conn:
-            return queries.list_cases(conn, units=self._visible_units(actor), **filters)
+            rows = queries.list_cases(conn, units=self._visible_units(actor), **filters)
+        if language is not None:
+            for row in rows:
+                for step in row["open_steps"]:
+                    step["name"] = names.render(step["name"], language)
+        return rows
 
     def count_cases(self, actor: Actor | None = None, **filters) -> int:
         """How many cases ``cases(actor, **filters)`` would list without paging."""
@@ -147,11 +156,9 @@ class Yishi:
         view = self.runtime.task_view(row["case_id"], task_id)
         schema = view.forms.get(row["form"]) if row["form"] else None
         ui_schema = view.forms.get(forms.ui_key(row["form"])) if row["form"] else None
-        titles = instructions.field_titles(view.forms, language)
         row.update(
-            instructions=instructions.render(view.instructions, language, view.data),
-            context=[{"name": name, "title": titles.get(name, name), "value": view.data[name]}
-                     for name in instructions.context_fields(view.context_fields) if name in view.data],
+            instructions=instructions.render(view.instructions, language, view.data, view.forms),
+            context=instructions.context(view.context_fields, view.data, view.forms, language),
             form_schema=forms.localize(schema, language) if schema is not None else None,
             ui_schema=forms.localize_ui(ui_schema, language) if schema is not None else None,
             initial_data=forms.initial_values(schema, view.data) if schema is not None else {},
@@ -164,12 +171,14 @@ class Yishi:
             if row is None:
                 case_id = queries.case_of_task(conn, task_id)
                 if case_id is not None and actor.member_of(queries.case_row(conn, case_id)["unit"]):
-                    raise Conflict(f"task {task_id} is no longer open")
-                raise NotFound(f"no open task {task_id}")
+                    raise Conflict(Text("任务 {id} 已不在待办中，请刷新后查看", "task {id} is no longer open",
+                                        id=task_id))
+                raise NotFound(Text("没有待办任务 {id}", "no open task {id}", id=task_id))
         if not (actor.is_admin or actor.holds(row["unit"], row["role"])):
             if actor.member_of(row["unit"]):
-                raise Forbidden(f"this task is for the role '{row['role']}' in {row['unit']}")
-            raise NotFound(f"no open task {task_id}")
+                raise Forbidden(Text("这项任务由{unit}的{role}办理", "this task is for the {role} of {unit}",
+                                     role=roles.name_of(row["role"]), unit=row["unit"]))
+            raise NotFound(Text("没有待办任务 {id}", "no open task {id}", id=task_id))
         row.pop("definition_version_id", None)
         return row
 
@@ -177,7 +186,7 @@ class Yishi:
         with self.db.connect() as conn:
             case_id = queries.case_of_task(conn, task_id)
             if case_id is None or not actor.member_of(queries.case_row(conn, case_id)["unit"]):
-                raise NotFound(f"no task {task_id}")
+                raise NotFound(Text("没有任务 {id}", "no task {id}", id=task_id))
             return case_id
 
     def visible_case(self, case_ref, actor: Actor) -> dict:
@@ -259,3 +268,140 @@ class Yishi:
         from engine.cases import upgrades
 
         return upgrades.migrate(self.runtime, key, case_ids, actor, to_version)
+
+    # ----- the web app's reads: methods to start, tasks done, where cases wait, the public board, names ----------
+
+    def methods(self, actor: Actor, language: str = DEFAULT_LANGUAGE) -> list[dict]:
+        """The methods ``actor`` may start (newest version each) and the units where it may start them;
+        shared call activities (votes, publication) declare neither start roles nor a start form."""
+        with self.db.connect() as conn:
+            rows = queries.startable_definitions(conn)
+            all_units = [u["code"] for u in accounts.list_units(conn)] if actor.is_admin else []
+        mine = sorted({u for u, _ in actor.memberships})
+        found = []
+        for row in rows:
+            units = all_units if actor.is_admin else [u for u in mine if self._may_start(row["start_roles"], u, actor)]
+            if units:
+                found.append({"key": row["key"], "name": names.render(row["name"], language),
+                              "version": row["version"], "can_start_in": units})
+        return found
+
+    def start_form(self, key: str, unit: str, actor: Actor, language: str = DEFAULT_LANGUAGE) -> dict:
+        """The start form of the newest version of ``key`` in ``language``, with its defaults as initial data;
+        ``Forbidden`` when ``actor`` may not start it in ``unit``."""
+        with self.db.connect() as conn:
+            row = queries.newest_version(conn, key, definition_versions.c.forms)
+            known = {u["code"] for u in accounts.list_units(conn)}
+        if unit not in known:
+            raise NotFound(Text("未找到单位 {unit}", "unit {unit} not found", unit=unit))
+        if not (row["start_roles"] or row["start_form"]):
+            raise NotFound(Text("{key} 是被调用的共用流程，不能单独发起",
+                                "{key} is a shared process called by the methods; it is not started on its own",
+                                key=key))
+        if not actor.is_admin and not self._may_start(row["start_roles"], unit, actor):
+            raise Forbidden(Text("在{unit}发起“{name}”需要以下角色之一：{roles}",
+                                 "starting '{name}' in {unit} needs one of the roles: {roles}", unit=unit,
+                                 name=names.split(row["name"]),
+                                 roles=Text("、".join(roles.name_of(r).zh for r in row["start_roles"]),
+                                            ", ".join(roles.name_of(r).en for r in row["start_roles"]))))
+        schema = row["forms"].get(row["start_form"]) if row["start_form"] else None
+        ui_schema = row["forms"].get(forms.ui_key(row["start_form"])) if schema is not None else None
+        return {"key": row["key"], "name": names.render(row["name"], language), "version": row["version"],
+                "form_schema": forms.localize(schema, language) if schema is not None else None,
+                "ui_schema": forms.localize_ui(ui_schema, language) if schema is not None else None,
+                "initial_data": forms.with_defaults(schema, {}) if schema is not None else {}}
+
+    @staticmethod
+    def _may_start(start_roles: list[str], unit: str, actor: Actor) -> bool:
+        """The rule ``Runtime.start`` applies: one of the start roles in the unit, or membership when none is set."""
+        if actor.is_admin:
+            return True
+        if start_roles:
+            return any(actor.holds(unit, role) for role in start_roles)
+        return actor.member_of(unit)
+
+    def done_tasks(self, actor: Actor, language: str = DEFAULT_LANGUAGE, *, limit: int = 50,
+                   offset: int = 0) -> tuple[list[dict], int]:
+        """Tasks ``actor`` completed (已办), newest first, with what they submitted: only cases of units they are
+        still a member of (administrators: all)."""
+        with self.db.connect() as conn:
+            rows, total = queries.done_tasks(conn, actor.user_id, units=self._visible_units(actor), limit=limit,
+                                             offset=offset)
+            missing = {r["definition_version_id"] for r in rows if not r["name"]}
+            spec_names = self._element_names(conn, missing) if missing else {}
+        for row in rows:
+            version_id = row.pop("definition_version_id")
+            name = row["name"] or spec_names.get(version_id, {}).get(row["element_id"]) or row["element_id"]
+            row["name"] = names.render(name, language)
+        return rows, total
+
+    def public_board(self, unit: str, language: str = DEFAULT_LANGUAGE) -> dict:
+        """The unit's public board (公示栏) for anyone, signed in or not: notices whose period runs now and the
+        last completed cases. Only what the notices themselves publish; see ``engine.read.public``."""
+        now = clock.now()
+        with self.db.connect() as conn:
+            unit_row = public.unit_row(conn, unit)
+            running = public.running_publications(conn, unit, now)
+            outcomes = public.recent_outcomes(conn, unit)
+            end_names = self._element_names(conn, {o["definition_version_id"] for o in outcomes})
+        publications = []
+        for item in running:
+            kind = item["kind"]
+            kind_name = public.kind_name(kind)
+            publications.append({
+                "reference": item["reference"], "title": item["title"], "kind": kind,
+                "kind_name": kind_name.render(language) if kind_name else None,
+                "started_at": item["started_at"], "ends_at": item["ends_at"], "content": item["content"]})
+        return {"unit": unit_row["code"], "name": unit_row["name"], "publications": publications,
+                "outcomes": [{"reference": o["reference"], "title": o["title"], "end_event": o["end_event"],
+                              "end_event_name": names.render(
+                                  end_names.get(o["definition_version_id"], {}).get(o["end_event"]) or o["end_event"],
+                                  language) if o["end_event"] else None,
+                              "completed_at": o["completed_at"]} for o in outcomes]}
+
+    def roles(self) -> list[dict]:
+        """``[{code, zh, en}]`` for every lane role of the deployed processes plus administrator and designer."""
+        with self.db.connect() as conn:
+            codes = demo.deployed_roles(conn)
+        return roles.registry(codes | {ADMIN_ROLE, DESIGNER_ROLE})
+
+    def me(self, actor: Actor, language: str = DEFAULT_LANGUAGE) -> dict:
+        """Who ``actor`` is, with each membership's role and unit named in ``language``."""
+        unit_names = {u["code"]: u["name"] for u in self.units()}
+        return {"user": actor.user_id, "is_admin": actor.is_admin, "is_designer": actor.is_designer,
+                "memberships": [{"unit": u, "role": r, "role_name": roles.name_of(r).render(language),
+                                 "unit_name": unit_names.get(u, u)} for u, r in sorted(actor.memberships)]}
+
+    def heat(self, key: str, actor: Actor, language: str = DEFAULT_LANGUAGE) -> dict:
+        """Where the running cases of method ``key`` wait: open tasks counted per element, with the newest
+        version's BPMN to draw them on (administrators)."""
+        if not actor.is_admin:
+            raise Forbidden(Text("仅限管理员", "administrators only"))
+        with self.db.connect() as conn:
+            version = queries.newest_version(conn, key, definition_versions.c.bpmn)
+            elements = queries.waiting_by_element(conn, key, clock.now())
+            counts = queries.running_counts(conn, key)
+        for element in elements:
+            element["name"] = names.render(element["name"], language)
+        return {"key": version["key"], "name": names.render(version["name"], language), "version": version["version"],
+                "bpmn": version["bpmn"], "elements": elements, "running_cases": sum(counts.values()),
+                "waiting_for_timer": counts.get("waiting_for_timer", 0)}
+
+    _names_by_content: dict[str, dict[str, str]] = {}  # element id → name per version content (immutable)
+
+    def _element_names(self, conn: sa.Connection, version_ids: set[int]) -> dict[int, dict[str, str]]:
+        """Element id → BPMN name ("中文 English") of every element of these definition versions."""
+        dv = definition_versions
+        if not version_ids:
+            return {}
+        hashes = {row.id: row.content_hash for row in conn.execute(
+            sa.select(dv.c.id, dv.c.content_hash).where(dv.c.id.in_(sorted(version_ids))))}
+        missing = sorted(set(hashes.values()) - self._names_by_content.keys())
+        if missing:
+            for row in conn.execute(sa.select(dv.c.content_hash, dv.c.bpmn).where(dv.c.content_hash.in_(missing))):
+                found: dict[str, str] = {}
+                for xml in row.bpmn.values():
+                    for node in bpmn.xpath(parse_bpmn(xml.encode("utf-8")).getroot(), "//bpmn:*[@id and @name]"):
+                        found.setdefault(node.get("id"), node.get("name"))
+                self._names_by_content[row.content_hash] = found
+        return {version_id: self._names_by_content.get(h, {}) for version_id, h in hashes.items()}

@@ -8,10 +8,10 @@ from fastapi import APIRouter, Query
 
 from api.deps import AdminDep, ServiceDep
 from api.i18n import LanguageDep, localise
-from api.models import CaseDetail, StuckList, TaskSummary
+from api.models import CaseDetail, Heat, StuckList, TaskSummary
 from api.problems import errors
 from api.routers.cases import with_figures
-from api.schemas import CaseRef, OptionalReason, Reason, Reassign, Retry, TaskId, UnitFilter
+from api.schemas import CaseRef, DefinitionKey, OptionalReason, Reason, Reassign, Retry, TaskId, UnitFilter
 from engine.read.monitor import StuckReason
 
 router = APIRouter(prefix="/admin", tags=["administrators"])
@@ -53,3 +53,9 @@ def retry(case: CaseRef, body: Retry, service: ServiceDep, actor: AdminDep) -> d
              summary="Give an open task to another member holding its role")
 def reassign(task_id: TaskId, body: Reassign, service: ServiceDep, actor: AdminDep) -> dict:
     return service.reassign(task_id, actor, body.user)
+
+
+@router.get("/methods/{key}/heat", response_model=Heat, responses=errors(401, 403, 404, 422),
+            summary="Where the running cases of a method wait: open tasks per element, on the newest diagram")
+def heat(key: DefinitionKey, service: ServiceDep, actor: AdminDep, language: LanguageDep) -> dict:
+    return service.heat(key, actor, language)

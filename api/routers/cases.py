@@ -7,9 +7,10 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 
 from api.deps import ActorDep, ServiceDep
+from api.i18n import LanguageDep, localise
 from api.models import CaseDetail, CasePage, CaseStatusFilter, Diagram, History
 from api.problems import errors
-from api.schemas import CaseRef, Limit, Offset, StartCase, UnitFilter
+from api.schemas import CaseRef, Limit, Mine, Offset, StartCase, UnitFilter
 from engine.service import Yishi
 
 router = APIRouter(prefix="/cases", tags=["cases"])
@@ -28,14 +29,20 @@ def start(body: StartCase, service: ServiceDep, actor: ActorDep) -> dict:
 
 
 @router.get("", response_model=CasePage, responses=errors(401, 422),
-            summary="Cases in my units (administrators: every unit), newest first")
-def list_cases(service: ServiceDep, actor: ActorDep, unit: UnitFilter = None,
+            summary="Cases in my units (administrators: every unit), newest first, each with its open steps")
+def list_cases(service: ServiceDep, actor: ActorDep, language: LanguageDep, unit: UnitFilter = None,
                process: Annotated[str | None, Query(max_length=200, description="only this method")] = None,
                status: Annotated[CaseStatusFilter | None, Query(description="a status, or `active`")] = None,
                overdue: Annotated[bool, Query(description="only cases with an overdue task")] = False,
+               mine: Annotated[Mine | None, Query(description="`started`: cases I started; `involved`: cases I "
+                                                               "started or completed a task in")] = None,
                limit: Limit = 50, offset: Offset = 0) -> dict:
     filters = {"unit": unit, "status": status.value if status else None, "process": process, "overdue": overdue}
-    items = service.cases(actor, limit=limit, offset=offset, **filters)
+    if mine is Mine.STARTED:
+        filters["started_by"] = actor.user_id
+    elif mine is Mine.INVOLVED:
+        filters["involving"] = actor.user_id
+    items = service.cases(actor, language, limit=limit, offset=offset, **filters)
     total = len(items) + offset if len(items) < limit and (items or offset == 0) else \
         service.count_cases(actor, **filters)
     return {"items": items, "limit": limit, "offset": offset, "total": total}
@@ -49,11 +56,11 @@ def detail(case: CaseRef, service: ServiceDep, actor: ActorDep) -> dict:
 
 @router.get("/{case}/history", response_model=History, responses=errors(401, 404, 422),
             summary="The case file (一事一档) and whether its hash chain verifies")
-def history(case: CaseRef, service: ServiceDep, actor: ActorDep) -> dict:
+def history(case: CaseRef, service: ServiceDep, actor: ActorDep, language: LanguageDep) -> dict:
     detail = service.visible_case(case, actor)
     rows, verification = service.history(detail["id"])
     return {"case": detail["reference"], "events": rows, "verified": verification.ok,
-            "verification": verification.__dict__}
+            "verification": localise(verification.__dict__, language)}
 
 
 @router.get("/{case}/diagram", response_model=Diagram, responses=errors(401, 404, 422),

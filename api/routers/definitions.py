@@ -8,6 +8,7 @@ import json
 from fastapi import APIRouter
 
 from api.deps import ActorDep, DesignerDep, ServiceDep
+from api.i18n import LanguageDep, localise
 from api.models import Definition, Deployed, MigrationPlan, MigrationResult, Version, VersionContent
 from api.problems import errors
 from api.schemas import DefinitionKey, Migrate, TargetVersion, Upload, VersionNumber
@@ -59,5 +60,5 @@ def migration_plan(key: DefinitionKey, service: ServiceDep, actor: DesignerDep,
 
 @router.post("/{key}/migrations", response_model=MigrationResult, responses=errors(401, 403, 404, 409, 422),
              summary="Move the given cases to the version (recorded in each case file)")
-def migrate(key: DefinitionKey, body: Migrate, service: ServiceDep, actor: DesignerDep) -> dict:
-    return {"results": service.migrate(key, body.case_ids, actor, body.to_version)}
+def migrate(key: DefinitionKey, body: Migrate, service: ServiceDep, actor: DesignerDep, language: LanguageDep) -> dict:
+    return {"results": localise(service.migrate(key, body.case_ids, actor, body.to_version), language)}

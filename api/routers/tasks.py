@@ -9,7 +9,7 @@ from pydantic import AwareDatetime
 
 from api.deps import ActorDep, ServiceDep
 from api.i18n import LanguageDep
-from api.models import CaseDetail, TaskDetail, TaskPage, TaskSummary
+from api.models import CaseDetail, DoneTaskPage, TaskDetail, TaskPage, TaskSummary
 from api.problems import errors
 from api.routers.cases import with_figures
 from api.schemas import (
@@ -37,6 +37,13 @@ def inbox(service: ServiceDep, actor: ActorDep, role: RoleFilter = None, process
     items = service.inbox(actor, role=role, process=process, method=method, case_id=case, unit=unit,
                           due_before=due_before, limit=limit, offset=offset)
     total = len(items) + offset if len(items) < limit and (items or offset == 0) else None
+    return {"items": items, "limit": limit, "offset": offset, "total": total}
+
+
+@router.get("/done", response_model=DoneTaskPage, responses=errors(401, 422),
+            summary="Tasks I completed (已办), newest first, with what I submitted")
+def done(service: ServiceDep, actor: ActorDep, language: LanguageDep, limit: Limit = 50, offset: Offset = 0) -> dict:
+    items, total = service.done_tasks(actor, language, limit=limit, offset=offset)
     return {"items": items, "limit": limit, "offset": offset, "total": total}
 
 

@@ -5,14 +5,17 @@ from __future__ import annotations
 import copy
 from collections.abc import Callable
 
-from engine.cases.unit import Loaded, json_copy
+from engine.cases.unit import Loaded, json_copy, status_text
 from engine.domain import clock
 from engine.domain.actors import Actor
 from engine.domain.statuses import ACTIVE_STATUSES, CaseStatus, EventKind
+from engine.domain.texts import Text
 from engine.errors import Forbidden, InvalidInput, InvalidState
 from engine.store.audit import Event
 from engine.workflow import projection
 from engine.workflow.projection import Snapshot
+
+VERBS = {"suspend": "暂停", "resume": "恢复", "cancel": "取消", "retry": "重试"}  # the verbs in Chinese
 
 
 class Administration:
@@ -21,12 +24,15 @@ class Administration:
     def _admin_action(self, case_id: int, actor: Actor, allowed: tuple[str, ...], verb: str,
                       act: Callable[[Loaded], tuple[list[Event], Snapshot, str | None]]) -> None:
         if not actor.is_admin:
-            raise Forbidden(f"only an administrator may {verb} a case")
+            raise Forbidden(Text("只有管理员可以{verb}事项", "only an administrator may {verb_en} a case",
+                                 verb=VERBS[verb], verb_en=verb))
         now = clock.now()
         with self.db.begin() as conn:
             loaded = self.load(conn, case_id)
             if loaded.row.status not in allowed:
-                raise InvalidState(f"cannot {verb} case {loaded.row.reference}: it is {loaded.row.status}")
+                raise InvalidState(Text("事项 {ref} {status}，不能{verb}",
+                                        "cannot {verb_en} case {ref}: it is {status}", ref=loaded.row.reference,
+                                        status=status_text(loaded.row.status), verb=VERBS[verb], verb_en=verb))
             events, snap, status = act(loaded)
             self.save(conn, loaded, loaded.workflow, snap, events, now, status=status,
                         progress=verb == "retry")
@@ -88,5 +94,5 @@ class Administration:
 def _required_reason(reason: str | None) -> str:
     reason = (reason or "").strip()
     if not reason:
-        raise InvalidInput("a reason is required", [])
+        raise InvalidInput(Text("请填写理由（会记入事项档案）", "a reason is required"), [])
     return reason

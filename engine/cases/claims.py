@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
+from engine.cases.unit import status_text
 from engine.domain import clock
 from engine.domain.actors import Actor
 from engine.domain.statuses import ACTIVE_STATUSES, EventKind
+from engine.domain.texts import Text
 from engine.errors import Conflict, Forbidden, InvalidState, NotFound
 from engine.store import audit
 from engine.store.audit import Event
@@ -23,16 +25,18 @@ class Claims:
         with self.db.begin() as conn:
             row, task = self._claimable(conn, case_id, task_id)
             if for_user is not None and not actor.is_admin:
-                raise Forbidden("only an administrator may reassign a task")
+                raise Forbidden(Text("只有管理员可以改派任务", "only an administrator may reassign a task"))
             if not assignee.holds(row.unit, task.role):
-                raise Forbidden(f"'{task.name}' needs the role '{task.role}' in {row.unit}; "
-                                f"{assignee.user_id} does not hold it")
+                raise Forbidden(Text("“{task}”需要在 {unit} 担任角色 {role}，{user} 没有这个角色",
+                                     "'{task}' needs the role '{role}' in {unit}; {user} does not hold it",
+                                     task=task.name, role=task.role, unit=row.unit, user=assignee.user_id))
             query = sa.update(open_tasks).where(open_tasks.c.task_id == task.task_id)
             if for_user is None:
                 query = query.where(sa.or_(open_tasks.c.claimed_by.is_(None),
                                            open_tasks.c.claimed_by == assignee.user_id))
             if conn.execute(query.values(claimed_by=assignee.user_id, claimed_at=now)).rowcount != 1:
-                raise Conflict(f"'{task.name}' is already claimed by {task.claimed_by}")
+                raise Conflict(Text("“{task}”已由 {user} 认领", "'{task}' is already claimed by {user}",
+                                    task=task.name, user=task.claimed_by))
             kind = "task_reassigned" if for_user is not None else "task_claimed"
             audit.append(conn, case_id, now, [Event(kind, actor.user_id, {"assignee": assignee.user_id,
                                                                           "previous": task.claimed_by},
@@ -45,8 +49,9 @@ class Claims:
             if task.claimed_by is None:
                 return
             if task.claimed_by != actor.user_id and not actor.is_admin:
-                raise Forbidden(f"'{task.name}' is claimed by {task.claimed_by}; only they or an administrator "
-                                "may release it")
+                raise Forbidden(Text("“{task}”由 {user} 认领，只有本人或管理员可以释放",
+                                     "'{task}' is claimed by {user}; only they or an administrator may release it",
+                                     task=task.name, user=task.claimed_by))
             conn.execute(sa.update(open_tasks).where(open_tasks.c.task_id == task.task_id)
                          .values(claimed_by=None, claimed_at=None))
             audit.append(conn, case_id, now, [Event(EventKind.TASK_UNCLAIMED, actor.user_id,
@@ -56,13 +61,15 @@ class Claims:
         # touching the case row serialises claims with completions of the same case (row lock)
         if conn.execute(sa.update(cases).where(cases.c.id == case_id).values(updated_at=cases.c.updated_at)
                         ).rowcount != 1:
-            raise NotFound(f"case {case_id} not found")
+            raise NotFound(Text("未找到事项 {ref}", "case {ref} not found", ref=case_id))
         row = conn.execute(sa.select(cases.c.id, cases.c.unit, cases.c.status, cases.c.reference)
                            .where(cases.c.id == case_id)).one()
         task = conn.execute(sa.select(open_tasks).where(open_tasks.c.task_id == str(task_id),
                                                         open_tasks.c.case_id == case_id)).first()
         if task is None:
-            raise NotFound(f"no open task {task_id} in case {row.reference}")
+            raise NotFound(Text("事项 {ref} 中没有待办任务 {id}", "no open task {id} in case {ref}",
+                                id=task_id, ref=row.reference))
         if row.status not in ACTIVE_STATUSES:
-            raise InvalidState(f"case {row.reference} is {row.status}")
+            raise InvalidState(Text("事项 {ref} {status}，不能再认领或释放任务", "case {ref} is {status}",
+                                    ref=row.reference, status=status_text(row.status)))
         return row, task

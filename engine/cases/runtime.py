@@ -47,14 +47,16 @@ class Runtime(CaseUnit, Claims, Timers, Administration):
         """Start a case of the newest version of ``key`` in ``unit``; returns the case id."""
         unit = (unit or "").strip()
         if not unit:
-            raise InvalidInput("unit is required: the community or building the case belongs to")
+            raise InvalidInput(Text("请填写事项所属的社区或楼宇（unit）",
+                                    "unit is required: the community or building the case belongs to"))
         data = json_copy(data, "start data")
         for _attempt in range(5):
             try:
                 return self._start(key, unit, actor, copy.deepcopy(data), title)
             except sa.exc.IntegrityError:
                 continue  # two starts took the same reference number at once; number again
-        raise Conflict(f"could not allocate a case reference in {unit}; try again")
+        raise Conflict(Text("暂时无法为 {unit} 分配事项编号，请重试",
+                            "could not allocate a case reference in {unit}; try again", unit=unit))
 
     def _start(self, key: str, unit: str, actor: Actor, data: dict, title: str | None) -> int:
         now = clock.now()
@@ -64,7 +66,7 @@ class Runtime(CaseUnit, Claims, Timers, Administration):
                 .where(definition_versions.c.key == key).order_by(definition_versions.c.version.desc()).limit(1)
             ).first()
             if version is None:
-                raise NotFound(f"no deployed definition '{key}'")
+                raise NotFound(Text("没有已部署的流程定义 {key}", "no deployed definition '{key}'", key=key))
             parsed = self.definition(conn, version.id)
             self._check_may_start(parsed, unit, actor)
             if parsed.start_form:
@@ -118,8 +120,10 @@ class Runtime(CaseUnit, Claims, Timers, Administration):
             task = self._open_task(loaded, task_id)
             role = task.task_spec.lane
             if not actor.holds(row.unit, role):
-                raise Forbidden(f"completing '{projection.element_name(task)}' needs the role '{role}' "
-                                f"in {row.unit}; {actor.user_id} does not hold it")
+                raise Forbidden(Text("办理“{task}”需要在 {unit} 担任角色 {role}，{user} 没有这个角色",
+                                     "completing '{task}' needs the role '{role}' in {unit}; {user} does not hold it",
+                                     task=projection.element_name(task), role=role, unit=row.unit,
+                                     user=actor.user_id))
             self._check_claim(loaded, str(task.id), actor)
             form = projection.form_key(task)
             if form is not None:
@@ -184,27 +188,35 @@ class Runtime(CaseUnit, Claims, Timers, Administration):
     def _open_task(self, loaded: Loaded, task_id: str):
         row = loaded.row
         if row.status == CaseStatus.SUSPENDED:
-            raise InvalidState(f"case {row.reference} is suspended; an administrator must resume it first")
+            raise InvalidState(Text("事项 {ref} 已暂停，须由管理员恢复后才能继续办理",
+                                    "case {ref} is suspended; an administrator must resume it first",
+                                    ref=row.reference))
         if row.status == CaseStatus.ERROR:
-            raise InvalidState(f"case {row.reference} is in error at {row.error_element}; "
-                               "an administrator must retry it first")
+            raise InvalidState(Text("事项 {ref} 在“{element}”处出错，须由管理员处理并重试后才能继续",
+                                    "case {ref} is in error at {element}; an administrator must retry it first",
+                                    ref=row.reference, element=row.error_element))
         try:
             task = loaded.workflow.get_task_from_id(UUID(str(task_id)))
         except (ValueError, KeyError, TaskNotFoundException):
             task = None
         if task is None:
-            raise NotFound(f"task {task_id} not found in case {row.reference}")
+            raise NotFound(Text("事项 {ref} 中没有任务 {id}", "task {id} not found in case {ref}",
+                                id=task_id, ref=row.reference))
         if row.status in (CaseStatus.CANCELLED, CaseStatus.COMPLETED) or task.state != TaskState.READY \
                 or str(task.id) not in loaded.open_before:
-            raise Conflict(f"task '{projection.element_name(task)}' is no longer open "
-                           f"(task {TaskState.get_name(task.state)}, case {row.status})")
+            raise Conflict(Text("任务“{task}”已不在待办中（可能已由他人办理，或事项状态已变化），请刷新后查看",
+                                "task '{task}' is no longer open (task {state}, case {status})",
+                                task=projection.element_name(task), state=TaskState.get_name(task.state),
+                                status=row.status))
         return task
 
     @staticmethod
     def _check_claim(loaded: Loaded, task_id: str, actor: Actor) -> None:
         claimed_by = loaded.open_before[str(task_id)].claimed_by
         if claimed_by is not None and claimed_by != actor.user_id:
-            raise Conflict(f"this task is claimed by {claimed_by}; they or an administrator must release it")
+            raise Conflict(Text("这项任务已由 {user} 认领，须由本人或管理员释放后才能办理",
+                                "this task is claimed by {user}; they or an administrator must release it",
+                                user=claimed_by))
 
 
     def _rule_evaluator(self, case_data: dict | None = None):
@@ -226,10 +238,12 @@ class Runtime(CaseUnit, Claims, Timers, Administration):
             return
         if parsed.start_roles:
             if not any(actor.holds(unit, role) for role in parsed.start_roles):
-                raise Forbidden(f"starting '{parsed.key}' in {unit} needs one of the roles "
-                                f"{', '.join(parsed.start_roles)}")
+                raise Forbidden(Text("在 {unit} 发起“{key}”需要以下角色之一：{roles}",
+                                     "starting '{key}' in {unit} needs one of the roles {roles}",
+                                     key=parsed.key, unit=unit, roles=", ".join(parsed.start_roles)))
         elif not actor.member_of(unit):
-            raise Forbidden(f"{actor.user_id} is not a member of {unit}")
+            raise Forbidden(Text("{user} 不是 {unit} 的成员", "{user} is not a member of {unit}",
+                                 user=actor.user_id, unit=unit))
 
 
 

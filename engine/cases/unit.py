@@ -31,6 +31,21 @@ from engine.workflow.projection import Snapshot
 MAX_ERROR_MESSAGE = 2000
 _MISSING = object()
 
+# A case's status as a person reads it in a message ("事项 X 已取消" / "case X is cancelled").
+STATUS_TEXTS: dict[str, Text] = {
+    CaseStatus.WAITING_FOR_PEOPLE: Text("正在等待办理", "waiting for people"),
+    CaseStatus.WAITING_FOR_TIMER: Text("正在等待期限届满", "waiting for a timer"),
+    CaseStatus.WAITING_FOR_EVENT: Text("正在等待外部消息", "waiting for an event"),
+    CaseStatus.COMPLETED: Text("已办结", "completed"),
+    CaseStatus.CANCELLED: Text("已取消", "cancelled"),
+    CaseStatus.SUSPENDED: Text("已暂停", "suspended"),
+    CaseStatus.ERROR: Text("出错待处理", "in error"),
+}
+
+
+def status_text(status: str) -> Text:
+    return STATUS_TEXTS.get(status) or Text(str(status), str(status))
+
 
 
 @dataclass
@@ -101,7 +116,7 @@ class CaseUnit:
         dv = definition_versions
         head = conn.execute(sa.select(dv.c.key, dv.c.content_hash).where(dv.c.id == version_id)).first()
         if head is None:
-            raise NotFound(f"definition version {version_id} not found")
+            raise NotFound(Text("未找到流程定义版本 {id}", "definition version {id} not found", id=version_id))
         cached = definitions.cached(head.key, head.content_hash)
         if cached is not None:
             return cached  # the common case: no need to fetch and decode the BPMN and forms again
@@ -115,7 +130,7 @@ class CaseUnit:
             query = query.with_for_update(skip_locked=True)
         row = conn.execute(query).first()
         if row is None:
-            raise NotFound(f"case {case_id} not found")
+            raise NotFound(Text("未找到事项 {ref}", "case {ref} not found", ref=case_id))
         parsed = self.definition(conn, row.definition_version_id)
         workflow = serializer.loads(row.state, parsed.spec, parsed.subprocess_specs, self.script_engine)
         before = {r.task_id: r for r in conn.execute(sa.select(open_tasks).where(open_tasks.c.case_id == case_id))}
@@ -190,7 +205,9 @@ class CaseUnit:
         result = conn.execute(sa.update(cases).where(cases.c.id == row.id, cases.c.lock_version == row.lock_version)
                               .values(**values))
         if result.rowcount != 1:
-            raise Conflict(f"case {row.reference} was changed by someone else meanwhile; reload and try again")
+            raise Conflict(Text("事项 {ref} 刚被其他人修改过，请刷新后再试",
+                                "case {ref} was changed by someone else meanwhile; reload and try again",
+                                ref=row.reference))
         visible = (status or snap.status) not in (CaseStatus.CANCELLED,)
         self._sync_tasks(conn, row.id, row.unit, loaded.open_before, snap.open_tasks if visible else [], now, events)
         self._status_events(snap, events, row.status, status)

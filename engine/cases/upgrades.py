@@ -14,7 +14,8 @@ from SpiffWorkflow.util.task import TaskState
 from engine.cases.runtime import Runtime
 from engine.domain import clock
 from engine.domain.actors import Actor
-from engine.domain.statuses import CaseStatus, EventKind
+from engine.domain.statuses import CaseStatus, EventKind, MigrationRefusal
+from engine.domain.texts import Text
 from engine.errors import Forbidden, InvalidInput, NotFound
 from engine.store.audit import Event
 from engine.store.tables import cases, definition_versions
@@ -29,7 +30,10 @@ def _target(conn: sa.Connection, key: str, version: int | None):
         query.order_by(definition_versions.c.version.desc()).limit(1)
     row = conn.execute(query).first()
     if row is None:
-        raise NotFound(f"definition {key} has no version {version or ''}".strip())
+        if version:
+            raise NotFound(Text("流程定义 {key} 没有第 {version} 版", "definition {key} has no version {version}",
+                                key=key, version=version))
+        raise NotFound(Text("没有已部署的流程定义 {key}", "definition {key} has no version", key=key))
     return row
 
 
@@ -49,6 +53,11 @@ def _assess(workflow, parsed) -> tuple[dict, list[str], list[str]]:
         changed += sorted({t.task_spec.name for t in diff.changed})
         blocking += [projection.element_id(t) for t in diff.removed if t.has_state(UNFINISHED)]
     return {"top": top, "subs": subs}, sorted(set(blocking)), sorted(set(changed))
+
+
+def _refused(case_id: int, refusal: MigrationRefusal, reason: Text) -> dict:
+    """A case left where it is: ``refusal`` says why as a code, ``reason`` in words (rendered by the API)."""
+    return {"case_id": case_id, "migrated": False, "refusal": refusal, "reason": reason}
 
 
 def plan(runtime: Runtime, key: str, to_version: int | None = None) -> dict:
@@ -73,9 +82,14 @@ def plan(runtime: Runtime, key: str, to_version: int | None = None) -> dict:
 
 
 def migrate(runtime: Runtime, key: str, case_ids: list[int], actor: Actor, to_version: int | None = None) -> list[dict]:
-    """Move the given cases; each move is its own transaction and its own case-file event."""
+    """Move the given cases; each move is its own transaction and its own case-file event.
+
+    A case that cannot move is reported, not raised: ``{"migrated": False, "refusal": <MigrationRefusal>,
+    "reason": <Text>}`` (the API renders ``reason`` in the reader's language).
+    """
     if not (actor.is_admin or actor.is_designer):
-        raise Forbidden("only a designer or an administrator may migrate cases")
+        raise Forbidden(Text("只有流程设计人员或管理员可以迁移事项",
+                             "only a designer or an administrator may migrate cases"))
     results = []
     for case_id in case_ids:
         now = clock.now()
@@ -83,15 +97,18 @@ def migrate(runtime: Runtime, key: str, case_ids: list[int], actor: Actor, to_ve
             target = _target(conn, key, to_version)
             loaded = runtime.load(conn, case_id)
             if loaded.row.definition_key != key:
-                raise InvalidInput(f"case {loaded.row.reference} is not a {key} case")
+                raise InvalidInput(Text("事项 {ref} 不属于流程 {key}", "case {ref} is not a {key} case",
+                                        ref=loaded.row.reference, key=key))
             if loaded.row.definition_version_id == target.id:
-                results.append({"case_id": case_id, "migrated": False, "reason": "already on that version"})
+                results.append(_refused(case_id, MigrationRefusal.ALREADY_ON_VERSION,
+                                        Text("事项已在该版本上", "already on that version")))
                 continue
             parsed = runtime.definition(conn, target.id)
             diffs, blocking, changed = _assess(loaded.workflow, parsed)
             if blocking:
-                results.append({"case_id": case_id, "migrated": False,
-                                "reason": f"unfinished work on removed elements: {', '.join(blocking)}"})
+                results.append(_refused(case_id, MigrationRefusal.UNFINISHED_WORK_REMOVED, Text(
+                    "新版本删除了事项仍有未完成工作的环节：{elements}",
+                    "unfinished work on removed elements: {elements}", elements=", ".join(blocking))))
                 continue
             workflow = loaded.workflow
 
@@ -106,8 +123,10 @@ def migrate(runtime: Runtime, key: str, case_ids: list[int], actor: Actor, to_ve
             # the same step as any other operation: due dates of the new version, computed values, timers
             events, snap = runtime.advance(workflow, move)
             if snap.status == CaseStatus.ERROR:
-                results.append({"case_id": case_id, "migrated": False,
-                                "reason": f"the new version fails at {snap.error_element}: {snap.error_message}"})
+                results.append(_refused(case_id, MigrationRefusal.FAILS_ON_NEW_VERSION, Text(
+                    "事项在新版本的“{element}”处会出错，未迁移：{error}",
+                    "the new version fails at {element}: {error}",
+                    element=snap.error_element, error=snap.error_message)))
                 continue
             old_version = conn.execute(sa.select(definition_versions.c.version).where(
                 definition_versions.c.id == loaded.row.definition_version_id)).scalar()

@@ -19,6 +19,7 @@ from SpiffWorkflow.spiff.parser import SpiffBpmnParser
 from engine.definitions import bpmn, forms
 from engine.definitions.lint import LintReport, lint
 from engine.definitions.xmlsafe import parse_bpmn
+from engine.domain.texts import Text
 from engine.errors import InvalidDefinition, InvalidInput
 
 
@@ -58,9 +59,9 @@ def load_bundle(paths: list[Path | str], forms_dir: Path | str | None = None) ->
         elif path.is_file():
             files.append(path)
         else:
-            raise InvalidInput(f"no such file or directory: {path}")
+            raise InvalidInput(Text("没有这个文件或目录：{path}", "no such file or directory: {path}", path=path))
     if not files and not any(Path(p).is_dir() for p in paths):
-        raise InvalidInput("no BPMN files given")
+        raise InvalidInput(Text("没有给出 BPMN 文件", "no BPMN files given"))
     bundle = Bundle(bpmn={f.name: f.read_bytes() for f in files})
     base = Path(paths[0]) if Path(paths[0]).is_dir() else Path(paths[0]).parent
     candidates = [Path(forms_dir)] if forms_dir else [base / "forms", base.parent / "forms"]
@@ -77,7 +78,8 @@ def compile_bundle(bundle: Bundle) -> tuple[list[CompiledDefinition], LintReport
     report = lint(bundle.bpmn, bundle.forms)
     if not report.ok:
         errors = [p for p in report.problems if p.severity == "error"]
-        raise InvalidDefinition(f"{len(errors)} problem(s) in the BPMN bundle", report.problems)
+        raise InvalidDefinition(Text("流程定义有 {n} 处问题，未部署", "{n} problem(s) in the BPMN bundle",
+                                     n=len(errors)), report.problems)
     calls, user_forms, names, start_info = _index(report)
     definitions = []
     for key in sorted(report.process_files):
@@ -86,7 +88,8 @@ def compile_bundle(bundle: Bundle) -> tuple[list[CompiledDefinition], LintReport
         form_keys = sorted({f for p in closure for f in user_forms.get(p, set())})
         content_bpmn = {name: bundle.bpmn[name].decode("utf-8") for name in files}
         ui_keys = [forms.ui_key(f) for f in form_keys if forms.ui_key(f) in report.forms]
-        content_forms = {f: report.forms[f] for f in [*form_keys, *ui_keys]}
+        label_keys = sorted({forms.labels_key(p) for p in closure} & set(report.forms))
+        content_forms = {f: report.forms[f] for f in [*form_keys, *ui_keys, *label_keys]}
         start_roles, start_form, settings = start_info[key]
         definitions.append(CompiledDefinition(
             key=key, name=names.get(key) or key, content_hash=content_hash(content_bpmn, content_forms),

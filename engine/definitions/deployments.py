@@ -13,6 +13,7 @@ import sqlalchemy as sa
 from engine.definitions.compiler import Bundle, compile_bundle
 from engine.domain import clock
 from engine.domain.actors import Actor
+from engine.domain.texts import Text
 from engine.errors import Forbidden, NotFound
 from engine.store.tables import definition_versions
 
@@ -29,7 +30,8 @@ class Deployed:
 def deploy(db: sa.Engine, bundle: Bundle, actor: Actor) -> list[Deployed]:
     """Lint and store every executable process of the bundle; raises InvalidDefinition on any problem."""
     if not (actor.is_designer or actor.is_admin):
-        raise Forbidden("only a process designer or an administrator may deploy definitions")
+        raise Forbidden(Text("只有流程设计人员或管理员可以部署流程定义",
+                             "only a process designer or an administrator may deploy definitions"))
     compiled, _report = compile_bundle(bundle)
     results = []
     now = clock.now()
@@ -74,5 +76,5 @@ def versions(db: sa.Engine, key: str) -> list[dict]:
             sa.select(dv.c.id, dv.c.key, dv.c.version, dv.c.name, dv.c.content_hash, dv.c.created_by,
                       dv.c.created_at).where(dv.c.key == key).order_by(dv.c.version)).mappings()]
     if not rows:
-        raise NotFound(f"no deployed definition '{key}'")
+        raise NotFound(Text("没有已部署的流程定义 {key}", "no deployed definition '{key}'", key=key))
     return rows

@@ -32,6 +32,8 @@ RULES_KEYWORD = "x-yishi-rules"
 I18N_KEYWORD = "x-i18n"
 SCHEMA_SUFFIX = ".schema.json"
 UI_SUFFIX = ".uischema.json"
+LABELS_FILE = "labels.json"  # forms/<process id>/labels.json: names and codes a participant reads (CONVENTIONS.md)
+_NAME = re.compile(r"^[A-Za-z_]\w*$")
 _PLACEHOLDER = re.compile(r"\{([A-Za-z_]\w*)\}")
 
 # "integer" means a JSON integer: 30.0 is refused (it would put a case in error further on), so are bools.
@@ -46,40 +48,104 @@ class RuleBroken(InvalidDefinition):
     status = "rule_broken"
 
 
+class FormFileError(ValueError):
+    """A form or uiSchema file that cannot be used; ``text`` says why in both languages (``str()`` is English)."""
+
+    def __init__(self, text: Text):
+        self.text = text
+        super().__init__(text.render("en"))
+
+
 def ui_key(form_key: str) -> str:
     """``five_step/A_UT_Register.schema.json`` → ``five_step/A_UT_Register.uischema.json``."""
     return form_key[: -len(SCHEMA_SUFFIX)] + UI_SUFFIX if form_key.endswith(SCHEMA_SUFFIX) else form_key + ".ui"
 
 
+def labels_key(process_id: str) -> str:
+    """``publication`` → ``publication/labels.json``, the process's declared labels."""
+    return f"{process_id}/{LABELS_FILE}"
+
+
+def is_labels(form_key: str) -> bool:
+    return form_key == LABELS_FILE or form_key.endswith("/" + LABELS_FILE)
+
+
+def parse_labels(raw: bytes | str) -> dict:
+    """Decode a labels file: ``{name: {"title": {"zh-CN", "en"}, "values": {code: {"zh-CN", "en"}}}}`` where an
+    entry may say ``"valuesOf": "<other name>"`` instead of ``values`` (``previous_chair_side`` reads like
+    ``chair_side``). Raises ``FormFileError`` naming the first entry that is wrong."""
+    labels = _parse_json(raw, Text("标签文件", "labels file"))
+    for name, entry in labels.items():
+        if name == "$comment":
+            continue
+        where = Text("“{name}”", "'{name}'", name=name)
+        if not _NAME.match(name) or not isinstance(entry, dict) or not entry or \
+                not set(entry) <= {"title", "values", "valuesOf", "$comment"}:
+            raise FormFileError(Text("{where}须为对象，只能包含 title、values 或 valuesOf",
+                                     "{where} must be an object of title, values or valuesOf", where=where))
+        if "title" in entry and not _language_map(entry["title"]):
+            raise FormFileError(Text("{where}的 title 须同时有 zh-CN 和 en 两种文字",
+                                     "{where}: title must be a map with zh-CN and en texts", where=where))
+        if "values" in entry and "valuesOf" in entry:
+            raise FormFileError(Text("{where}不能同时有 values 和 valuesOf",
+                                     "{where}: give values or valuesOf, not both", where=where))
+        if "valuesOf" in entry and not (isinstance(entry["valuesOf"], str) and _NAME.match(entry["valuesOf"])):
+            raise FormFileError(Text("{where}的 valuesOf 须为另一个名称", "{where}: valuesOf must name another value",
+                                     where=where))
+        values = entry.get("values", {})
+        if not isinstance(values, dict) or not all(_language_map(v) for v in values.values()):
+            raise FormFileError(Text("{where}的 values 须为“代码 → 中英文标签”的对象",
+                                     "{where}: values must map each code to a map with zh-CN and en texts",
+                                     where=where))
+    return labels
+
+
+def _language_map(value: Any) -> bool:
+    return isinstance(value, dict) and set(value) == set(LANGUAGES) and \
+        all(isinstance(v, str) and v.strip() for v in value.values())
+
+
 def parse_schema(raw: bytes | str) -> dict:
-    """Decode a form file; raises ValueError with a located message when it is not a valid schema."""
-    schema = _parse_json(raw, "form schema")
+    """Decode a form file; raises ``FormFileError`` (a ValueError) with a located message when it is not a valid
+    schema."""
+    schema = _parse_json(raw, Text("表单", "form schema"))
     try:
         Draft202012Validator.check_schema(schema)
     except SchemaError as exc:
         where = "/".join(str(p) for p in exc.absolute_path) or "(root)"
-        raise ValueError(f"form schema is not a valid JSON Schema at {where}: {exc.message}") from None
+        raise FormFileError(Text("表单不是有效的 JSON Schema（位置 {where}）：{error}",
+                                 "form schema is not a valid JSON Schema at {where}: {error}",
+                                 where=where, error=exc.message)) from None
     for index, rule in enumerate(schema.get(RULES_KEYWORD, [])):
         if not isinstance(rule, dict) or not isinstance(rule.get("rule"), str):
-            raise ValueError(f"{RULES_KEYWORD}[{index}] must be an object with a 'rule' expression")
+            raise FormFileError(Text("{keyword}[{index}] 须为带有 rule 表达式的对象",
+                                     "{keyword}[{index}] must be an object with a 'rule' expression",
+                                     keyword=RULES_KEYWORD, index=index))
     return schema
 
 
 def parse_ui_schema(raw: bytes | str) -> dict:
-    return _parse_json(raw, "uiSchema")
+    return _parse_json(raw, Text("界面设置（uiSchema）", "uiSchema"))
 
 
-def _parse_json(raw: bytes | str, what: str) -> dict:
+def _parse_json(raw: bytes | str, what: Text) -> dict:
     if isinstance(raw, bytes):
         if len(raw) > MAX_FORM_BYTES:
-            raise ValueError(f"{what} is {len(raw)} bytes; the limit is {MAX_FORM_BYTES}")
-        raw = raw.decode("utf-8")
+            raise FormFileError(Text("{what}有 {size} 字节，超过上限 {limit} 字节",
+                                     "{what} is {size} bytes; the limit is {limit}",
+                                     what=what, size=len(raw), limit=MAX_FORM_BYTES))
+        try:
+            raw = raw.decode("utf-8")
+        except UnicodeDecodeError:
+            raise FormFileError(Text("{what}不是 UTF-8 编码的文本", "{what} is not UTF-8 text", what=what)) from None
     try:
         value = json.loads(raw)
     except json.JSONDecodeError as exc:
-        raise ValueError(f"{what} is not valid JSON (line {exc.lineno}, column {exc.colno}): {exc.msg}") from None
+        raise FormFileError(Text("{what}不是有效的 JSON（第 {line} 行第 {column} 列）：{error}",
+                                 "{what} is not valid JSON (line {line}, column {column}): {error}",
+                                 what=what, line=exc.lineno, column=exc.colno, error=exc.msg)) from None
     if not isinstance(value, dict):
-        raise ValueError(f"{what} must be a JSON object")
+        raise FormFileError(Text("{what}须为 JSON 对象 {{…}}", "{what} must be a JSON object", what=what))
     return value
 
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from lxml import etree
 
 from engine.definitions.bpmn import BPMN_NS, BPMNDI_NS, local, xpath
+from engine.domain.texts import Text
 from engine.errors import LayoutError
 
 DC_NS = "http://www.omg.org/spec/DD/20100524/DC"
@@ -116,7 +117,8 @@ def layout(tree: etree._ElementTree) -> etree._ElementTree:
     for participant in xpath(collaboration, "./bpmn:participant"):
         process = next(iter(xpath(root, f"./bpmn:process[@id='{participant.get('processRef')}']")), None)
         if process is None:
-            raise LayoutError(f"participant {participant.get('id')} refers to a missing process")
+            raise LayoutError(Text("泳池 {id} 引用的流程不存在", "participant {id} refers to a missing process",
+                                   id=participant.get("id")))
         top = _layout_process(process, participant, plane, top) + MARGIN
     return tree
 
@@ -140,7 +142,9 @@ def _layout_process(process, participant, plane, top: float) -> float:
     nodes = {n.get("id"): n for n in process if isinstance(n.tag, str) and local(n) in FLOW_NODES}
     for node in nodes.values():
         if local(node) == "subProcess" and any(local(c) in FLOW_NODES for c in node if isinstance(c.tag, str)):
-            raise LayoutError(f"{node.get('id')}: embedded subprocesses are not laid out; use a call activity")
+            raise LayoutError(Text("{id}：内嵌子流程无法自动排版，请改用调用活动（call activity）",
+                                   "{id}: embedded subprocesses are not laid out; use a call activity",
+                                   id=node.get("id")))
     boundaries = {b.get("id"): b for b in xpath(process, "./bpmn:boundaryEvent")}
     flows = xpath(process, "./bpmn:sequenceFlow")
     host_of = {bid: b.get("attachedToRef") for bid, b in boundaries.items()}
@@ -192,7 +196,9 @@ def _layout_process(process, participant, plane, top: float) -> float:
     for bid, boundary in boundaries.items():
         host = boxes.get(boundary.get("attachedToRef"))
         if host is None:
-            raise LayoutError(f"{bid}: attachedToRef {boundary.get('attachedToRef')} is not a flow node here")
+            raise LayoutError(Text("{id}：边界事件附着的 {ref} 不是本流程中的节点",
+                                   "{id}: attachedToRef {ref} is not a flow node here",
+                                   id=bid, ref=boundary.get("attachedToRef")))
         index = per_host[boundary.get("attachedToRef")]
         per_host[boundary.get("attachedToRef")] += 1
         boxes[bid] = Box(host.right - 46 - index * 42, host.bottom - 18, 36, 36)
@@ -201,7 +207,9 @@ def _layout_process(process, participant, plane, top: float) -> float:
     for flow in flows:
         source, target = boxes.get(flow.get("sourceRef")), boxes.get(flow.get("targetRef"))
         if source is None or target is None:
-            raise LayoutError(f"{flow.get('id')}: source or target is not a flow node of {process.get('id')}")
+            raise LayoutError(Text("{id}：连线的起点或终点不是流程 {process} 中的节点",
+                                   "{id}: source or target is not a flow node of {process}",
+                                   id=flow.get("id"), process=process.get("id")))
         _edge(plane, flow.get("id"), _route(source, target, flow.get("sourceRef") in boundaries))
     return top + height
 

@@ -27,6 +27,11 @@ from engine.sandbox.environment import DEFAULT_GLOBALS
 from engine.sandbox.guards import SANDBOX_BUILTINS
 from engine.sandbox.policy import check as check_expression
 
+# the BPMN elements that hold code, as a designer reads them in a problem
+CODE_NAMES = {"preScript": "前置脚本 (preScript)", "postScript": "后置脚本 (postScript)",
+              "loopCardinality": "多实例次数 (loopCardinality)",
+              "completionCondition": "多实例完成条件 (completionCondition)"}
+
 
 @dataclass
 class LintReport:
@@ -49,23 +54,28 @@ def lint(bpmn_files: dict[str, bytes], form_files: dict[str, bytes]) -> LintRepo
         try:
             report.trees[filename] = parse_bpmn(data)
         except UnsafeXML as exc:
-            report.problems.append(Problem(filename, None, exc.line, str(exc), code="xml"))
+            report.problems.append(Problem(filename, None, exc.line, exc.text, code="xml"))
     xsd_clean = {name: _check_xsd(name, tree, report) for name, tree in report.trees.items()}
     for filename, tree in report.trees.items():
         for process in bpmn.processes(tree):
             pid = process.get("id")
             if bpmn.is_executable(process) and pid:
                 if pid in report.process_files:
-                    report.problems.append(Problem(filename, pid, process.sourceline,
-                                                   f"process id '{pid}' is also defined in "
-                                                   f"{report.process_files[pid]}", code="duplicate_process"))
+                    report.problems.append(Problem(filename, pid, process.sourceline, Text(
+                        "流程 id “{pid}”在 {other} 中也有定义，每个流程 id 只能出现一次",
+                        "process id '{pid}' is also defined in {other}", pid=pid, other=report.process_files[pid]),
+                        code="duplicate_process"))
                 report.process_files[pid] = filename
     if not report.process_files and report.trees:
         first = sorted(report.trees)[0]
-        report.problems.append(Problem(first, None, None, "no executable process: set isExecutable=\"true\" "
-                                       "on the bpmn:process to run", code="no_executable_process"))
+        report.problems.append(Problem(first, None, None, Text(
+            "没有可执行的流程：请在要运行的 bpmn:process 上设置 isExecutable=\"true\"",
+            "no executable process: set isExecutable=\"true\" on the bpmn:process to run"),
+            code="no_executable_process"))
     for filename, tree in report.trees.items():
         _check_document(filename, tree, form_files, report)
+    for pid, filename in sorted(report.process_files.items()):
+        _check_labels(pid, filename, form_files, report)
     _check_rule_names(report)
     clean = [name for name, ok in xsd_clean.items() if ok]
     _check_with_spiff(clean, report)
@@ -89,8 +99,8 @@ def _check_xsd(filename: str, tree: etree._ElementTree, report: LintReport) -> b
     if VALIDATOR.validator.validate(candidate):
         return True
     for entry in VALIDATOR.validator.error_log:
-        report.problems.append(Problem(filename, _element_id_at(tree, entry.line), entry.line,
-                                       f"BPMN schema: {entry.message}", code="xsd"))
+        report.problems.append(Problem(filename, _element_id_at(tree, entry.line), entry.line, Text(
+            "不符合 BPMN 规范（XML Schema）：{error}", "BPMN schema: {error}", error=entry.message), code="xsd"))
     return False
 
 
@@ -105,24 +115,27 @@ def _check_document(filename: str, tree: etree._ElementTree, form_files: dict[st
 
     for lane in bpmn.xpath(root, "//bpmn:lane"):
         if not (lane.get("name") or "").strip():
-            problem(lane, "lane has no name: the lane name is the role code that may work its tasks",
+            problem(lane, Text("泳道没有名称：泳道名称就是可以办理其中任务的角色代码",
+                               "lane has no name: the lane name is the role code that may work its tasks"),
                     "lane_without_name")
 
     for task in bpmn.xpath(root, "//bpmn:userTask"):
         in_lane, _ = bpmn.lane_of(task, lanes)
         if not in_lane:
-            problem(task, "user task is outside every lane: put it in the lane of the role that works it",
+            problem(task, Text("人工任务不在任何泳道中：请把它放进负责办理的角色的泳道",
+                               "user task is outside every lane: put it in the lane of the role that works it"),
                     "user_task_outside_lane")
         process = bpmn.owning_process(task)
         form_name = bpmn.properties(task).get(bpmn.FORM_PROPERTY)
         if not form_name:
-            problem(task, f"user task has no form: add the spiffworkflow property {bpmn.FORM_PROPERTY}",
-                    "form_missing")
+            problem(task, Text("人工任务没有表单：请添加 spiffworkflow 属性 {name}",
+                               "user task has no form: add the spiffworkflow property {name}",
+                               name=bpmn.FORM_PROPERTY), "form_missing")
         elif process is not None:
             _check_form(f"{process.get('id')}/{form_name}", task, filename, form_files, report)
         due = bpmn.properties(task).get(bpmn.DUE_PROPERTY)
         if due:
-            _check_code(due, "eval", task, filename, report, "due date expression")
+            _check_code(due, "eval", task, filename, report, Text("办理期限表达式", "due date expression"))
 
     for process in bpmn.processes(tree):
         start_form = bpmn.properties(process).get(bpmn.START_FORM_PROPERTY)
@@ -132,29 +145,29 @@ def _check_document(filename: str, tree: etree._ElementTree, form_files: dict[st
     for flow in bpmn.xpath(root, "//bpmn:sequenceFlow[bpmn:conditionExpression]"):
         text = (bpmn.xpath(flow, "./bpmn:conditionExpression")[0].text or "").strip()
         if not text:
-            problem(flow, "condition expression is empty", "condition_empty")
+            problem(flow, Text("条件表达式是空的", "condition expression is empty"), "condition_empty")
         else:
-            _check_code(text, "eval", flow, filename, report, "condition")
+            _check_code(text, "eval", flow, filename, report, Text("条件表达式", "condition"))
 
     for script_task in bpmn.xpath(root, "//bpmn:scriptTask"):
         scripts = bpmn.xpath(script_task, "./bpmn:script")
         if not scripts or not (scripts[0].text or "").strip():
-            problem(script_task, "script task has no script", "script_empty")
+            problem(script_task, Text("脚本任务没有脚本", "script task has no script"), "script_empty")
         else:
-            _check_code(scripts[0].text, "exec", script_task, filename, report, "script")
+            _check_code(scripts[0].text, "exec", script_task, filename, report, Text("脚本", "script"))
 
     for hook in ("preScript", "postScript"):
         for node in bpmn.xpath(root, f"//spiffworkflow:{hook}"):
             owner = node.getparent().getparent()
             if (node.text or "").strip():
-                _check_code(node.text, "exec", owner, filename, report, hook)
+                _check_code(node.text, "exec", owner, filename, report, Text(CODE_NAMES[hook], hook))
 
     for loop in bpmn.xpath(root, "//bpmn:multiInstanceLoopCharacteristics"):
         owner = loop.getparent()
         for part in ("loopCardinality", "completionCondition"):
             for node in bpmn.xpath(loop, f"./bpmn:{part}"):
                 if (node.text or "").strip():
-                    _check_code(node.text, "eval", owner, filename, report, part)
+                    _check_code(node.text, "eval", owner, filename, report, Text(CODE_NAMES[part], part))
 
     for kind in ("timeDate", "timeDuration", "timeCycle"):
         for node in bpmn.xpath(root, f"//bpmn:timerEventDefinition/bpmn:{kind}"):
@@ -163,10 +176,13 @@ def _check_document(filename: str, tree: etree._ElementTree, form_files: dict[st
     for call in bpmn.xpath(root, "//bpmn:callActivity"):
         target = call.get("calledElement")
         if not target:
-            problem(call, "call activity has no calledElement", "call_target_missing")
+            problem(call, Text("调用活动没有指定要调用的流程（calledElement）", "call activity has no calledElement"),
+                    "call_target_missing")
         elif target not in known_processes:
-            problem(call, f"call activity calls process '{target}', which is not in this deployment "
-                    "(deploy the file that defines it together with this one)", "call_target_missing")
+            problem(call, Text("调用活动调用的流程“{target}”不在本次部署中（请把定义它的文件一起部署）",
+                               "call activity calls process '{target}', which is not in this deployment "
+                               "(deploy the file that defines it together with this one)", target=target),
+                    "call_target_missing")
 
 
 def _check_form(key: str, node, filename: str, form_files: dict[str, bytes], report: LintReport) -> None:
@@ -174,20 +190,20 @@ def _check_form(key: str, node, filename: str, form_files: dict[str, bytes], rep
         return
     raw = form_files.get(key)
     if raw is None:
-        report.problems.append(Problem(filename, node.get("id"), node.sourceline,
-                                       f"form file forms/{key} does not exist", code="form_missing"))
+        report.problems.append(Problem(filename, node.get("id"), node.sourceline, Text(
+            "表单文件 forms/{key} 不存在", "form file forms/{key} does not exist", key=key), code="form_missing"))
         return
     try:
         schema = forms.parse_schema(raw)
     except ValueError as exc:
         report.problems.append(Problem(filename, node.get("id"), node.sourceline,
-                                       f"forms/{key}: {exc}", code="form_invalid"))
+                                       _in_file(f"forms/{key}", exc), code="form_invalid"))
         return
     for expression in forms.rule_expressions(schema):
         for error in check_expression(expression, "eval"):
-            report.problems.append(Problem(filename, node.get("id"), node.sourceline,
-                                           f"forms/{key}: rule '{expression}' rejected: {error}",
-                                           code="form_rule_invalid"))
+            report.problems.append(Problem(filename, node.get("id"), node.sourceline, Text(
+                "forms/{key}：规则“{rule}”未通过沙箱检查：{error}", "forms/{key}: rule '{rule}' rejected: {error}",
+                key=key, rule=expression, error=error), code="form_rule_invalid"))
     report.forms[key] = schema
     report.form_sites[key] = (filename, node.get("id"), node.sourceline)
     ui_raw = form_files.get(forms.ui_key(key))
@@ -196,7 +212,19 @@ def _check_form(key: str, node, filename: str, form_files: dict[str, bytes], rep
             report.forms[forms.ui_key(key)] = forms.parse_ui_schema(ui_raw)
         except ValueError as exc:
             report.problems.append(Problem(filename, node.get("id"), node.sourceline,
-                                           f"forms/{forms.ui_key(key)}: {exc}", code="form_invalid"))
+                                           _in_file(f"forms/{forms.ui_key(key)}", exc), code="form_invalid"))
+
+
+def _check_labels(pid: str, filename: str, form_files: dict[str, bytes], report: LintReport) -> None:
+    """``forms/<process>/labels.json``, when there is one: titles and value labels participants read."""
+    key = forms.labels_key(pid)
+    raw = form_files.get(key)
+    if raw is None:
+        return
+    try:
+        report.forms[key] = forms.parse_labels(raw)
+    except ValueError as exc:
+        report.problems.append(Problem(filename, pid, None, _in_file(f"forms/{key}", exc), code="labels_invalid"))
 
 
 def _assigned_names(report: LintReport) -> set[str]:
@@ -229,7 +257,7 @@ def _check_rule_names(report: LintReport) -> None:
 
     Catches a misspelt name (``abstian``) at deploy time instead of a rule that silently fails later.
     """
-    schemas = {k: v for k, v in report.forms.items() if not k.endswith(forms.UI_SUFFIX)}
+    schemas = {k: v for k, v in report.forms.items() if not k.endswith(forms.UI_SUFFIX) and not forms.is_labels(k)}
     known = set().union(*(forms.field_names(s) for s in schemas.values())) if schemas else set()
     known |= _assigned_names(report) | set(CASE_CONTEXT_KEYS) | set(DEFAULT_GLOBALS) | set(SANDBOX_BUILTINS)
     known |= {"True", "False", "None"} | _declared_case_variables(report)
@@ -252,34 +280,48 @@ def _check_rule_names(report: LintReport) -> None:
                 key=key, names=", ".join(unknown)), code="form_rule_unknown_name"))
 
 
-def _check_code(source: str, mode: str, node, filename: str, report: LintReport, what: str) -> None:
+def _in_file(where: str, exc: ValueError) -> Text:
+    """``forms/…: <why>`` for a form file that cannot be read (bilingual when the reader said why in both)."""
+    text = getattr(exc, "text", None)
+    if isinstance(text, Text):
+        return Text("{where}：{why}", "{where}: {why}", where=where, why=text)
+    return Text("{where}：无法读取（{why}）", "{where}: {why}", where=where, why=str(exc))
+
+
+def _check_code(source: str, mode: str, node, filename: str, report: LintReport, what: Text) -> None:
     for error in check_expression(source, mode):
-        report.problems.append(Problem(filename, node.get("id"), node.sourceline,
-                                       f"{what} rejected by the sandbox: {error}", code="expression_invalid"))
+        report.problems.append(Problem(filename, node.get("id"), node.sourceline, Text(
+            "{what}未通过沙箱检查：{error}", "{what} rejected by the sandbox: {error}", what=what, error=error),
+            code="expression_invalid"))
 
 
 def _check_timer(kind: str, text: str, event, filename: str, report: LintReport) -> None:
-    def fail(message):
-        report.problems.append(Problem(filename, event.get("id"), event.sourceline, message, code="timer_invalid"))
+    def fail(zh: str, en: str, **values):
+        report.problems.append(Problem(filename, event.get("id"), event.sourceline,
+                                       Text(zh, en, kind=kind, **values), code="timer_invalid"))
 
     if not text:
-        fail(f"timer {kind} is empty")
+        fail("定时器 {kind} 是空的", "timer {kind} is empty")
         return
     errors = check_expression(text, "eval")
     if errors:
         if text.upper().startswith(("P", "R")) or text[:1].isdigit():
-            fail(f"timer {kind} '{text}' is not an expression: quote ISO-8601 values, e.g. \"{text}\"")
+            fail("定时器 {kind} 的“{text}”不是表达式：ISO-8601 的值要加引号，例如 \"{text}\"",
+                 "timer {kind} '{text}' is not an expression: quote ISO-8601 values, e.g. \"{text}\"", text=text)
         else:
-            fail(f"timer {kind} rejected by the sandbox: {'; '.join(errors)}")
+            fail("定时器 {kind} 未通过沙箱检查：{error}", "timer {kind} rejected by the sandbox: {error}",
+                 error="; ".join(errors))
         return
     try:
         literal = ast.literal_eval(text)
     except (ValueError, SyntaxError):
         if text.upper().startswith(("P", "R")) and text.replace("/", "").isalnum():
-            fail(f"timer {kind} '{text}' is not quoted: write \"{text}\" (timers are expressions)")
+            fail("定时器 {kind} 的“{text}”没有加引号：请写成 \"{text}\"（定时器的值是表达式）",
+                 "timer {kind} '{text}' is not quoted: write \"{text}\" (timers are expressions)", text=text)
         return  # a computed timer; checked when it runs
     if not isinstance(literal, str):
-        fail(f"timer {kind} must give an ISO-8601 string, not {type(literal).__name__}")
+        fail("定时器 {kind} 须给出 ISO-8601 字符串，而不是 {type}",
+             "timer {kind} must give an ISO-8601 string, not {type}", type=type(literal).__name__)
         return
     try:
         if kind == "timeCycle":
@@ -291,9 +333,11 @@ def _check_timer(kind: str, text: str, event, filename: str, report: LintReport)
             if isinstance(parsed, dict):
                 raise ValueError("a duration where a date is expected")
             if "T" in literal and literal[-1] != "Z" and "+" not in literal[10:] and "-" not in literal[10:]:
-                fail(f"timer timeDate '{literal}' has no UTC offset: add Z or +08:00")
+                fail("定时器 timeDate 的“{text}”没有时区：请加上 Z 或 +08:00",
+                     "timer timeDate '{text}' has no UTC offset: add Z or +08:00", text=literal)
     except Exception as exc:  # SpiffWorkflow raises bare Exception for a bad duration
-        fail(f"timer {kind} '{literal}' is not valid ISO-8601: {exc}")
+        fail("定时器 {kind} 的“{text}”不是有效的 ISO-8601：{error}",
+             "timer {kind} '{text}' is not valid ISO-8601: {error}", text=literal, error=exc)
 
 
 def _check_with_spiff(filenames: list[str], report: LintReport) -> None:
@@ -317,12 +361,14 @@ def _check_with_spiff(filenames: list[str], report: LintReport) -> None:
             if problem.message not in {p.message for p in report.problems}:
                 report.problems.append(problem)
         except Exception as exc:  # a parser crash on odd input is still a finding, not a 500
-            report.problems.append(Problem(filename, pid, None, f"SpiffWorkflow cannot build process: {exc}",
-                                           code="parse_failed"))
+            report.problems.append(Problem(filename, pid, None, Text(
+                "SpiffWorkflow 无法构建流程：{error}", "SpiffWorkflow cannot build process: {error}", error=exc),
+                code="parse_failed"))
     report.parser = parser
 
 
 def _from_validation(exc, default_file: str) -> Problem:
     line = getattr(exc, "line_number", None)
     return Problem(getattr(exc, "file_name", None) or default_file, getattr(exc, "id", None) or None,
-                   int(line) if str(line or "").isdigit() else None, str(exc), code="bpmn_invalid")
+                   int(line) if str(line or "").isdigit() else None,
+                   Text("SpiffWorkflow 解析流程时发现问题：{error}", "{error}", error=str(exc)), code="bpmn_invalid")

@@ -40,3 +40,11 @@ class EventKind(StrEnum):
     TIMER_FIRED = "timer_fired"
     COMPUTED = "computed"
     RULE_BROKEN = "rule_broken"
+
+
+class MigrationRefusal(StrEnum):
+    """Why a case was not moved to another definition version (its ``reason`` says it in words)."""
+
+    ALREADY_ON_VERSION = "already_on_version"
+    UNFINISHED_WORK_REMOVED = "unfinished_work_removed"
+    FAILS_ON_NEW_VERSION = "fails_on_new_version"

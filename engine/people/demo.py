@@ -20,13 +20,24 @@ PASSWORD = "yishi-demo"
 BUILDING_ROLES = {"union_fed", "employer_side", "recorder", "congress", "upper_union", "labour_admin", "arbitration"}
 
 
+_lanes_by_content: dict[str, frozenset[str]] = {}  # versions are immutable: their lanes are read once
+
+
 def deployed_roles(conn: sa.Connection) -> set[str]:
-    """Every lane name of every deployed definition version."""
-    roles = set()
-    for row in conn.execute(sa.select(definition_versions.c.bpmn)):
-        for xml in row.bpmn.values():
-            tree = parse_bpmn(xml.encode("utf-8"))
-            roles |= {lane.get("name") for lane in bpmn.xpath(tree.getroot(), "//bpmn:lane") if lane.get("name")}
+    """Every lane name of every deployed definition version (each version's BPMN parsed once per process)."""
+    dv = definition_versions
+    roles: set[str] = set()
+    hashes = {row.content_hash for row in conn.execute(sa.select(dv.c.content_hash))}
+    missing = hashes - _lanes_by_content.keys()
+    if missing:
+        for row in conn.execute(sa.select(dv.c.content_hash, dv.c.bpmn).where(dv.c.content_hash.in_(sorted(missing)))):
+            lanes = set()
+            for xml in row.bpmn.values():
+                tree = parse_bpmn(xml.encode("utf-8"))
+                lanes |= {lane.get("name") for lane in bpmn.xpath(tree.getroot(), "//bpmn:lane") if lane.get("name")}
+            _lanes_by_content[row.content_hash] = frozenset(lanes)
+    for content_hash in hashes:
+        roles |= _lanes_by_content.get(content_hash, frozenset())
     return roles
 
 

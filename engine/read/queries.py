@@ -85,14 +85,32 @@ def case_detail(conn: sa.Connection, case_id: int) -> dict:
 
 CASE_LIST_COLUMNS = (cases.c.id, cases.c.reference, cases.c.definition_key, cases.c.unit, cases.c.title,
                      cases.c.status, cases.c.end_event, cases.c.next_timer_at, cases.c.created_at,
-                     cases.c.updated_at, cases.c.last_progress_at, cases.c.error_element)
+                     cases.c.updated_at, cases.c.last_progress_at, cases.c.error_element, cases.c.started_by)
 
 
 def list_cases(conn: sa.Connection, *, limit: int = 100, offset: int = 0, **filters) -> list[dict]:
-    """Cases matching the filters (see ``_case_filters``), newest first."""
+    """Cases matching the filters (see ``_case_filters``), newest first, each with its ``open_steps``."""
     query = _case_filters(sa.select(*CASE_LIST_COLUMNS), **filters)
     query = query.order_by(cases.c.id.desc()).limit(limit).offset(offset)
-    return [dict(row) for row in conn.execute(query).mappings()]
+    rows = [dict(row) for row in conn.execute(query).mappings()]
+    steps = open_steps(conn, [row["id"] for row in rows])
+    for row in rows:
+        row["open_steps"] = steps.get(row["id"], [])
+    return rows
+
+
+def open_steps(conn: sa.Connection, case_ids: list[int]) -> dict[int, list[dict]]:
+    """The open tasks of many cases in one query: ``{case_id: [{element_id, name, role, due_at}]}``, oldest first."""
+    found: dict[int, list[dict]] = {}
+    if not case_ids:
+        return found
+    for row in conn.execute(sa.select(open_tasks.c.case_id, open_tasks.c.element_id, open_tasks.c.name,
+                                      open_tasks.c.role, open_tasks.c.due_at)
+                            .where(open_tasks.c.case_id.in_(case_ids))
+                            .order_by(open_tasks.c.created_at, open_tasks.c.task_id)).mappings():
+        found.setdefault(row["case_id"], []).append(
+            {"element_id": row["element_id"], "name": row["name"], "role": row["role"], "due_at": row["due_at"]})
+    return found
 
 
 def count_cases(conn: sa.Connection, **filters) -> int:
@@ -102,8 +120,16 @@ def count_cases(conn: sa.Connection, **filters) -> int:
 
 def _case_filters(query: sa.Select, *, unit: str | None = None, status: str | None = None,
                   process: str | None = None, units: set[str] | None = None, overdue: bool = False,
-                  now: dt.datetime | None = None) -> sa.Select:
-    """``units``: the units visible to the reader (None: all); ``status``: a case status or ``active``."""
+                  now: dt.datetime | None = None, started_by: str | None = None,
+                  involving: str | None = None) -> sa.Select:
+    """``units``: the units visible to the reader (None: all); ``status``: a case status or ``active``;
+    ``started_by``: cases this user started; ``involving``: cases this user started or completed a task in."""
+    if started_by is not None:
+        query = query.where(cases.c.started_by == started_by)
+    if involving is not None:
+        worked = sa.select(case_events.c.case_id).where(case_events.c.kind == EventKind.TASK_COMPLETED,
+                                                        case_events.c.actor == involving)
+        query = query.where(sa.or_(cases.c.started_by == involving, cases.c.id.in_(worked)))
     if overdue:
         late = sa.select(open_tasks.c.case_id).where(open_tasks.c.due_at < (now or clock.now()))
         query = query.where(cases.c.id.in_(late), cases.c.status.in_(ACTIVE_STATUSES))
@@ -159,3 +185,89 @@ def key_figures(conn: sa.Connection, case_id: int) -> dict:
                             .order_by(case_events.c.seq)):
         figures.update(row.data)
     return figures
+
+
+# ----- what the web app reads besides: tasks I did, methods I may start, where cases wait -----------------------
+
+def done_tasks(conn: sa.Connection, user_id: str, *, units: set[str] | None = None, limit: int = 50,
+               offset: int = 0) -> tuple[list[dict], int]:
+    """The tasks ``user_id`` completed, newest first, from the case file (with what was submitted), and how many
+    there are in all. ``units``: only cases of these units (None: every unit)."""
+    where = [case_events.c.kind == EventKind.TASK_COMPLETED, case_events.c.actor == user_id]
+    if units is not None:
+        where.append(cases.c.unit.in_(sorted(units)))
+    joined = case_events.join(cases, cases.c.id == case_events.c.case_id)
+    total = conn.execute(sa.select(sa.func.count()).select_from(joined).where(*where)).scalar_one()
+    rows = [dict(r) for r in conn.execute(
+        sa.select(case_events.c.task_id, case_events.c.case_id, cases.c.reference, cases.c.title,
+                  cases.c.definition_key, cases.c.definition_version_id, case_events.c.element_id,
+                  cases.c.unit, case_events.c.at.label("completed_at"), case_events.c.data)
+        .select_from(joined).where(*where)
+        .order_by(case_events.c.at.desc(), case_events.c.id.desc()).limit(limit).offset(offset)).mappings()]
+    opened = task_names(conn, [r["task_id"] for r in rows if r["task_id"]])
+    for row in rows:
+        event = row.pop("data") or {}
+        row["role"] = event.get("role")
+        row["data"] = event.get("data") or {}
+        row["name"] = opened.get(row["task_id"])
+    return rows, total
+
+
+def task_names(conn: sa.Connection, task_ids: list[str]) -> dict[str, str]:
+    """The names the case file recorded when these tasks opened (``task_opened``), by task id."""
+    if not task_ids:
+        return {}
+    names = {}
+    for row in conn.execute(sa.select(case_events.c.task_id, case_events.c.data)
+                            .where(case_events.c.kind == EventKind.TASK_OPENED,
+                                   case_events.c.task_id.in_(sorted(set(task_ids))))):
+        if isinstance(row.data, dict) and row.data.get("name"):
+            names[row.task_id] = row.data["name"]
+    return names
+
+
+def startable_definitions(conn: sa.Connection) -> list[dict]:
+    """The newest version of every definition that declares who may start it (``startRoles``) or a start form;
+    the shared call activities (votes, publication) declare neither."""
+    dv = definition_versions
+    newest = sa.select(dv.c.key, sa.func.max(dv.c.version).label("version")).group_by(dv.c.key).subquery()
+    rows = conn.execute(sa.select(dv.c.id, dv.c.key, dv.c.version, dv.c.name, dv.c.start_roles, dv.c.start_form)
+                        .join(newest, sa.and_(dv.c.key == newest.c.key, dv.c.version == newest.c.version))
+                        .order_by(dv.c.key)).mappings()
+    return [dict(r) for r in rows if r["start_roles"] or r["start_form"]]
+
+
+def newest_version(conn: sa.Connection, key: str, *columns: sa.Column) -> dict:
+    """The newest version of ``key`` (id, key, version, name, start roles and form, plus ``columns``)."""
+    dv = definition_versions
+    row = conn.execute(sa.select(dv.c.id, dv.c.key, dv.c.version, dv.c.name, dv.c.content_hash, dv.c.start_roles,
+                                 dv.c.start_form, *columns)
+                       .where(dv.c.key == key).order_by(dv.c.version.desc()).limit(1)).mappings().first()
+    if row is None:
+        raise NotFound(Text("没有已部署的流程定义 {key}", "no deployed definition '{key}'", key=key))
+    return dict(row)
+
+
+RUNNING_STATUSES = (*ACTIVE_STATUSES, CaseStatus.SUSPENDED, CaseStatus.ERROR)
+
+
+def waiting_by_element(conn: sa.Connection, key: str, now: dt.datetime) -> list[dict]:
+    """Open tasks of the running cases of method ``key`` (any version), counted per element:
+    ``[{process, element_id, name, waiting, overdue}]``, the most crowded first."""
+    late = sa.case((open_tasks.c.due_at < now, 1), else_=0)
+    query = (sa.select(open_tasks.c.process_key.label("process"), open_tasks.c.element_id,
+                       sa.func.min(open_tasks.c.name).label("name"), sa.func.count().label("waiting"),
+                       sa.func.sum(late).label("overdue"))
+             .join(cases, cases.c.id == open_tasks.c.case_id)
+             .where(cases.c.definition_key == key, cases.c.status.in_(RUNNING_STATUSES))
+             .group_by(open_tasks.c.process_key, open_tasks.c.element_id))
+    rows = [{**r, "overdue": int(r["overdue"] or 0)} for r in conn.execute(query).mappings()]
+    rows.sort(key=lambda r: (-r["waiting"], r["process"], r["element_id"]))
+    return rows
+
+
+def running_counts(conn: sa.Connection, key: str) -> dict[str, int]:
+    """How many cases of method ``key`` are in each running status."""
+    return {row.status: row.n for row in conn.execute(
+        sa.select(cases.c.status, sa.func.count().label("n"))
+        .where(cases.c.definition_key == key, cases.c.status.in_(RUNNING_STATUSES)).group_by(cases.c.status))}

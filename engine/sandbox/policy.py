@@ -15,6 +15,7 @@ from typing import Any, NamedTuple
 from RestrictedPython import compile_restricted_eval, compile_restricted_exec
 from RestrictedPython.transformer import IOPERATOR_TO_STR, RestrictingNodeTransformer, copy_locations
 
+from engine.domain.texts import Text
 from engine.errors import ScriptSecurityError
 
 # ---------------------------------------------------------------------------------------------
@@ -245,7 +246,8 @@ def check(source: str, mode: str) -> list[str]:
 def _compiled(source: str, mode: str) -> CodeType:
     result = _compile(source, mode)
     if result.errors:
-        raise ScriptSecurityError("; ".join(result.errors))
+        raise ScriptSecurityError(Text("沙箱不允许这段表达式或脚本：{errors}", "{errors}",
+                                       errors="; ".join(result.errors)))
     assert result.code is not None
     return result.code
 

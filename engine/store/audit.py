@@ -14,6 +14,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from engine.domain.texts import Text
 from engine.store.tables import case_events
 
 GENESIS = "0" * 64
@@ -78,10 +79,13 @@ def history(conn: sa.Connection, case_id: int) -> list[dict]:
 
 @dataclass
 class Verification:
+    """The result of re-checking a case file; ``reason`` says in both languages where the chain breaks (the API
+    renders it in the reader's language, ``str()`` gives English)."""
+
     ok: bool
     events: int
     broken_at: int | None = None
-    reason: str | None = None
+    reason: Text | None = None
 
 
 def verify(rows: list[dict]) -> Verification:
@@ -89,11 +93,15 @@ def verify(rows: list[dict]) -> Verification:
     prev = GENESIS
     for expected_seq, row in enumerate(rows, start=1):
         if row["seq"] != expected_seq:
-            return Verification(False, len(rows), row["seq"], f"event {expected_seq} is missing")
+            return Verification(False, len(rows), row["seq"], Text(
+                "档案中缺少第 {seq} 条记录", "event {seq} is missing", seq=expected_seq))
         if row["prev_hash"] != prev:
-            return Verification(False, len(rows), row["seq"], "link to the previous event does not match")
+            return Verification(False, len(rows), row["seq"], Text(
+                "这条记录与上一条记录的链接对不上（之前的记录可能被改动或删除）",
+                "link to the previous event does not match"))
         digest = event_hash(row["case_id"], row["seq"], row["at"], row, prev)
         if digest != row["hash"]:
-            return Verification(False, len(rows), row["seq"], "event content does not match its hash")
+            return Verification(False, len(rows), row["seq"], Text(
+                "这条记录的内容与其哈希值不符（记录可能被改动）", "event content does not match its hash"))
         prev = row["hash"]
     return Verification(True, len(rows))

@@ -58,7 +58,7 @@ def test_health_and_login(api):
     ghost = api.post("/auth/login", json={"user": "ghost", "password": "x"}, headers={"Accept-Language": "en"})
     assert (ghost.json()["title"], ghost.json()["detail"]) == ("Not authenticated", "wrong user name or password")
     me = api.get("/me", headers=login(api, "proposer")).json()
-    assert me["memberships"] == [{"unit": UNIT, "role": "proposer"}]
+    assert [(m["unit"], m["role"], m["role_name"]) for m in me["memberships"]] == [(UNIT, "proposer", "提议主体")]
 
 
 @pytest.mark.parametrize("path", ["/tasks", "/cases", "/definitions", "/admin/stuck", "/me", "/units"])
