@@ -13,6 +13,7 @@ from engine.people import demo
 from engine.service import Yishi
 from engine.settings import Settings
 from tests.support.demo_case import DEMO, FIXTURES, UNIT
+from tests.support.http_app import demo_client, login
 
 DEV = Settings(dev_clock=True)  # the dev clock route exists only when enabled
 
@@ -21,20 +22,10 @@ VOTE = {"eligible": 41, "present": 30, "yes": 22, "no": 5, "abstain": 3}
 
 
 @pytest.fixture
-def api(db_url, monkeypatch):
-    service = Yishi(db_url)
-    app = create_app(service, config=DEV,
-                     processes_dir=str(DEMO.parent), seed_demo=True, tick_seconds=0)
-    with TestClient(app) as client:
-        client.service = service
+def api(db_url):
+    with demo_client(db_url, DEMO.parent) as client:
         yield client
-    service.db.dispose()
 
-
-def login(client, user: str) -> dict:
-    response = client.post("/auth/login", json={"user": user, "password": demo.PASSWORD})
-    assert response.status_code == 200, response.text
-    return {"Authorization": f"Bearer {response.json()['access_token']}"}
 
 
 def start_case(client, as_user="proposer", title="3号院充电桩") -> dict:

@@ -18,6 +18,7 @@ from engine.people import demo
 from engine.service import Yishi
 from engine.settings import Settings
 from tests.support.demo_case import DEMO, UNIT
+from tests.support.http_app import demo_client, login
 from tests.support.scenario import PROCESSES
 
 DEV = Settings(dev_clock=True)
@@ -27,22 +28,14 @@ METHODS = ("get", "post", "put", "patch", "delete")
 
 @pytest.fixture
 def api(db_url):
-    service = Yishi(db_url)
-    app = create_app(service, config=DEV, processes_dir=str(DEMO.parent), seed_demo=True, tick_seconds=0)
-    with TestClient(app, raise_server_exceptions=False) as client:
+    with demo_client(db_url, DEMO.parent) as client:
         yield client
-    service.db.dispose()
 
 
 @pytest.fixture(scope="module")
 def spec() -> dict:
     return create_app(Yishi("sqlite://"), config=DEV, seed_demo=False, processes_dir="", tick_seconds=0).openapi()
 
-
-def login(client, user: str) -> dict:
-    response = client.post("/api/auth/login", json={"user": user, "password": demo.PASSWORD})
-    assert response.status_code == 200, response.text
-    return {"Authorization": f"Bearer {response.json()['access_token']}"}
 
 
 def start_case(client, as_user="proposer", title="3号院充电桩", unit=UNIT) -> dict:

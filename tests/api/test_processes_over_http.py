@@ -5,13 +5,11 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from fastapi.testclient import TestClient
 
-from api.app import create_app
-from engine.service import Yishi
 from engine.settings import Settings
 from tests.support import bargaining
 from tests.support import five_step as five
+from tests.support.http_app import demo_client
 from tests.support.http_scenario import HttpScenario
 from tests.support.scenario import PROCESSES
 
@@ -19,21 +17,14 @@ DEV = Settings(dev_clock=True)  # the dev clock route exists only when enabled
 
 
 @pytest.fixture
-def client(db_url, monkeypatch):
-    service = Yishi(db_url)
-    with TestClient(create_app(service, config=DEV,
-                     processes_dir=str(PROCESSES), seed_demo=True, tick_seconds=0)) as client:
+def client(db_url):
+    with demo_client(db_url, PROCESSES) as client:
         yield client
-    service.db.dispose()
 
 
 def test_a_whole_five_step_case_through_the_api(client):
     s = HttpScenario.start(client, "five_step", unit=five.UNIT, data={"title": "金康园中水灌溉"})
-    five.register(s)
-    five.triage(s)
-    five.consult(s)
-    five.evaluate(s)
-    five.party_review(s)
+    five.to_party_approval(s)
     five.assembly(s, eligible=41, present=30, yes=22, no=5, abstain=3)
     five.after_vote_to_close(s)
     case = s.case

@@ -8,19 +8,16 @@ import json
 
 import pytest
 import sqlalchemy as sa
-from fastapi.testclient import TestClient
 
-from api.app import create_app
 from api.schemas import EXAMPLE_BPMN, EXAMPLE_FORM
 from engine.definitions.compiler import load_bundle
 from engine.domain.actors import Actor
 from engine.people import demo
 from engine.read import names
-from engine.service import Yishi
-from engine.settings import Settings
 from engine.store.tables import memberships
 from tests.support import five_step as five
 from tests.support.demo_case import DEMO, PROPOSAL
+from tests.support.http_app import demo_client, login
 from tests.support.http_scenario import HttpScenario
 from tests.support.scenario import PROCESSES
 
@@ -30,19 +27,9 @@ EN = {"Accept-Language": "en"}
 
 @pytest.fixture
 def client(db_url):
-    service = Yishi(db_url)
-    app = create_app(service, config=Settings(dev_clock=True), processes_dir=str(PROCESSES), seed_demo=True,
-                     tick_seconds=0)
-    with TestClient(app) as client:
-        client.service = service
+    with demo_client(db_url, PROCESSES) as client:
         yield client
-    service.db.dispose()
 
-
-def login(client, user: str) -> dict:
-    response = client.post("/api/auth/login", json={"user": user, "password": demo.PASSWORD})
-    assert response.status_code == 200, response.text
-    return {"Authorization": f"Bearer {response.json()['access_token']}"}
 
 
 def get(client, path: str, user: str | None = None, **headers):
@@ -219,11 +206,7 @@ def test_public_board_without_login_shows_only_what_is_published(client):
     deploy_demo(client)
     demo_case(client, reject=True)  # a completed case: an outcome
     s = HttpScenario.start(client, "five_step", unit=five.UNIT, data={"title": "金康园中水灌溉"})
-    five.register(s)
-    five.triage(s)
-    five.consult(s)
-    five.evaluate(s)
-    five.party_review(s)
+    five.to_party_approval(s)
     five.assembly(s, eligible=41, present=30, yes=22, no=5, abstain=3)
     s.do("PUB_UT_Post", {"channels": ["notice_board", "wechat_official"], "start_at": five.iso(),
                          "content": "决议：实施中水灌溉改造，公示 7 日。", "posting_evidence": ["photos/posting.jpg"]},
