@@ -15,8 +15,6 @@ from engine.settings import Settings
 from tests.support.demo_case import DEMO, FIXTURES, UNIT
 from tests.support.http_app import demo_client, login
 
-DEV = Settings(dev_clock=True)  # the dev clock route exists only when enabled
-
 PROPOSAL = {"description": "在3号院增设电动自行车集中充电桩，解决飞线充电隐患。"}
 VOTE = {"eligible": 41, "present": 30, "yes": 22, "no": 5, "abstain": 3}
 

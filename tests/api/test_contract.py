@@ -16,12 +16,14 @@ from api.i18n import language_of
 from engine.domain import deadlines
 from engine.people import demo
 from engine.service import Yishi
-from engine.settings import Settings
 from tests.support.demo_case import DEMO, UNIT
-from tests.support.http_app import demo_client, login
+from tests.support.http_app import (
+    DEV,
+    demo_client,
+    login,
+)
 from tests.support.scenario import PROCESSES
 
-DEV = Settings(dev_clock=True)
 PROPOSAL = {"description": "在3号院增设电动自行车集中充电桩，解决飞线充电隐患。"}
 METHODS = ("get", "post", "put", "patch", "delete")
 

@@ -3,17 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 
 import pytest
 
-from engine.settings import Settings
 from tests.support import bargaining
 from tests.support import five_step as five
-from tests.support.http_app import demo_client
+from tests.support.http_app import demo_client, login
 from tests.support.http_scenario import HttpScenario
 from tests.support.scenario import PROCESSES
-
-DEV = Settings(dev_clock=True)  # the dev clock route exists only when enabled
 
 
 @pytest.fixture
@@ -64,3 +62,17 @@ def test_the_readme_walkthrough_shows_an_overdue_triage(client):
     stuck = s.request("get", "/admin/stuck", "admin").json()["items"]
     overdue = [(i["reason"], i["element_id"], i["role"]) for i in stuck if i["reason"] == "overdue"]
     assert overdue == [("overdue", "A_UT_Triage", "grid_steward")]
+
+
+@pytest.mark.parametrize(("language", "channel_message"), [
+    (None, "请填写“提议渠道”"), ("zh-CN,zh;q=0.9", "请填写“提议渠道”"), ("en-GB,en;q=0.8", "please fill in “Channel”")])
+def test_an_empty_registration_names_each_missing_field_once_in_the_readers_language(client, language, channel_message):
+    s = HttpScenario.start(client, "five_step", unit=five.UNIT, data={"title": "3号院加装电梯"})
+    task = s.task("A_UT_Register")
+    headers = {**login(client, "grid_steward"), **({"Accept-Language": language} if language else {})}
+    response = client.post(f"/api/tasks/{task['task_id']}/complete", json={"data": {}}, headers=headers)
+    assert response.status_code == 422 and response.headers["content-type"] == "application/problem+json"
+    errors = response.json()["errors"]
+    required = json.loads((PROCESSES.parent / "forms/five_step/A_UT_Register.schema.json").read_text())["required"]
+    assert sorted(e["path"] for e in errors) == sorted(required)  # one entry per missing field, nothing else
+    assert {e["path"]: e["message"] for e in errors}["channel"] == channel_message
