@@ -1,16 +1,27 @@
 /// <reference types="vitest/config" />
 import { defineConfig } from 'vite';
 import react from '@vitejs/plugin-react';
+import { fileURLToPath } from 'node:url';
+
+const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
 
 // `npm run dev` proxies /api to a server started with `make run` (or YISHI_API).
 export default defineConfig({
   plugins: [react()],
+  resolve: {
+    // Smaller stand-ins for two libraries @rjsf pulls in (see docs/ARCHITECTURE.md, the web app's budget).
+    alias: [
+      { find: /^markdown-to-jsx(\/react)?$/, replacement: here('src/lib/markdown.tsx') },
+      { find: /^fast-uri$/, replacement: here('src/shims/fast-uri.ts') },
+    ],
+  },
   server: {
     proxy: { '/api': process.env.YISHI_API || 'http://127.0.0.1:8000' },
   },
   build: {
     outDir: 'dist',
     emptyOutDir: true,
+    manifest: true, // dist/.vite/manifest.json: scripts/bundle-size.mjs follows it to the chunks each page loads
     chunkSizeWarningLimit: 1500,
     rollupOptions: {
       output: {

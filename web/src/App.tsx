@@ -1,6 +1,6 @@
 import { lazy, Suspense, useMemo, type ReactNode } from 'react';
 import { Navigate, Route, Routes, useLocation } from 'react-router-dom';
-import { App as AntApp, ConfigProvider, Spin, theme as antdTheme } from 'antd';
+import { ConfigProvider, Spin, theme as antdTheme } from 'antd';
 import zhCN from 'antd/locale/zh_CN';
 import enUS from 'antd/locale/en_US';
 import dayjs from 'dayjs';
@@ -40,14 +40,16 @@ export function App() {
   const { i18n } = useTranslation();
   const english = i18n.language === 'en';
   dayjs.locale(english ? 'en' : 'zh-cn');
+  // motion off: no animations to wait for (steadier for older eyes), and no loading icon left behind by an
+  // unfinished leave animation (a background tab does not run them), which kept buttons looking busy
   const themeConfig = useMemo(() => ({
     algorithm: antdTheme.defaultAlgorithm,
-    token: prefs.elder
+    token: { motion: false, ...(prefs.elder
       ? { colorPrimary: '#9e1f1a', colorText: '#000000', colorTextSecondary: '#1f1f1f', colorTextDescription: '#262626',
           fontSize: 20, controlHeight: 52, borderRadius: 8, lineWidth: 2, colorBorder: '#434343',
           colorLink: '#0b3d91', fontSizeHeading1: 34, fontSizeHeading2: 28, fontSizeHeading3: 24 }
       : { colorPrimary: '#b7312c', colorLink: '#1447a6', fontSize: 15, controlHeight: 40, borderRadius: 8,
-          colorTextDescription: '#595959', colorTextSecondary: '#595959' },
+          colorTextDescription: '#595959', colorTextSecondary: '#595959' }) },
   }), [prefs.elder]);
 
   const page = (node: ReactNode, admin = false) => (
@@ -56,7 +58,6 @@ export function App() {
 
   return (
     <ConfigProvider locale={english ? enUS : zhCN} theme={themeConfig} componentSize={prefs.elder ? 'large' : 'middle'} button={{ autoInsertSpace: false }}>
-      <AntApp>
         <Routes>
           <Route path="/login" element={<LoginPage />} />
           <Route path="/board/:unit" element={<Suspense fallback={<Loading />}><BoardPage /></Suspense>} />
@@ -71,7 +72,6 @@ export function App() {
           <Route path="/console/methods/:key" element={page(<MethodPage />, true)} />
           <Route path="*" element={<Navigate to="/inbox" replace />} />
         </Routes>
-      </AntApp>
     </ConfigProvider>
   );
 }

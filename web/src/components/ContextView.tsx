@@ -6,7 +6,7 @@ import { formatInstant } from '../lib/time';
 
 const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/;
 
-export function formatValue(value: unknown, t: (key: string) => string, language: string): string {
+export function formatValue(value: unknown, t: (key: string, options?: { defaultValue: string }) => string, language: string): string {
   if (value === null || value === undefined || value === '') return '—';
   if (typeof value === 'boolean') return value ? t('common.yes') : t('common.no');
   if (typeof value === 'string') return INSTANT.test(value) ? formatInstant(value) : localize(value, language);
@@ -14,7 +14,7 @@ export function formatValue(value: unknown, t: (key: string) => string, language
   if (Array.isArray(value)) return value.map((v) => formatValue(v, t, language)).join('、');
   if (typeof value === 'object') {
     return Object.entries(value as Record<string, unknown>)
-      .map(([k, v]) => `${k}: ${formatValue(v, t, language)}`).join('；');
+      .map(([k, v]) => `${t(`field.${k}`, { defaultValue: k })}：${formatValue(v, t, language)}`).join('；');
   }
   return String(value);
 }

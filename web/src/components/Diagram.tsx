@@ -40,11 +40,23 @@ export default function Diagram({ files, main, completed = [], active = [], coun
     let cancelled = false;
     viewer.importXML(files[file]).then(() => {
       if (cancelled) return;
-      const canvas = viewer.get('canvas') as { zoom(mode: string): void; addMarker(id: string, cls: string): void };
+      const canvas = viewer.get('canvas') as {
+        zoom(mode: string | number): number; addMarker(id: string, cls: string): void;
+        viewbox(box?: { x: number; y: number; width: number; height: number }): { x: number; y: number; width: number; height: number };
+      };
       const registry = viewer.get('elementRegistry') as { get(id: string): unknown };
       const overlays = viewer.get('overlays') as { add(id: string, o: { position: object; html: string }): void };
-      canvas.zoom('fit-viewport');
       const mine = (e: ElementRef) => !e.process || e.process === process;
+      // a whole method is wide: fit it, but when that makes the boxes unreadable, show a case's current step at a
+      // readable size instead (the viewer pans and zooms); the heat map keeps the overview
+      type Shape = { x: number; y: number; width: number; height: number };
+      const focus = active.filter(mine).map((e) => registry.get(e.element_id)).find(Boolean) as Shape | undefined;
+      if (canvas.zoom('fit-viewport') < 0.55 && focus) {
+        canvas.zoom(0.8);
+        const box = canvas.viewbox();
+        canvas.viewbox({ x: focus.x + focus.width / 2 - box.width / 2, y: focus.y + focus.height / 2 - box.height / 2,
+          width: box.width, height: box.height });
+      }
       for (const e of completed.filter(mine)) if (registry.get(e.element_id)) canvas.addMarker(e.element_id, 'yishi-done');
       for (const e of active.filter(mine)) if (registry.get(e.element_id)) canvas.addMarker(e.element_id, 'yishi-active');
       for (const [id, n] of Object.entries(counts ?? {})) {
@@ -74,6 +86,7 @@ export default function Diagram({ files, main, completed = [], active = [], coun
             <span><span className="legend active" /> {t('case.legendActive')}</span>
           </>
         )}
+        <span className="muted">{t('case.diagramHint')}</span>
       </div>
     </div>
   );

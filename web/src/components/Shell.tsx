@@ -1,6 +1,6 @@
 import type { ReactNode } from 'react';
 import { Link, NavLink, useNavigate } from 'react-router-dom';
-import { Badge, Button, Switch } from 'antd';
+import { Button, Switch } from 'antd';
 import { CheckSquareOutlined, FileDoneOutlined, FolderOpenOutlined, LogoutOutlined, PlusCircleOutlined,
   SettingOutlined, AlertOutlined, UserOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
@@ -10,7 +10,7 @@ import { useInbox } from '../lib/queries';
 function TaskCount() {
   const { data } = useInbox();
   const count = data?.items.length ?? 0;
-  return <Badge count={count} overflowCount={99} size="small" className="nav-count" aria-hidden />;
+  return count > 0 ? <span className="nav-count" aria-hidden>{count > 99 ? '99+' : count}</span> : null;
 }
 
 export function Shell({ children }: { children: ReactNode }) {

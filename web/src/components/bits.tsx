@@ -1,13 +1,32 @@
 // Small shared pieces: role names, due badges, case status, the plain-language progress line.
+import type { ReactNode } from 'react';
 import { Tag, Tooltip } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { dueState, formatInstant } from '../lib/time';
+import { useRoles, useUnits } from '../lib/queries';
 import { localize } from '../lib/labels';
 import { currentStage, METHOD_STAGES, type StepRef } from '../lib/stages';
 
+/** A role's name from the server's registry in the current language (the catalogue's name until it loads). */
 export function useRoleName() {
-  const { t } = useTranslation();
-  return (code: string | null | undefined) => (code ? t(`role.${code}`, { defaultValue: code }) : '');
+  const { t, i18n } = useTranslation();
+  const { data } = useRoles();
+  return (code: string | null | undefined) => {
+    if (!code) return '';
+    const role = data?.find((r) => r.code === code);
+    if (role) return i18n.language === 'en' ? role.en : role.zh;
+    return t(`role.${code}`, { defaultValue: code });
+  };
+}
+
+/** A community's or building's name (its code until the list loads, or for units one may not see). */
+export function useUnitName() {
+  const { data } = useUnits();
+  return (code: string | null | undefined) => (code ? data?.find((u) => u.code === code)?.name ?? code : '');
+}
+
+export function UnitName({ code }: { code: string | null | undefined }) {
+  return <>{useUnitName()(code)}</>;
 }
 
 export function useLocalize() {
@@ -78,5 +97,23 @@ export function ProgressLine({ method, steps, status, since, compact = false }: 
         })}
       </ol>
     </div>
+  );
+}
+
+const OUTCOME_MARKS: Record<string, string> = { success: '✓', info: 'i', warning: '!', error: '×', '404': '?', '403': '!' };
+
+/** The result of an action or a page that cannot be shown (antd's Result, without its illustrations). */
+export function Outcome({ status = 'info', title, subTitle, extra, children }: {
+  status?: string; title: ReactNode; subTitle?: ReactNode; extra?: ReactNode; children?: ReactNode;
+}) {
+  const tone = OUTCOME_MARKS[status] ? status : 'info';
+  return (
+    <section className={`outcome outcome-${tone}`} aria-live="polite">
+      <span className="outcome-mark" aria-hidden>{OUTCOME_MARKS[tone]}</span>
+      <h2 className="outcome-title">{title}</h2>
+      {subTitle && <div className="outcome-sub">{subTitle}</div>}
+      {children && <div className="outcome-body">{children}</div>}
+      {extra && <div className="outcome-extra">{extra}</div>}
+    </section>
   );
 }

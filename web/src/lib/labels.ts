@@ -15,3 +15,9 @@ export function localize(label: string | null | undefined, language: string): st
   if (!parts) return label;
   return language.startsWith('en') ? parts.en : parts.zh;
 }
+
+/** A sentence the server already worded in the user's language that quotes a bilingual label (「分类处理 Triage」已到期). */
+export function localizeQuoted(text: string | null | undefined, language: string): string {
+  if (!text) return '';
+  return text.replace(/([「'])([^」']+)([」'])/g, (_, open: string, inner: string, close: string) => `${open}${localize(inner, language)}${close}`);
+}

@@ -30,3 +30,30 @@ export function useDefinitions() {
     staleTime: 300_000,
   });
 }
+
+/** The role registry (code → Chinese and English names); it changes only with a deployment. */
+export function useRoles() {
+  return useQuery({
+    queryKey: ['roles'],
+    queryFn: () => ok(api.GET('/api/roles')),
+    staleTime: Infinity,
+  });
+}
+
+/** Communities and buildings (code → name). */
+export function useUnits() {
+  return useQuery({
+    queryKey: ['units'],
+    queryFn: () => ok(api.GET('/api/units')),
+    staleTime: Infinity,
+  });
+}
+
+/** The methods I may start and where (the newest version of each). */
+export function useMethods() {
+  return useQuery({
+    queryKey: ['methods'],
+    queryFn: () => ok(api.GET('/api/methods')),
+    staleTime: 300_000,
+  });
+}

@@ -1,6 +1,6 @@
 import { lazy, Suspense, useEffect, useMemo } from 'react';
 import { Link, useParams } from 'react-router-dom';
-import { Alert, Button, Descriptions, Result, Skeleton, Space, Tag, Timeline, Typography  } from 'antd';
+import { Alert, Button, Descriptions, Skeleton, Space, Tag, Timeline } from 'antd';
 import { Section } from '../components/Section';
 import { PrinterOutlined, SafetyCertificateOutlined, WarningOutlined } from '@ant-design/icons';
 import { useQuery } from '@tanstack/react-query';
@@ -10,7 +10,7 @@ import type { CaseEvent } from '../api/types';
 import { useCase } from '../lib/queries';
 import { problemText } from '../lib/errors';
 import { formatInstant } from '../lib/time';
-import { DueBadge, MethodName, ProgressLine, StatusTag, useLocalize, useRoleName } from '../components/bits';
+import { DueBadge, MethodName, ProgressLine, StatusTag, useLocalize, useRoleName, Outcome, useUnitName } from '../components/bits';
 import { ContextView, formatValue } from '../components/ContextView';
 
 const Diagram = lazy(() => import('../components/Diagram'));
@@ -48,6 +48,7 @@ export default function CasePage() {
   const { t } = useTranslation();
   const roleName = useRoleName();
   const localize = useLocalize();
+  const unitName = useUnitName();
   const detail = useCase(ref);
   const history = useQuery({
     queryKey: ['case', ref, 'history'],
@@ -75,7 +76,7 @@ export default function CasePage() {
   if (detail.isLoading) return <div className="page"><Skeleton active /></div>;
   if (detail.error || !detail.data) {
     const { message, detail: why } = problemText(detail.error, t);
-    return <div className="page"><Result status="warning" title={message} subTitle={why}
+    return <div className="page"><Outcome status="warning" title={message} subTitle={why}
       extra={<Link to="/mine"><Button type="primary">{t('nav.mine')}</Button></Link>} /></div>;
   }
   const c = detail.data;
@@ -84,14 +85,14 @@ export default function CasePage() {
   const verified = history.data?.verified;
 
   return (
-    <div className="page case-page">
+    <div className="page wide case-page">
       <div className="print-only print-header">{t('case.dossier')} · {c.reference}</div>
       <Space className="case-actions no-print" wrap>
         <Link to="/mine">← {t('nav.mine')}</Link>
         <Button icon={<PrinterOutlined />} onClick={() => window.print()}>{t('case.print')}</Button>
       </Space>
-      <Typography.Title level={2} className="case-title">{c.title}</Typography.Title>
-      <p className="muted">{c.reference} · <MethodName code={c.definition_key} /> · {c.unit} · {t('case.startedBy', { user: c.started_by, when: formatInstant(c.created_at) })}</p>
+      <h2 className="case-title">{c.title}</h2>
+      <p className="muted">{c.reference} · <MethodName code={c.definition_key} /> · {unitName(c.unit)} · {t('case.startedBy', { user: c.started_by, when: formatInstant(c.created_at) })}</p>
       <Space wrap><StatusTag status={c.status} />{c.end_event && <Tag>{localize(names[c.end_event] ?? c.end_event)}</Tag>}</Space>
       <ProgressLine method={c.definition_key} steps={steps} status={c.status} since={c.last_progress_at} />
       {c.status === 'error' && <Alert type="error" showIcon message={t('case.errorAt', { element: c.error_element })} description={c.error_message} />}
@@ -101,7 +102,7 @@ export default function CasePage() {
           <ul className="next-steps">
             {steps.map((s) => (
               <li key={s.task_id}>
-                <strong>{localize(s.name)}</strong> — {t('task.heldBy', { role: roleName(s.role), unit: s.unit })}
+                <strong>{localize(s.name)}</strong> — {t('task.heldBy', { role: roleName(s.role), unit: unitName(s.unit) })}
                 {s.claimed_by && <> · {t('task.claimedBy', { user: s.claimed_by })}</>} · <DueBadge dueAt={s.due_at} />
               </li>
             ))}

@@ -1,16 +1,53 @@
 import { Link } from 'react-router-dom';
-import { Empty, Typography } from 'antd';
+import { Alert, Empty, Skeleton } from 'antd';
+import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
+import { api, ok } from '../api/client';
+import { ContextView } from '../components/ContextView';
+import { MethodName, useLocalize, useRoleName, useUnitName } from '../components/bits';
+import { formatInstant } from '../lib/time';
 
-// 已办: the API has no route yet for "tasks I completed"; the page says so and points to the case files.
+// 已办: the steps I completed, newest first, each with what I submitted.
 export default function DonePage() {
   const { t } = useTranslation();
+  const localize = useLocalize();
+  const roleName = useRoleName();
+  const unitName = useUnitName();
+  const done = useQuery({
+    queryKey: ['tasks', 'done'],
+    queryFn: () => ok(api.GET('/api/tasks/done', { params: { query: { limit: 100 } } })),
+  });
+  const items = done.data?.items ?? [];
   return (
     <div className="page">
-      <Typography.Title level={2}>{t('done.title')}</Typography.Title>
-      <Empty description={t('done.unavailable')}>
-        <Link to="/mine">{t('done.seeCases')}</Link>
-      </Empty>
+      <h2>{t('done.title')}</h2>
+      {done.error && <Alert type="error" showIcon message={t('error.load')} />}
+      {done.isLoading && <Skeleton active />}
+      {done.data && items.length === 0 && <Empty description={t('done.empty')} />}
+      <ul className="case-list" aria-label={t('done.title')}>
+        {items.map((item) => {
+          const fields = Object.keys(item.data ?? {}).length;
+          return (
+            <li key={item.task_id} className="case-card">
+              <div className="case-card-head">
+                <strong className="task-step">{localize(item.name)}</strong>
+                <span className="muted">{t('done.at', { when: formatInstant(item.completed_at) })}</span>
+              </div>
+              <div>
+                <Link to={`/case/${encodeURIComponent(item.reference)}`}>{item.title}</Link>
+                <span className="muted"> · {item.reference} · <MethodName code={item.definition_key} /></span>
+              </div>
+              <div className="muted">{roleName(item.role)} · {unitName(item.unit)}</div>
+              {fields > 0 && (
+                <details className="done-data">
+                  <summary>{t('done.submitted', { count: fields })}</summary>
+                  <ContextView context={item.data as Record<string, unknown>} />
+                </details>
+              )}
+            </li>
+          );
+        })}
+      </ul>
     </div>
   );
 }

@@ -1,12 +1,12 @@
 import { useMemo } from 'react';
 import { Link, useSearchParams } from 'react-router-dom';
-import { Alert, Empty, Skeleton, Typography } from 'antd';
+import { Alert, Empty, Skeleton } from 'antd';
 import { NativeSelect } from '../components/NativeSelect';
 import { RightOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import { useSession } from '../session';
 import { useDefinitions, useInbox } from '../lib/queries';
-import { DueBadge, useLocalize, useRoleName } from '../components/bits';
+import { DueBadge, useLocalize, useRoleName, useUnitName } from '../components/bits';
 import { formatInstant } from '../lib/time';
 
 export function InboxPage() {
@@ -14,6 +14,7 @@ export function InboxPage() {
   const { me } = useSession();
   const roleName = useRoleName();
   const localize = useLocalize();
+  const unitName = useUnitName();
   const [params, setParams] = useSearchParams();
   const filters = {
     unit: params.get('unit') || undefined,
@@ -36,10 +37,13 @@ export function InboxPage() {
 
   return (
     <div className="page">
-      <Typography.Title level={2}>{t('inbox.title')}</Typography.Title>
+      <div className="page-head">
+        <h2>{t('inbox.title')}</h2>
+        <Link to="/done" className="head-link">{t('nav.done')} →</Link>
+      </div>
       <div className="filters" role="group" aria-label={t('inbox.filters')}>
         <NativeSelect label={t('inbox.unit')} value={filters.unit} onChange={(v) => setFilter('unit', v)}
-          empty={t('inbox.allUnits')} options={units.map((u) => ({ value: u, label: u }))} />
+          empty={t('inbox.allUnits')} options={units.map((u) => ({ value: u, label: unitName(u) }))} />
         <NativeSelect label={t('inbox.method')} value={filters.process} onChange={(v) => setFilter('process', v)}
           empty={t('inbox.allMethods')} options={methods.map((d) => ({ value: d.key, label: t(`method.${d.key}`, { defaultValue: d.key }) }))} />
         <NativeSelect label={t('inbox.role')} value={filters.role} onChange={(v) => setFilter('role', v)}
@@ -58,7 +62,7 @@ export function InboxPage() {
                 <div className="task-meta">
                   <DueBadge dueAt={task.due_at} />
                   <span>{roleName(task.role)}</span>
-                  <span className="muted">{task.unit}</span>
+                  <span className="muted">{unitName(task.unit)}</span>
                   {task.claimed_by && <span className="muted">{t('task.claimedBy', { user: task.claimed_by })}</span>}
                   <span className="muted">{t('inbox.since', { when: formatInstant(task.created_at) })}</span>
                 </div>

@@ -1,6 +1,6 @@
 import { useState, type FormEvent } from 'react';
 import { Navigate, useLocation, useNavigate } from 'react-router-dom';
-import { Alert, Button, Input, Segmented, Typography } from 'antd';
+import { Alert, Button, Input } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { useSession } from '../session';
 import { ApiError } from '../api/client';
@@ -44,8 +44,8 @@ export function LoginPage() {
         <div className="login-brand">
           <span className="brand-mark big" aria-hidden>议</span>
           <div>
-            <Typography.Title level={1} className="login-title">{t('app.name')}</Typography.Title>
-            <Typography.Paragraph className="login-tagline">{t('app.tagline')}</Typography.Paragraph>
+            <h1 className="login-title">{t('app.name')}</h1>
+            <p className="login-tagline">{t('app.tagline')}</p>
           </div>
         </div>
         {expired && <Alert type="warning" showIcon className="login-alert" message={t('login.expired')} description={t('login.expiredHelp')} />}
@@ -65,12 +65,12 @@ export function LoginPage() {
           <Button type="primary" htmlType="submit" block loading={busy} size="large" className="login-submit">{t('login.submit')}</Button>
         </form>
         <div className="login-footer">
-          <Segmented
-            aria-label={t('settings.language')}
-            value={i18n.language === 'en' ? 'en' : 'zh-CN'}
-            onChange={(language) => setPrefs({ language: language as 'zh-CN' | 'en' })}
-            options={[{ label: '中文', value: 'zh-CN' }, { label: 'English', value: 'en' }]}
-          />
+          <div className="lang-choice" role="group" aria-label={t('settings.language')}>
+            {([['zh-CN', '中文'], ['en', 'English']] as const).map(([language, label]) => (
+              <Button key={language} lang={language} type={(i18n.language === 'en' ? 'en' : 'zh-CN') === language ? 'primary' : 'default'}
+                aria-pressed={(i18n.language === 'en' ? 'en' : 'zh-CN') === language} onClick={() => setPrefs({ language })}>{label}</Button>
+            ))}
+          </div>
           <Button type="link" onClick={() => setPrefs({ elder: !prefs.elder })} aria-pressed={prefs.elder}>
             {prefs.elder ? t('settings.elderOff') : t('settings.elderOn')}
           </Button>

@@ -1,6 +1,6 @@
-import { Button, Descriptions, Segmented, Switch, Typography  } from 'antd';
+import { Button, Descriptions, Switch } from 'antd';
 import { Section } from '../components/Section';
-import { useNavigate } from 'react-router-dom';
+import { Link, useNavigate } from 'react-router-dom';
 import { useTranslation } from 'react-i18next';
 import { useSession } from '../session';
 import { useRoleName } from '../components/bits';
@@ -10,27 +10,36 @@ export default function SettingsPage() {
   const { me, prefs, setPrefs, logout } = useSession();
   const roleName = useRoleName();
   const navigate = useNavigate();
+  const units = [...new Map((me?.memberships ?? []).map((m) => [m.unit, m.unit_name || m.unit] as const)).entries()];
   return (
     <div className="page">
-      <Typography.Title level={2}>{t('settings.title')}</Typography.Title>
+      <h2>{t('settings.title')}</h2>
       <Section title={t('settings.me')}>
         <Descriptions size="small" column={1} items={[
           { key: 'user', label: t('settings.user'), children: me?.user },
           ...(me?.is_admin ? [{ key: 'admin', label: t('settings.admin'), children: t('common.yes') }] : []),
           { key: 'memberships', label: t('settings.memberships'), children: (
             <ul className="plain-list">
-              {(me?.memberships ?? []).map((m) => <li key={`${m.unit}/${m.role}`}>{m.unit} · <strong>{roleName(m.role)}</strong></li>)}
+              {(me?.memberships ?? []).map((m) => <li key={`${m.unit}/${m.role}`}>{m.unit_name || m.unit} · <strong>{m.role_name || roleName(m.role)}</strong></li>)}
               {(me?.memberships ?? []).length === 0 && <li>—</li>}
             </ul>
           ) },
         ]} />
+        {units.length > 0 && (
+          <p className="board-links">{t('settings.boards')}{' '}
+            {units.map(([code, name]) => <Link key={code} to={`/board/${encodeURIComponent(code)}`} className="board-link">{name}</Link>)}
+          </p>
+        )}
       </Section>
       <Section title={t('settings.display')}>
         <div className="setting-row">
           <span id="lang-label">{t('settings.language')}</span>
-          <Segmented aria-labelledby="lang-label" value={i18n.language === 'en' ? 'en' : 'zh-CN'}
-            onChange={(language) => setPrefs({ language: language as 'zh-CN' | 'en' })}
-            options={[{ label: '中文', value: 'zh-CN' }, { label: 'English', value: 'en' }]} />
+          <div className="lang-choice" role="group" aria-labelledby="lang-label">
+            {([['zh-CN', '中文'], ['en', 'English']] as const).map(([language, label]) => (
+              <Button key={language} lang={language} type={(i18n.language === 'en' ? 'en' : 'zh-CN') === language ? 'primary' : 'default'}
+                aria-pressed={(i18n.language === 'en' ? 'en' : 'zh-CN') === language} onClick={() => setPrefs({ language })}>{label}</Button>
+            ))}
+          </div>
         </div>
         <div className="setting-row">
           <span id="elder-label">{t('settings.elder')}</span>

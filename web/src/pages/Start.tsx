@@ -1,53 +1,45 @@
-import { lazy, Suspense, useMemo, useState } from 'react';
+import { lazy, Suspense, useEffect, useMemo, useState } from 'react';
 import { Link } from 'react-router-dom';
-import { Alert, Button, Empty, Radio, Result, Skeleton, Typography  } from 'antd';
+import { Alert, Button, Empty, Radio, Skeleton } from 'antd';
 import { Section } from '../components/Section';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import type { ErrorSchema } from '@rjsf/utils';
 import { api, ApiError, ok } from '../api/client';
-import { useSession } from '../session';
-import { useDefinitions } from '../lib/queries';
+import { useMethods } from '../lib/queries';
 import { toErrorSchema } from '../lib/forms';
 import { problemText } from '../lib/errors';
-import { DueBadge, MethodName, useLocalize, useRoleName } from '../components/bits';
+import { DueBadge, useLocalize, useRoleName, useUnitName, Outcome } from '../components/bits';
 
 const SchemaForm = lazy(() => import('../components/SchemaForm'));
 
 export default function StartPage() {
   const { t } = useTranslation();
-  const { me } = useSession();
   const roleName = useRoleName();
   const localize = useLocalize();
   const queryClient = useQueryClient();
-  const definitions = useDefinitions();
+  const methods = useMethods();
+  const unitName = useUnitName();
   const [choice, setChoice] = useState<string | null>(null);
   const [formData, setFormData] = useState<Record<string, unknown>>({});
   const [extraErrors, setExtraErrors] = useState<ErrorSchema | undefined>();
 
-  // (method, unit) pairs I may start: the method's start roles that I hold in that unit
-  const options = useMemo(() => {
-    const out: { key: string; version: number; unit: string; value: string }[] = [];
-    for (const definition of definitions.data ?? []) {
-      for (const membership of me?.memberships ?? []) {
-        if (definition.start_roles.includes(membership.role) && !out.some((o) => o.key === definition.key && o.unit === membership.unit)) {
-          out.push({ key: definition.key, version: definition.version, unit: membership.unit, value: `${definition.key}|${membership.unit}` });
-        }
-      }
-    }
-    return out;
-  }, [definitions.data, me]);
+  // (method, unit) pairs I may start, as the server lists them
+  const options = useMemo(() => (methods.data ?? []).flatMap((method) => method.can_start_in.map((unit) => ({
+    key: method.key, name: method.name, unit, value: `${method.key}|${unit}`,
+  }))), [methods.data]);
   const selected = options.find((o) => o.value === choice) ?? (options.length === 1 ? options[0] : undefined);
 
-  const version = useQuery({
-    queryKey: ['definition', selected?.key, selected?.version],
-    queryFn: () => ok(api.GET('/api/definitions/{key}/versions/{version}', {
-      params: { path: { key: selected!.key, version: selected!.version } } })),
+  const form = useQuery({
+    queryKey: ['start-form', selected?.key, selected?.unit],
+    queryFn: () => ok(api.GET('/api/methods/{key}/start-form', {
+      params: { path: { key: selected!.key }, query: { unit: selected!.unit } } })),
     enabled: !!selected,
     staleTime: 600_000,
-    retry: false, // participants may not read a definition's content (403): the title alone starts a case
   });
-  const startForm = version.data?.start_form ? (version.data.forms as Record<string, unknown>)[version.data.start_form] : null;
+  useEffect(() => {
+    if (form.data?.initial_data) setFormData((current) => ({ ...(form.data.initial_data as Record<string, unknown>), ...current }));
+  }, [form.data]);
 
   const start = useMutation({
     mutationFn: () => ok(api.POST('/api/cases', { body: {
@@ -68,7 +60,7 @@ export default function StartPage() {
     const started = start.data;
     return (
       <div className="page">
-        <Result
+        <Outcome
           status="success"
           title={t('start.started')}
           subTitle={<>{started.title} · <strong className="reference">{started.reference}</strong></>}
@@ -77,16 +69,16 @@ export default function StartPage() {
             <Button key="again" onClick={() => { start.reset(); setFormData({}); }}>{t('start.another')}</Button>,
           ]}
         >
-          <Typography.Title level={4}>{t('start.firstStep')}</Typography.Title>
+          <h4>{t('start.firstStep')}</h4>
           <ul className="next-steps">
             {(started.open_tasks ?? []).map((step) => (
               <li key={step.task_id}>
-                <strong>{localize(step.name)}</strong> — {t('task.heldBy', { role: roleName(step.role), unit: step.unit })}
+                <strong>{localize(step.name)}</strong> — {t('task.heldBy', { role: roleName(step.role), unit: unitName(step.unit) })}
                 {step.due_at && <> · <DueBadge dueAt={step.due_at} /></>}
               </li>
             ))}
           </ul>
-        </Result>
+        </Outcome>
       </div>
     );
   }
@@ -94,16 +86,17 @@ export default function StartPage() {
   const problem = start.error ? problemText(start.error, t) : null;
   return (
     <div className="page">
-      <Typography.Title level={2}>{t('start.title')}</Typography.Title>
-      {definitions.isLoading && <Skeleton active />}
-      {definitions.data && options.length === 0 && <Empty description={t('start.none')} />}
+      <h2>{t('start.title')}</h2>
+      {methods.isLoading && <Skeleton active />}
+      {methods.error && <Alert type="error" showIcon message={t('error.load')} />}
+      {methods.data && options.length === 0 && <Empty description={t('start.none')} />}
       {options.length > 0 && (
         <Section title={t('start.choose')}>
           <Radio.Group value={selected?.value} onChange={(e) => { setChoice(e.target.value); setFormData({}); setExtraErrors(undefined); }}
             className="method-choice" aria-label={t('start.choose')}>
             {options.map((o) => (
               <Radio key={o.value} value={o.value} className="method-option">
-                <strong><MethodName code={o.key} /></strong> <span className="muted">· {o.unit}</span>
+                <strong>{o.name}</strong> <span className="muted">· {unitName(o.unit)}</span>
               </Radio>
             ))}
           </Radio.Group>
@@ -113,11 +106,12 @@ export default function StartPage() {
         <Section title={t('start.form')}>
           {problem && <Alert type="error" showIcon role="alert" className="form-alert" message={problem.message}
             description={extraErrors ? t('task.fixFields') : problem.detail} />}
-          {version.isLoading && <Skeleton active />}
-          {(version.data || version.error) && (
+          {form.isLoading && <Skeleton active />}
+          {form.error && <Alert type="error" showIcon message={problemText(form.error, t).message} />}
+          {form.data && (
             <Suspense fallback={<Skeleton active />}>
-              <SchemaForm schema={startForm ?? { type: 'object', properties: { title: { type: 'string', title: t('start.caseTitle') } } }}
-                formData={formData} onChange={setFormData} extraErrors={extraErrors} disabled={start.isPending} />
+              <SchemaForm schema={form.data.form_schema ?? { type: 'object', required: ['title'], properties: { title: { type: 'string', title: t('start.caseTitle') } } }}
+                uiSchema={form.data.ui_schema} formData={formData} onChange={setFormData} extraErrors={extraErrors} disabled={start.isPending} />
             </Suspense>
           )}
           <Button type="primary" size="large" block className="submit-button" loading={start.isPending} onClick={() => start.mutate()}>

@@ -1,6 +1,6 @@
 import { useMemo, useState } from 'react';
 import { Link } from 'react-router-dom';
-import { Alert, App, Button, Card, Col, Form, Input, InputNumber, Modal, Row, Select, Space, Statistic, Table, Tag, Typography } from 'antd';
+import { Alert, App, Button, Card, Col, Form, Input, InputNumber, Modal, Row, Select, Space, Statistic, Table, Tag } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
@@ -8,7 +8,8 @@ import { api, ok } from '../api/client';
 import type { StuckItem } from '../api/types';
 import { problemText } from '../lib/errors';
 import { formatInstant } from '../lib/time';
-import { MethodName, StatusTag, useLocalize, useRoleName } from '../components/bits';
+import { localizeQuoted } from '../lib/labels';
+import { MethodName, useRoleName, useUnitName } from '../components/bits';
 
 type Action = 'suspend' | 'resume' | 'cancel' | 'retry' | 'reassign';
 const REASON_COLORS: Record<string, string> = { overdue: 'red', idle: 'gold', error: 'magenta', suspended: 'default', looping: 'purple' };
@@ -44,11 +45,11 @@ function DevClock() {
   );
 }
 
-export default function StuckPage() {
-  const { t } = useTranslation();
+function StuckDashboard() {
+  const { t, i18n } = useTranslation();
   const { message } = App.useApp();
   const roleName = useRoleName();
-  const localize = useLocalize();
+  const unitName = useUnitName();
   const queryClient = useQueryClient();
   const [reason, setReason] = useState<string | undefined>();
   const [unit, setUnit] = useState<string | undefined>();
@@ -94,25 +95,26 @@ export default function StuckPage() {
   };
 
   const unique = (key: (i: StuckItem) => string | null | undefined) => [...new Set(all.map(key).filter(Boolean) as string[])];
+  const actions = (r: StuckItem) => (
+    <Space wrap size={4}>
+      {r.reason === 'suspended'
+        ? <Button size="small" onClick={() => open('resume', r)}>{t('stuck.action.resume')}</Button>
+        : <Button size="small" onClick={() => open('suspend', r)}>{t('stuck.action.suspend')}</Button>}
+      {r.reason === 'error' && <Button size="small" onClick={() => open('retry', r)}>{t('stuck.action.retry')}</Button>}
+      {r.role && <Button size="small" type="primary" onClick={() => open('reassign', r)}>{t('stuck.action.reassign')}</Button>}
+      <Button size="small" danger onClick={() => open('cancel', r)}>{t('stuck.action.cancel')}</Button>
+    </Space>
+  );
   const columns: ColumnsType<StuckItem> = [
     { title: t('stuck.case'), key: 'case', render: (_, r) => <><Link to={`/case/${encodeURIComponent(r.reference)}`}>{r.title}</Link><div className="muted">{r.reference}</div></> },
     { title: t('stuck.reason'), dataIndex: 'reason', key: 'reason', sorter: (a, b) => a.reason.localeCompare(b.reason),
-      render: (v: string, r) => <><Tag color={REASON_COLORS[v]}>{t(`reason.${v}`, { defaultValue: v })}</Tag><div className="muted">{localize(r.detail)}</div></> },
-    { title: t('stuck.waitingFor'), key: 'role', render: (_, r) => <>{roleName(r.role) || '—'}{r.element_id && <div className="muted">{r.element_id}</div>}</> },
-    { title: t('stuck.unit'), dataIndex: 'unit', key: 'unit', sorter: (a, b) => a.unit.localeCompare(b.unit) },
+      render: (v: string, r) => <><Tag color={REASON_COLORS[v]}>{t(`reason.${v}`, { defaultValue: v })}</Tag><div className="muted">{localizeQuoted(r.detail, i18n.language)}</div></> },
+    { title: t('stuck.waitingFor'), key: 'role', render: (_, r) => <>{roleName(r.role) || '—'}</> },
+    { title: t('stuck.unit'), dataIndex: 'unit', key: 'unit', sorter: (a, b) => a.unit.localeCompare(b.unit), render: (v: string) => unitName(v) },
     { title: t('stuck.method'), dataIndex: 'definition_key', key: 'method', render: (v: string) => <Link to={`/console/methods/${v}`}><MethodName code={v} /></Link> },
     { title: t('stuck.since'), dataIndex: 'since', key: 'since', defaultSortOrder: 'ascend',
       sorter: (a, b) => String(a.since).localeCompare(String(b.since)), render: (v: string) => formatInstant(v) },
-    { title: t('stuck.actions'), key: 'actions', render: (_, r) => (
-      <Space wrap size={4}>
-        {r.reason === 'suspended'
-          ? <Button size="small" onClick={() => open('resume', r)}>{t('stuck.action.resume')}</Button>
-          : <Button size="small" onClick={() => open('suspend', r)}>{t('stuck.action.suspend')}</Button>}
-        {r.reason === 'error' && <Button size="small" onClick={() => open('retry', r)}>{t('stuck.action.retry')}</Button>}
-        {r.role && <Button size="small" type="primary" onClick={() => open('reassign', r)}>{t('stuck.action.reassign')}</Button>}
-        <Button size="small" danger onClick={() => open('cancel', r)}>{t('stuck.action.cancel')}</Button>
-      </Space>
-    ) },
+    { title: t('stuck.actions'), key: 'actions', render: (_, r) => actions(r) },
   ];
 
   const needsReason = pending && (pending.action === 'suspend' || pending.action === 'cancel');
@@ -122,7 +124,7 @@ export default function StuckPage() {
 
   return (
     <div className="page wide">
-      <Typography.Title level={2}>{t('stuck.title')}</Typography.Title>
+      <h2>{t('stuck.title')}</h2>
       {lastResult && <Alert type="success" showIcon closable message={lastResult} onClose={() => setLastResult(null)} className="form-alert" />}
       <Row gutter={[12, 12]} className="stuck-summary">
         <Col xs={12} md={6}><Card size="small"><Statistic title={t('stuck.total')} value={all.length} /></Card></Col>
@@ -131,14 +133,14 @@ export default function StuckPage() {
         ))}
       </Row>
       <p className="muted">
-        {summary.unit.map(([u, n]) => `${u} ${n}`).join('　')}{summary.method.length > 0 && '　|　'}
+        {summary.unit.map(([u, n]) => `${unitName(u)} ${n}`).join('　')}{summary.method.length > 0 && '　|　'}
         {summary.method.map(([m, n]) => `${t(`method.${m}`, { defaultValue: m })} ${n}`).join('　')}
       </p>
       <Space wrap className="filters">
         <Select allowClear placeholder={t('stuck.allReasons')} aria-label={t('stuck.reason')} value={reason} onChange={setReason} className="filter"
           options={unique((i) => i.reason).map((v) => ({ value: v, label: t(`reason.${v}`, { defaultValue: v }) }))} />
         <Select allowClear placeholder={t('inbox.allUnits')} aria-label={t('stuck.unit')} value={unit} onChange={setUnit} className="filter"
-          options={unique((i) => i.unit).map((v) => ({ value: v, label: v }))} />
+          options={unique((i) => i.unit).map((v) => ({ value: v, label: unitName(v) }))} />
         <Select allowClear placeholder={t('inbox.allMethods')} aria-label={t('stuck.method')} value={method} onChange={setMethod} className="filter"
           options={unique((i) => i.definition_key).map((v) => ({ value: v, label: t(`method.${v}`, { defaultValue: v }) }))} />
       </Space>
@@ -146,6 +148,22 @@ export default function StuckPage() {
       <Table rowKey={(r) => `${r.case_id}-${r.reason}-${r.element_id ?? ''}`} columns={columns} dataSource={items}
         loading={stuck.isLoading} pagination={{ pageSize: 20, hideOnSinglePage: true }} scroll={{ x: 900 }} className="stuck-table"
         locale={{ emptyText: t('stuck.empty') }} />
+      {/* phones: the same rows as cards (the table scrolls sideways there) */}
+      <ul className="case-list stuck-cards">
+        {items.map((r) => (
+          <li key={`${r.case_id}-${r.reason}-${r.element_id ?? ''}`} className="case-card">
+            <div className="case-card-head">
+              <Link to={`/case/${encodeURIComponent(r.reference)}`} className="case-card-title">{r.title}</Link>
+              <Tag color={REASON_COLORS[r.reason]}>{t(`reason.${r.reason}`, { defaultValue: r.reason })}</Tag>
+            </div>
+            <div>{localizeQuoted(r.detail, i18n.language)}</div>
+            <div className="muted">{r.reference} · <MethodName code={r.definition_key} /> · {unitName(r.unit)}</div>
+            <div className="muted">{t('stuck.waitingFor')}: {roleName(r.role) || '—'} · {t('stuck.since')}: {formatInstant(r.since)}</div>
+            <div className="stuck-card-actions">{actions(r)}</div>
+          </li>
+        ))}
+        {items.length === 0 && !stuck.isLoading && <li className="muted">{t('stuck.empty')}</li>}
+      </ul>
       <DevClock />
       <Modal
         open={!!pending}
@@ -176,4 +194,9 @@ export default function StuckPage() {
       </Modal>
     </div>
   );
+}
+
+/** antd's App (message, modal and notification contexts) only wraps the console, not the participant pages. */
+export default function StuckPage() {
+  return <App component={false}><StuckDashboard /></App>;
 }

@@ -1,7 +1,7 @@
 import { lazy, Suspense, useEffect, useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router-dom';
-import Markdown from 'markdown-to-jsx';
-import { Alert, Button, Descriptions, Result, Skeleton, Space, Tag, Typography  } from 'antd';
+import { Markdown } from '../lib/markdown';
+import { Alert, Button, Skeleton, Space, Tag } from 'antd';
 import { Section } from '../components/Section';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
@@ -9,7 +9,7 @@ import type { ErrorSchema } from '@rjsf/utils';
 import { api, ApiError, ok } from '../api/client';
 import type { Completed } from '../api/types';
 import { useSession } from '../session';
-import { DueBadge, MethodName, StatusTag, useLocalize, useRoleName } from '../components/bits';
+import { DueBadge, MethodName, StatusTag, useLocalize, useRoleName, Outcome, useUnitName } from '../components/bits';
 import { ContextView } from '../components/ContextView';
 import { toErrorSchema } from '../lib/forms';
 import { problemText } from '../lib/errors';
@@ -20,9 +20,10 @@ function NextSteps({ outcome }: { outcome: Completed }) {
   const { t } = useTranslation();
   const roleName = useRoleName();
   const localize = useLocalize();
+  const unitName = useUnitName();
   const steps = outcome.open_tasks ?? [];
   return (
-    <Result
+    <Outcome
       status="success"
       title={t('task.submitted')}
       subTitle={<>{outcome.title} · {outcome.reference} · <StatusTag status={outcome.status} /></>}
@@ -31,20 +32,20 @@ function NextSteps({ outcome }: { outcome: Completed }) {
         <Link key="case" to={`/case/${encodeURIComponent(outcome.reference)}`}><Button>{t('task.openCase')}</Button></Link>,
       ]}
     >
-      <Typography.Title level={4}>{t('task.whatNext')}</Typography.Title>
+      <h4>{t('task.whatNext')}</h4>
       {steps.length === 0 ? (
         <p>{outcome.status === 'completed' ? t('task.caseFinished') : t(`next.${outcome.status}`, { defaultValue: t('task.noOpenStep') })}</p>
       ) : (
         <ul className="next-steps">
           {steps.map((step) => (
             <li key={step.task_id}>
-              <strong>{localize(step.name)}</strong> — {t('task.heldBy', { role: roleName(step.role), unit: step.unit })}
+              <strong>{localize(step.name)}</strong> — {t('task.heldBy', { role: roleName(step.role), unit: unitName(step.unit) })}
               {step.due_at && <> · <DueBadge dueAt={step.due_at} /></>}
             </li>
           ))}
         </ul>
       )}
-    </Result>
+    </Outcome>
   );
 }
 
@@ -55,6 +56,7 @@ export default function TaskPage() {
   const navigate = useNavigate();
   const queryClient = useQueryClient();
   const roleName = useRoleName();
+  const unitName = useUnitName();
   const localize = useLocalize();
   const [formData, setFormData] = useState<Record<string, unknown>>({});
   const [extraErrors, setExtraErrors] = useState<ErrorSchema | undefined>();
@@ -75,7 +77,8 @@ export default function TaskPage() {
       ? api.POST('/api/tasks/{task_id}/unclaim', { params: { path: { task_id: id } } })
       : api.POST('/api/tasks/{task_id}/claim', { params: { path: { task_id: id } } })),
     onSuccess: (data) => {
-      queryClient.setQueryData(['task', id], data);
+      // the answer is the task without its form: keep the form, take the new claim
+      queryClient.setQueryData(['task', id], (old: object | undefined) => ({ ...old, ...data }));
       void queryClient.invalidateQueries({ queryKey: ['tasks'] });
     },
   });
@@ -105,7 +108,7 @@ export default function TaskPage() {
     const { message, detail } = problemText(failure, t);
     return (
       <div className="page">
-        <Result
+        <Outcome
           status={conflict ? 'info' : 'warning'}
           title={conflict ? t('task.conflictTitle') : message}
           subTitle={conflict ? t('task.conflictHelp') : detail}
@@ -124,15 +127,15 @@ export default function TaskPage() {
   return (
     <div className="page task-page">
       <Link to="/inbox" className="back-link">← {t('task.backToInbox')}</Link>
-      <Typography.Title level={2} className="task-title">{localize(data.name)}</Typography.Title>
+      <h2 className="task-title">{localize(data.name)}</h2>
       <p className="task-case-line">
-        <Link to={`/case/${encodeURIComponent(data.reference)}`}>{data.title}</Link>
-        <span className="muted"> · {data.reference} · <MethodName code={data.definition_key} /></span>
+        <Link to={`/case/${encodeURIComponent(data.reference ?? '')}`}>{data.title}</Link>
+        <span className="muted"> · {data.reference} · <MethodName code={data.definition_key ?? data.process_key} /></span>
       </p>
       <Space wrap className="task-tags">
         <DueBadge dueAt={data.due_at} overdue={data.overdue} daysLeft={data.days_left} />
         <Tag>{roleName(data.role)}</Tag>
-        <Tag>{data.unit}</Tag>
+        <Tag>{unitName(data.unit)}</Tag>
       </Space>
 
       {data.instructions && (
