@@ -181,6 +181,7 @@ class DoneTask(Model):
     unit: str
     completed_at: Instant
     data: dict[str, Any] = Field(description="what I submitted")
+    fields: list[ContextItem] = Field(default_factory=list, description="what I submitted, titled and labelled")
 
 
 class DoneTaskPage(Page):
@@ -241,6 +242,8 @@ class Event(Model):
     element_id: str | None = None
     task_id: str | None = None
     data: dict[str, Any]
+    fields: list[ContextItem] = Field(default_factory=list, description="the submitted or computed values, titled "
+                                      "and with coded values labelled in the request's language")
     prev_hash: str
     hash: str
 

@@ -138,8 +138,10 @@ class Retry(Body):
 
 
 class Reassign(Body):
-    model_config = ConfigDict(json_schema_extra={"examples": [{"user": "grid_steward"}]})
+    model_config = ConfigDict(json_schema_extra={"examples": [{"user": "grid_steward",
+                                                               "reason": "原办理人休假 The holder is on leave"}]})
     user: SafeText = Field(min_length=1, max_length=100, description="the member who takes over the task")
+    reason: SafeText | None = Field(None, max_length=2000, description="why, recorded in the case file")
 
 
 EXAMPLE_BPMN = """<?xml version="1.0" encoding="UTF-8"?>

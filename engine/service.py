@@ -11,12 +11,13 @@ from engine.cases.timers import TickResult
 from engine.definitions import bpmn, deployments, forms, instructions
 from engine.definitions.compiler import Bundle
 from engine.definitions.xmlsafe import parse_bpmn
-from engine.domain import clock, roles
+from engine.domain import clock, names, roles
 from engine.domain.actors import ADMIN_ROLE, DESIGNER_ROLE, Actor
+from engine.domain.statuses import EventKind
 from engine.domain.texts import DEFAULT_LANGUAGE, Text
 from engine.errors import Conflict, Forbidden, NotFound
 from engine.people import accounts, demo
-from engine.read import names, public, queries
+from engine.read import public, queries
 from engine.store.db import make_engine
 from engine.store.tables import definition_versions
 
@@ -209,9 +210,9 @@ class Yishi:
         self.runtime.unclaim(case_id, task_id, actor)
         return self.task(task_id, actor)
 
-    def reassign(self, task_id: str, admin: Actor, user_id: str) -> dict:
+    def reassign(self, task_id: str, admin: Actor, user_id: str, reason: str | None = None) -> dict:
         case_id = self.case_id_of_task(task_id, admin)
-        self.runtime.claim(case_id, task_id, admin, for_user=self.user(user_id))
+        self.runtime.claim(case_id, task_id, admin, for_user=self.user(user_id), reason=reason)
         with self.db.connect() as conn:
             return queries.task_row(conn, task_id)
 
@@ -329,11 +330,27 @@ class Yishi:
                                              offset=offset)
             missing = {r["definition_version_id"] for r in rows if not r["name"]}
             spec_names = self._element_names(conn, missing) if missing else {}
+            forms_of = {v: self.runtime.definition(conn, v).forms for v in {r["definition_version_id"] for r in rows}}
         for row in rows:
             version_id = row.pop("definition_version_id")
             name = row["name"] or spec_names.get(version_id, {}).get(row["element_id"]) or row["element_id"]
             row["name"] = names.render(name, language)
+            row["fields"] = labelled(forms_of[version_id], row.get("data") or {}, language)
         return rows, total
+
+    def labelled_history(self, case_id: int, language: str = DEFAULT_LANGUAGE):
+        """The case file with each event's submitted or computed values titled and labelled in ``language``
+        (``fields``), beside the data exactly as recorded."""
+        with self.db.connect() as conn:
+            rows, verification = queries.case_history(conn, case_id)
+            version_id = queries.case_row(conn, case_id)["definition_version_id"]
+            forms_of_case = self.runtime.definition(conn, version_id).forms
+        for row in rows:
+            data = row.get("data") if isinstance(row.get("data"), dict) else {}
+            values = data.get("data") if row["kind"] in (EventKind.CASE_STARTED, EventKind.TASK_COMPLETED) \
+                else data if row["kind"] == EventKind.COMPUTED else None
+            row["fields"] = labelled(forms_of_case, values, language) if isinstance(values, dict) else []
+        return rows, verification
 
     def public_board(self, unit: str, language: str = DEFAULT_LANGUAGE) -> dict:
         """The unit's public board (公示栏) for anyone, signed in or not: notices whose period runs now and the
@@ -405,3 +422,10 @@ class Yishi:
                         found.setdefault(node.get("id"), node.get("name"))
                 self._names_by_content[row.content_hash] = found
         return {version_id: self._names_by_content.get(h, {}) for version_id, h in hashes.items()}
+
+
+def labelled(forms_of_version: dict[str, dict], values: dict, language: str) -> list[dict]:
+    """``[{name, title, value}]``: values with their field titles and coded values labelled in ``language``."""
+    labels = instructions.Labels.of(forms_of_version)
+    return [{"name": name, "title": labels.title(name, language), "value": labels.show(name, value, language)}
+            for name, value in values.items()]

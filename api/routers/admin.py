@@ -52,7 +52,7 @@ def retry(case: CaseRef, body: Retry, service: ServiceDep, actor: AdminDep) -> d
 @router.post("/tasks/{task_id}/reassign", response_model=TaskSummary, responses=ACTION_ERRORS,
              summary="Give an open task to another member holding its role")
 def reassign(task_id: TaskId, body: Reassign, service: ServiceDep, actor: AdminDep) -> dict:
-    return service.reassign(task_id, actor, body.user)
+    return service.reassign(task_id, actor, body.user, body.reason)
 
 
 @router.get("/methods/{key}/heat", response_model=Heat, responses=errors(401, 403, 404, 422),

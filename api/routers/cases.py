@@ -58,7 +58,7 @@ def detail(case: CaseRef, service: ServiceDep, actor: ActorDep) -> dict:
             summary="The case file (一事一档) and whether its hash chain verifies")
 def history(case: CaseRef, service: ServiceDep, actor: ActorDep, language: LanguageDep) -> dict:
     detail = service.visible_case(case, actor)
-    rows, verification = service.history(detail["id"])
+    rows, verification = service.labelled_history(detail["id"], language)
     return {"case": detail["reference"], "events": rows, "verified": verification.ok,
             "verification": localise(verification.__dict__, language)}
 

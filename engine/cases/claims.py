@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from engine.cases.unit import status_text
-from engine.domain import clock
+from engine.domain import clock, names, roles
 from engine.domain.actors import Actor
 from engine.domain.statuses import ACTIVE_STATUSES, EventKind
 from engine.domain.texts import Text
@@ -18,8 +18,10 @@ from engine.store.tables import cases, open_tasks
 class Claims:
     """Claiming and releasing open tasks (mixed into ``Runtime``)."""
 
-    def claim(self, case_id: int, task_id: str, actor: Actor, *, for_user: Actor | None = None) -> None:
-        """Take an open task so two members do not work it at once (``for_user``: an administrator reassigns)."""
+    def claim(self, case_id: int, task_id: str, actor: Actor, *, for_user: Actor | None = None,
+              reason: str | None = None) -> None:
+        """Take an open task so two members do not work it at once (``for_user``: an administrator reassigns,
+        with the ``reason`` recorded in the case file)."""
         assignee = for_user or actor
         now = clock.now()
         with self.db.begin() as conn:
@@ -27,20 +29,22 @@ class Claims:
             if for_user is not None and not actor.is_admin:
                 raise Forbidden(Text("只有管理员可以改派任务", "only an administrator may reassign a task"))
             if not assignee.holds(row.unit, task.role):
-                raise Forbidden(Text("“{task}”需要在 {unit} 担任角色 {role}，{user} 没有这个角色",
-                                     "'{task}' needs the role '{role}' in {unit}; {user} does not hold it",
-                                     task=task.name, role=task.role, unit=row.unit, user=assignee.user_id))
+                raise Forbidden(Text("“{task}”需要{unit}的{role}办理，{user} 没有这个角色",
+                                     "'{task}' needs the {role} of {unit}; {user} does not hold that role",
+                                     task=names.split(task.name), role=roles.name_of(task.role), unit=row.unit,
+                                     user=assignee.user_id))
             query = sa.update(open_tasks).where(open_tasks.c.task_id == task.task_id)
             if for_user is None:
                 query = query.where(sa.or_(open_tasks.c.claimed_by.is_(None),
                                            open_tasks.c.claimed_by == assignee.user_id))
             if conn.execute(query.values(claimed_by=assignee.user_id, claimed_at=now)).rowcount != 1:
                 raise Conflict(Text("“{task}”已由 {user} 认领", "'{task}' is already claimed by {user}",
-                                    task=task.name, user=task.claimed_by))
-            kind = "task_reassigned" if for_user is not None else "task_claimed"
-            audit.append(conn, case_id, now, [Event(kind, actor.user_id, {"assignee": assignee.user_id,
-                                                                          "previous": task.claimed_by},
-                                                    task.element_id, task.task_id)])
+                                    task=names.split(task.name), user=task.claimed_by))
+            kind = EventKind.TASK_REASSIGNED if for_user is not None else EventKind.TASK_CLAIMED
+            recorded = {"assignee": assignee.user_id, "previous": task.claimed_by}
+            if reason:
+                recorded["reason"] = reason
+            audit.append(conn, case_id, now, [Event(kind, actor.user_id, recorded, task.element_id, task.task_id)])
 
     def unclaim(self, case_id: int, task_id: str, actor: Actor) -> None:
         now = clock.now()

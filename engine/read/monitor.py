@@ -12,6 +12,7 @@ from enum import StrEnum
 
 import sqlalchemy as sa
 
+from engine.domain import names
 from engine.domain.statuses import ACTIVE_STATUSES, CaseStatus, EventKind
 from engine.domain.texts import Text
 from engine.store.tables import case_events, cases, definition_versions, open_tasks
@@ -65,7 +66,7 @@ def stuck_cases(conn: sa.Connection, now: dt.datetime, *, units: set[str] | None
             query = query.where(cases.c.unit.in_(sorted(units)))
         for case in conn.execute(query):
             add(case, "overdue", case.due_at, case.element_id, case.role,
-                Text("「{name}」已到期", "'{name}' was due", name=case.name))
+                Text("“{name}”已到期", "'{name}' was due", name=names.split(case.name)))
     if reason in (None, "error"):
         for case in conn.execute(base.where(cases.c.status == CaseStatus.ERROR)):
             add(case, "error", case.updated_at, case.error_element, None,

@@ -123,7 +123,7 @@ def test_claims_keep_two_members_off_one_task(api):
     with api.service.db.begin() as conn:
         from engine.people import accounts
         accounts.ensure_user(conn, "grid2", demo.PASSWORD, roles=[(UNIT, "grid_steward")])
-    start_case(api)
+    case = start_case(api)
     proposer = login(api, "proposer")
     api.post(f"/tasks/{only_task(api, proposer)['task_id']}/complete", headers=proposer, json={"data": PROPOSAL})
     first, second = login(api, "grid_steward"), login(api, "grid2")
@@ -136,8 +136,12 @@ def test_claims_keep_two_members_off_one_task(api):
     assert api.post(f"/tasks/{review}/unclaim", headers=second).status_code == 403
     assert api.post(f"/tasks/{review}/unclaim", headers=first).json()["claimed_by"] is None
     admin = login(api, "admin")
-    assert api.post(f"/admin/tasks/{review}/reassign", headers=admin, json={"user": "grid2"}).json()[
-        "claimed_by"] == "grid2"
+    assert api.post(f"/admin/tasks/{review}/reassign", headers=admin,
+                    json={"user": "grid2", "reason": "网格员休假"}).json()["claimed_by"] == "grid2"
+    reassigned = [e for e in api.get(f"/cases/{case['id']}/history", headers=admin).json()["events"]
+                  if e["kind"] == "task_reassigned"]
+    assert [(e["actor"], e["data"]["assignee"], e["data"]["reason"]) for e in reassigned] == [
+        ("admin", "grid2", "网格员休假")]
     assert api.post(f"/admin/tasks/{review}/reassign", headers=admin, json={"user": "proposer"}).status_code == 403
     assert api.post(f"/tasks/{review}/complete", headers=second,
                     json={"data": {"decision": "deliberate"}}).status_code == 200

@@ -76,3 +76,18 @@ def test_an_empty_registration_names_each_missing_field_once_in_the_readers_lang
     required = json.loads((PROCESSES.parent / "forms/five_step/A_UT_Register.schema.json").read_text())["required"]
     assert sorted(e["path"] for e in errors) == sorted(required)  # one entry per missing field, nothing else
     assert {e["path"]: e["message"] for e in errors}["channel"] == channel_message
+
+
+def test_what_was_submitted_reads_with_titles_and_labels_not_codes(client):
+    s = HttpScenario.start(client, "five_step", unit=five.UNIT, data={"title": "金康园中水灌溉"})
+    five.register(s)
+    steward = login(client, "grid_steward")
+    done = client.get("/api/tasks/done", headers=steward).json()["items"]
+    fields = {f["name"]: f for f in done[0]["fields"]}
+    assert (fields["channel"]["title"], fields["channel"]["value"]) == ("提议渠道", "议事厅")
+    assert done[0]["data"]["channel"] == "deliberation_hall"  # the record itself keeps the code
+    english = client.get(f"/api/cases/{s.case_id}/history", headers={**steward, "Accept-Language": "en"}).json()
+    registered = next(e for e in english["events"] if e["kind"] == "task_completed")
+    fields = {f["name"]: f for f in registered["fields"]}
+    assert (fields["channel"]["title"], fields["channel"]["value"]) == ("Channel", "Deliberation hall")
+    assert fields["scope"]["value"] != "courtyard_or_estate"

@@ -11,9 +11,9 @@ import sqlalchemy as sa
 
 from api.schemas import EXAMPLE_BPMN, EXAMPLE_FORM
 from engine.definitions.compiler import load_bundle
+from engine.domain import names
 from engine.domain.actors import Actor
 from engine.people import demo
-from engine.read import names
 from engine.store.tables import memberships
 from tests.support import five_step as five
 from tests.support.demo_case import DEMO, PROPOSAL
