@@ -14,17 +14,66 @@ import threading
 from pathlib import Path
 
 from fastapi import FastAPI
+from starlette.requests import Request
 
 from api import docs, problems, web
+from api.i18n import request_language
 from api.routers import admin, auth, cases, definitions, dev, methods, public, system, tasks
 from engine.definitions.compiler import load_bundle
 from engine.domain.actors import Actor
+from engine.domain.texts import Text
 from engine.people import demo
 from engine.service import Yishi
 from engine.settings import Settings, settings
 
 log = logging.getLogger("yishi.api")
 API_PREFIX = "/api"
+UPLOAD_PATHS = ("/api/definitions", "/definitions")  # POST: a definition bundle, with its own (larger) limit
+
+
+class BodyLimit:
+    """Refuse request bodies larger than the limit with 413 problem+json in the reader's language, before the
+    app reads them: by ``Content-Length`` when given (the server enforces it), else while counting the chunks."""
+
+    def __init__(self, app, *, limit: int, upload_limit: int):
+        self.app, self.limit, self.upload_limit = app, limit, upload_limit
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        upload = scope["method"] == "POST" and scope["path"].rstrip("/") in UPLOAD_PATHS
+        limit = self.upload_limit if upload else self.limit
+        length = next((v for k, v in scope["headers"] if k == b"content-length"), None)
+        if length is not None:
+            if not length.isdigit() or int(length) > limit:
+                return await self.refuse(scope, receive, send, limit)
+            return await self.app(scope, receive, send)
+        chunks, size = [], 0  # chunked: read (at most the limit) before the app sees any of it
+        while True:
+            message = await receive()
+            if message["type"] != "http.request":
+                chunks.append(message)
+                break
+            size += len(message.get("body", b""))
+            if size > limit:
+                return await self.refuse(scope, receive, send, limit)
+            chunks.append(message)
+            if not message.get("more_body", False):
+                break
+
+        async def replay():
+            return chunks.pop(0) if chunks else await receive()
+
+        return await self.app(scope, replay, send)
+
+    @staticmethod
+    async def refuse(scope, receive, send, limit: int):
+        language = request_language(Request(scope))
+        detail = Text("请求内容过大：最多 {limit} 字节", "the request body is too large: at most {limit} bytes",
+                      limit=limit).render(language)
+        response = problems.problem(413, detail, language, type_="too_large")
+        response.headers["Connection"] = "close"
+        await response(scope, receive, send)
 
 
 class Ticker:
@@ -81,6 +130,7 @@ def create_app(service: Yishi | None = None, *, config: Settings | None = None, 
                     "language of `Accept-Language` (Chinese by default, `en` for English). Instants are ISO-8601 "
                     "in Beijing time (`+08:00`).")
     problems.install(app)
+    app.add_middleware(BodyLimit, limit=config.max_body_bytes, upload_limit=config.max_upload_bytes)
     routers = [system.router, auth.router, tasks.router, cases.router, methods.router, definitions.router, admin.router,
                public.router]
     if config.dev_clock:

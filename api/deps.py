@@ -19,10 +19,18 @@ def service(request: Request) -> Yishi:
     return request.app.state.service
 
 
-def actor(request: Request,
-          credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]) -> Actor:
-    token = credentials.credentials if credentials else ""
-    return request.app.state.service.authenticate(token)
+def token(credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]) -> str:
+    """The bearer token of the request, whatever the casing of its scheme (``Bearer``, ``bearer``, ``BEARER``)."""
+    return credentials.credentials if credentials else ""
+
+
+def actor(request: Request, bearer_token: Annotated[str, Depends(token)]) -> Actor:
+    return request.app.state.service.authenticate(bearer_token)
+
+
+def client_address(request: Request) -> str | None:
+    """The client's address as the server sees it (behind a proxy: uvicorn's ``--forwarded-allow-ips``)."""
+    return request.client.host if request.client else None
 
 
 def admin(current: Annotated[Actor, Depends(actor)]) -> Actor:
@@ -38,6 +46,8 @@ def designer(current: Annotated[Actor, Depends(actor)]) -> Actor:
 
 
 ServiceDep = Annotated[Yishi, Depends(service)]
+TokenDep = Annotated[str, Depends(token)]
+AddressDep = Annotated[str | None, Depends(client_address)]
 ActorDep = Annotated[Actor, Depends(actor)]
 AdminDep = Annotated[Actor, Depends(admin)]
 DesignerDep = Annotated[Actor, Depends(designer)]

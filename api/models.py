@@ -253,6 +253,10 @@ class Verification(Model):
     events: int
     broken_at: int | None = None
     reason: str | None = None
+    failed: str | None = Field(None, description="the first check that failed: chain, count, head, seal, case_row "
+                               "or open_tasks")
+    checks: dict[str, bool] = Field(default_factory=dict, description="each check and whether it passed")
+    warning: str | None = Field(None, description="e.g. sealed with the development key, which proves nothing")
 
 
 class History(Model):

@@ -24,6 +24,7 @@ from engine.errors import (
     LayoutError,
     NotFound,
     ScriptSecurityError,
+    TooManyAttempts,
     Unauthenticated,
     UnsafeXML,
     YishiError,
@@ -32,14 +33,15 @@ from engine.errors import (
 log = logging.getLogger("yishi.api")
 PROBLEM = "application/problem+json"
 STATUS: dict[type[YishiError], int] = {
-    Unauthenticated: 401, Forbidden: 403, NotFound: 404, Conflict: 409, InvalidState: 409,
+    TooManyAttempts: 429, Unauthenticated: 401, Forbidden: 403, NotFound: 404, Conflict: 409, InvalidState: 409,
     InvalidInput: 422, InvalidDefinition: 422, ScriptSecurityError: 422, UnsafeXML: 422, LayoutError: 422,
     YishiError: 400,
 }
 TITLES = {
     400: Text("请求有误", "Bad request"), 401: Text("未登录", "Not authenticated"), 403: Text("无权操作", "Forbidden"),
     404: Text("未找到", "Not found"), 405: Text("不支持此方法", "Method not allowed"), 409: Text("冲突", "Conflict"),
-    413: Text("内容过大", "Too large"), 422: Text("输入有误", "Invalid input"), 500: Text("内部错误", "Internal error"),
+    413: Text("内容过大", "Too large"), 422: Text("输入有误", "Invalid input"),
+    429: Text("尝试过于频繁", "Too many attempts"), 500: Text("内部错误", "Internal error"),
 }
 DESCRIPTIONS = {
     401: "未登录或令牌失效 No valid bearer token",
@@ -47,6 +49,8 @@ DESCRIPTIONS = {
     404: "未找到 Unknown, or not visible to this user",
     409: "冲突 The case or task changed meanwhile, or the action does not fit its status",
     422: "输入有误 Invalid input: `errors` lists each field (`problems`: each lint finding)",
+    429: "尝试过于频繁 Too many failed logins: wait `Retry-After` seconds, or the account is locked until an "
+         "administrator unlocks it",
 }
 
 
@@ -80,7 +84,10 @@ def install(app: FastAPI) -> None:
             extra["errors"] = [e.as_dict(language) for e in exc.errors]
         if isinstance(exc, InvalidDefinition):
             extra["problems"] = [p.as_dict(language) for p in exc.problems]
-        return problem(status_of(exc), exc.text.render(language), language, type_=exc.status, **extra)
+        answer = problem(status_of(exc), exc.text.render(language), language, type_=exc.status, **extra)
+        if getattr(exc, "retry_after", None) is not None:
+            answer.headers["Retry-After"] = str(exc.retry_after)
+        return answer
 
     @app.exception_handler(RequestValidationError)
     async def request_invalid(request: Request, exc: RequestValidationError):
@@ -92,12 +99,17 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException):
+        if exc.status_code == 400 and isinstance(exc.__cause__, UnicodeDecodeError):  # FastAPI: body not UTF-8
+            return await request_invalid(request, RequestValidationError(
+                [{"type": "json_invalid", "loc": ("body",), "msg": "JSON decode error"}]))
         language = request_language(request)
         title = TITLES.get(exc.status_code)
         detail = str(exc.detail)
         if language != "en" and title is not None:
             detail = f"{title.render(language)}（{detail}）"
-        return problem(exc.status_code, detail, language, type_="http")
+        answer = problem(exc.status_code, detail, language, type_="http")
+        answer.headers.update(exc.headers or {})  # e.g. ``Allow`` of a 405
+        return answer
 
     @app.exception_handler(Exception)
     async def unexpected(request: Request, exc: Exception):

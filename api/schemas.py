@@ -8,6 +8,7 @@ accepts against the shipped methods and the demo data (``tests/test_api_contract
 
 from __future__ import annotations
 
+import re
 from enum import StrEnum
 from typing import Annotated, Any
 
@@ -55,9 +56,17 @@ def _ascii_digits(value: Any) -> Any:
     return value
 
 
+def _iso_instant(value: Any) -> Any:
+    """Instants are ISO-8601 text starting with the date (pydantic would read a bare number as a Unix time)."""
+    if not isinstance(value, str) or not re.match(r"\d{4}-\d{2}-\d{2}", value):
+        raise PydanticCustomError("datetime_parsing", "Input should be a valid datetime")
+    return value
+
+
 SafeText = Annotated[str, AfterValidator(_safe_text)]
 JsonObject = Annotated[dict[str, Any], AfterValidator(_safe_json)]
 Id = Annotated[int, Strict(), Field(ge=1, le=MAX_INT)]
+Instant = Annotated[AwareDatetime, BeforeValidator(_iso_instant)]
 
 # parameters of paths and queries
 Limit = Annotated[int, Query(ge=1, le=500, description="at most this many items"), BeforeValidator(_ascii_digits)]
@@ -200,5 +209,5 @@ class Migrate(Body):
 class ClockMove(Body):
     model_config = ConfigDict(json_schema_extra={"examples": [{"advance_days": 8}]})
     advance_days: float = Field(default=0, ge=0, le=3660, allow_inf_nan=False)
-    set_to: AwareDatetime | None = Field(default=None, description="ISO-8601 instant with offset",
+    set_to: Instant | None = Field(default=None, description="ISO-8601 instant with offset",
                                        examples=["2026-12-03T19:00:00+08:00"])

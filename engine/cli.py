@@ -238,7 +238,8 @@ def tick(now: Annotated[str | None, typer.Option(help="Fire timers due at this i
 def worker(every: Annotated[float, typer.Option(help="Seconds between ticks.")] = 30.0,
            once: Annotated[bool, typer.Option(help="Tick once and exit.")] = False,
            database: DatabaseOpt = None) -> None:
-    """Fire due timers in a loop (safe to run several at once: each case is taken under SKIP LOCKED)."""
+    """Fire due timers in a loop (safe to run several at once: each case is taken under SKIP LOCKED); seal every
+    case's head once a day (`yishi seal`)."""
     import time
 
     with _handled():
@@ -247,9 +248,22 @@ def worker(every: Annotated[float, typer.Option(help="Seconds between ticks.")] 
             result = service.tick()
             if result.timers_fired or result.errors:
                 typer.echo(f"{result.timers_fired} timer(s) fired in {result.cases} case(s); {result.errors} error(s)")
+            _daily_seal(service)
             if once:
                 return
             time.sleep(max(0.5, every))
+
+
+def _daily_seal(service) -> None:
+    """The worker's daily `yishi seal` (a missed one is made at the next tick)."""
+    from engine.domain import clock
+    from engine.store import audit
+
+    now = clock.now()
+    with service.db.begin() as conn:
+        if audit.seal_due(conn, now):
+            result = audit.seal_all(conn, now)
+            typer.echo(f"sealed {result['cases']} case(s): digest {result['digest']} key {result['key_id']}")
 
 
 @app.command()
@@ -279,20 +293,113 @@ def history(case: str, database: DatabaseOpt = None, as_json: JsonOpt = False) -
         text = "\n".join(
             f"{r['seq']:>3} {_when(r['at'])} {r['actor']:<14} {r['kind']:<15} {r['element_id'] or '':<16} "
             f"{json.dumps(r['data'], ensure_ascii=False)}" for r in rows)
-        text += f"\nhash chain: {'intact' if verification.ok else 'BROKEN at event ' + str(verification.broken_at)}"
+        text += ("\nhash chain: intact; count, head, seal, case row and open tasks agree with it"
+                 if verification.ok else
+                 f"\ncase file: BROKEN, check '{verification.failed}' failed: {verification.reason}")
         _emit({"events": rows, "verified": verification.__dict__}, as_json, text)
 
 
 @app.command()
-def verify(case: str, database: DatabaseOpt = None, as_json: JsonOpt = False) -> None:
-    """Re-check a case file's hash chain; exit 1 when it is broken."""
+def verify(case: Annotated[str | None, typer.Argument(help="Case id or reference.")] = None,
+           all_cases: Annotated[bool, typer.Option("--all", help="Check every case.")] = False,
+           against: Annotated[Path | None, typer.Option(help="Also compare with a seal exported by "
+                                                        "`yishi seal --export`.")] = None,
+           database: DatabaseOpt = None, as_json: JsonOpt = False) -> None:
+    """Re-check case files (chain, event count, head, server seal, case row, open tasks); exit 1 naming the check
+    that failed."""
+    import sqlalchemy as sa
+
+    from engine.store import audit
+    from engine.store.tables import cases as cases_table
+
     with _handled(as_json):
-        _rows, verification = _service(database).history(case)
-        _emit(verification.__dict__, as_json,
-              f"intact: {verification.events} event(s)" if verification.ok else
-              f"BROKEN at event {verification.broken_at}: {verification.reason}")
-        if not verification.ok:
+        if case is None and not all_cases and against is None:
+            raise InvalidInput("give a case, --all or --against FILE")
+        service = _service(database)
+        results, lines = [], []
+        if case is not None or all_cases:
+            if all_cases:
+                with service.db.connect() as conn:
+                    ids = list(conn.execute(sa.select(cases_table.c.id).order_by(cases_table.c.id)).scalars())
+            else:
+                ids = [case]
+            for ref in ids:
+                verification = service.history(ref)[1]
+                results.append({"case": ref, **verification.__dict__})
+                if not verification.ok:
+                    lines.append(f"case {ref}: BROKEN, check '{verification.failed}' failed"
+                                 f"{' at event ' + str(verification.broken_at) if verification.broken_at else ''}: "
+                                 f"{verification.reason}")
+                elif not all_cases:
+                    lines.append(f"case {ref}: intact, {verification.events} event(s); "
+                                 f"checks passed: {', '.join(verification.checks)}")
+            broken = [r for r in results if not r["ok"]]
+            if all_cases:
+                lines.append(f"{len(results)} case(s) checked, {len(broken)} broken")
+            if any(r["warning"] for r in results):
+                lines.append(f"warning: {audit.DEVELOPMENT_WARNING}")
+        export_problems = []
+        if against is not None:
+            export = json.loads(against.read_text(encoding="utf-8"))
+            with service.db.connect() as conn:
+                export_problems = audit.check_export(conn, export)
+            lines += [f"seal {against}: {p}" for p in export_problems] or [
+                f"seal {against}: every case sealed at {export.get('created_at')} is still there, its file intact "
+                f"up to the sealed head"]
+        _emit({"cases": results, "seal_problems": export_problems}, as_json, "\n".join(lines))
+        if any(not r["ok"] for r in results) or export_problems:
             raise typer.Exit(1)
+
+
+@app.command()
+def seal(export: Annotated[Path | None, typer.Option(help="Write the seal with every case's head to this JSON "
+                                                     "file (keep it away from the database).")] = None,
+         rekey: Annotated[bool, typer.Option(help="First re-seal, with the current key, every case head whose "
+                                             "other checks pass (after setting or rotating YISHI_SEAL_KEY).")]
+         = False,
+         database: DatabaseOpt = None, as_json: JsonOpt = False) -> None:
+    """Record a signed digest of every case's head (event count and last hash) in the database."""
+    import sqlalchemy as sa
+
+    from engine.domain import clock
+    from engine.read import queries
+    from engine.store import audit
+    from engine.store.tables import cases as cases_table
+
+    with _handled(as_json):
+        service = _service(database)
+        keys = audit.keyring()
+        lines, resealed, refused = [], [], []
+        if rekey:
+            with service.db.connect() as conn:
+                ids = list(conn.execute(sa.select(cases_table.c.id).order_by(cases_table.c.id)).scalars())
+            for case_id in ids:
+                with service.db.begin() as conn:
+                    _rows, verification = queries.case_history(conn, case_id)
+                    others_pass = all(ok for name, ok in verification.checks.items() if name != audit.SEAL)
+                    row = conn.execute(sa.select(cases_table.c.seal_key_id).where(cases_table.c.id == case_id)).one()
+                    forged = not verification.checks[audit.SEAL] and row.seal_key_id in keys.keys
+                    if others_pass and not forged:
+                        audit.reseal(conn, case_id, keys)
+                        resealed.append(case_id)
+                    else:
+                        refused.append(case_id)
+            lines.append(f"re-sealed {len(resealed)} case head(s) with key {keys.current_id}"
+                         + (f"; refused (checks fail): {', '.join(map(str, refused))}" if refused else ""))
+        with service.db.begin() as conn:
+            result = audit.seal_all(conn, clock.now(), keys, with_heads=export is not None)
+        if export is not None:
+            export.write_text(json.dumps(result, ensure_ascii=False, indent=1), encoding="utf-8")
+            lines.append(f"exported to {export}")
+        lines.insert(0, f"sealed {result['cases']} case(s), {result['events']} event(s): digest {result['digest']} "
+                        f"signed with key {result['key_id']}")
+        if result["unsealed"]:
+            lines.append(f"warning: the head seal of {len(result['unsealed'])} case(s) does not verify: "
+                         f"{', '.join(map(str, result['unsealed'][:20]))} (yishi verify CASE)")
+        if keys.development:
+            lines.append(f"warning: {audit.DEVELOPMENT_WARNING}")
+        summary = {k: v for k, v in result.items() if k != "heads"}
+        _emit({**summary, "resealed": resealed, "refused": refused}, as_json, "\n".join(lines))
 
 
 def _admin_command(name: str, needs_reason: bool):

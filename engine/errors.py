@@ -32,6 +32,18 @@ class Unauthenticated(YishiError):
     status = "unauthenticated"
 
 
+class TooManyAttempts(Unauthenticated):
+    """Too many failed logins: wait ``retry_after`` seconds, or (``locked``) ask an administrator (API: 429)."""
+
+    status = "too_many_attempts"
+
+    def __init__(self, message: Text, *, retry_after: int | None = None, locked: bool = False):
+        super().__init__(message)
+        self.retry_after, self.locked = retry_after, locked
+        if locked:
+            self.status = "account_locked"
+
+
 class NotFound(YishiError):
     status = "not_found"
 

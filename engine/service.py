@@ -18,12 +18,17 @@ from engine.domain.texts import DEFAULT_LANGUAGE, Text
 from engine.errors import Conflict, Forbidden, NotFound
 from engine.people import accounts, demo
 from engine.read import public, queries
+from engine.sandbox import budget
+from engine.settings import settings
 from engine.store.db import make_engine
 from engine.store.tables import definition_versions
 
 
 class Yishi:
     def __init__(self, url: str | None = None, db: sa.Engine | None = None):
+        config = settings()
+        budget.configure(budget.Limits(seconds=config.step_seconds, operations=config.step_operations,
+                                       memory_mb=config.step_memory_mb))
         self.db = db or make_engine(url)
         self.runtime = Runtime(self.db)
 
@@ -117,10 +122,14 @@ class Yishi:
 
     # ----- accounts and the participant's view (used by the API) -------------------------------------
 
-    def login(self, user: str, password: str):
+    def login(self, user: str, password: str, address: str | None = None):
+        """A token for the user, throttled per user and client ``address`` (``accounts.TooManyAttempts``)."""
+        return accounts.login(self.db, user, password, address)
+
+    def unlock_user(self, user: str, actor: Actor) -> bool:
+        """Lift a login lockout (administrators; recorded); whether the user was locked."""
         with self.db.begin() as conn:
-            token, expires = accounts.login(conn, user, password)
-            return token, expires, accounts.actor_of(conn, user)
+            return accounts.unlock(conn, user, actor.user_id)
 
     def logout(self, token: str) -> None:
         with self.db.begin() as conn:

@@ -9,7 +9,7 @@ import functools
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -24,6 +24,27 @@ class Settings(BaseSettings):
     dev_clock: bool = Field(False, description="mount POST /dev/clock (administrators move the engine clock)")
     password_cost: Literal["default", "test"] = Field("default", description="`test`: cheapest argon2 (tests)")
     test_postgres_url: str | None = Field(None, description="the test suite also runs on this PostgreSQL")
+    step_seconds: float = Field(2.0, gt=0, description="wall-clock budget of one expression, script or form rule")
+    step_operations: int = Field(5_000_000, gt=0, description="loop and call steps one evaluation may take")
+    step_memory_mb: int = Field(512, ge=0, description="memory growth one evaluation may cause; 0: not checked")
+    max_case_bytes: int = Field(2_000_000, ge=10_000, description="largest stored state of one case; a step "
+                                "that would store more puts the case in error")
+    login_free_failures: int = Field(5, ge=1, description="failed logins (per user, per client address) before "
+                                     "each further attempt waits 2^n seconds")
+    login_address_free_failures: int = Field(50, ge=1, description="the same for one client address (shared "
+                                             "addresses: a community office)")
+    login_max_delay_seconds: int = Field(900, ge=1, description="the longest wait between two login attempts")
+    login_lockout_failures: int = Field(10, ge=0, description="failed logins in a row that lock a user until an "
+                                        "administrator unlocks it (0: never)")
+    password_hash_concurrency: int = Field(2, ge=1, description="argon2 hashes computed at once (64 MiB each)")
+    max_body_bytes: int = Field(1_048_576, ge=1024, description="largest request body (413 above)")
+    max_upload_bytes: int = Field(10_485_760, ge=1024, description="largest definition upload body")
+    seal_key: SecretStr | None = Field(None, description="server key (16+ characters) sealing each case's chain "
+                                       "head (HMAC-SHA256); unset: a development key anyone can derive")
+    seal_key_id: str = Field("k1", pattern=r"^[A-Za-z0-9_.-]{1,32}$", description="id recorded with every seal "
+                             "made with `seal_key`; change it whenever the key changes")
+    seal_old_keys: SecretStr | None = Field(None, description="retired keys still accepted when verifying, as "
+                                            "`id:key,id:key`")
 
     def resolved_database_url(self) -> str:
         """``database_url``, else a SQLite file under ``data_dir`` (created on demand)."""

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Query
-from pydantic import AwareDatetime
 
 from api.deps import ActorDep, ServiceDep
 from api.i18n import LanguageDep
@@ -15,6 +14,7 @@ from api.routers.cases import with_figures
 from api.schemas import (
     CaseFilter,
     CompleteTask,
+    Instant,
     Limit,
     MethodFilter,
     Offset,
@@ -32,7 +32,7 @@ TASK_ERRORS = errors(401, 403, 404, 409, 422)
             summary="My open tasks across my memberships, soonest due first (forms come with each task)")
 def inbox(service: ServiceDep, actor: ActorDep, role: RoleFilter = None, process: ProcessFilter = None,
           method: MethodFilter = None, case: CaseFilter = None, unit: UnitFilter = None,
-          due_before: Annotated[AwareDatetime | None, Query(description="due at or before this instant")] = None,
+          due_before: Annotated[Instant | None, Query(description="due at or before this instant")] = None,
           limit: Limit = 50, offset: Offset = 0) -> dict:
     items = service.inbox(actor, role=role, process=process, method=method, case_id=case, unit=unit,
                           due_before=due_before, limit=limit, offset=offset)

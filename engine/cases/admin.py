@@ -5,13 +5,17 @@ from __future__ import annotations
 import copy
 from collections.abc import Callable
 
-from engine.cases.unit import Loaded, json_copy, status_text
+import sqlalchemy as sa
+
+from engine.cases.unit import Loaded, UnreadableState, json_copy, status_text
 from engine.domain import clock
-from engine.domain.actors import Actor
+from engine.domain.actors import SYSTEM, Actor
 from engine.domain.statuses import ACTIVE_STATUSES, CaseStatus, EventKind
 from engine.domain.texts import Text
-from engine.errors import Forbidden, InvalidInput, InvalidState
+from engine.errors import Conflict, Forbidden, InvalidInput, InvalidState
+from engine.store import audit
 from engine.store.audit import Event
+from engine.store.tables import cases, open_tasks
 from engine.workflow import projection
 from engine.workflow.projection import Snapshot
 
@@ -28,7 +32,15 @@ class Administration:
                                  verb=VERBS[verb], verb_en=verb))
         now = clock.now()
         with self.db.begin() as conn:
-            loaded = self.load(conn, case_id)
+            try:
+                loaded = self.load(conn, case_id)
+            except UnreadableState:
+                if verb != "cancel":
+                    raise
+                loaded = None
+            if loaded is None:  # a case whose state cannot be loaded can still be cancelled (its row and file)
+                self._cancel_unreadable(conn, case_id, allowed, act, now)
+                return
             if loaded.row.status not in allowed:
                 raise InvalidState(Text("事项 {ref} {status}，不能{verb}",
                                         "cannot {verb_en} case {ref}: it is {status}", ref=loaded.row.reference,
@@ -36,6 +48,24 @@ class Administration:
             events, snap, status = act(loaded)
             self.save(conn, loaded, loaded.workflow, snap, events, now, status=status,
                         progress=verb == "retry")
+
+    def _cancel_unreadable(self, conn, case_id: int, allowed: tuple[str, ...], act, now) -> None:
+        row = conn.execute(sa.select(cases.c.lock_version, cases.c.status, cases.c.reference)
+                           .where(cases.c.id == case_id)).one()
+        if row.status not in allowed:
+            raise InvalidState(Text("事项 {ref} {status}，不能取消", "cannot cancel case {ref}: it is {status}",
+                                    ref=row.reference, status=status_text(row.status)))
+        events, _snap, status = act(Loaded(row, None, None, {}))
+        if conn.execute(sa.update(cases).where(cases.c.id == case_id, cases.c.lock_version == row.lock_version)
+                        .values(status=status, next_timer_at=None, lock_version=row.lock_version + 1,
+                                updated_at=now)).rowcount != 1:
+            raise Conflict(Text("事项 {ref} 刚被其他人修改过，请刷新后再试",
+                                "case {ref} was changed by someone else meanwhile; reload and try again",
+                                ref=row.reference))
+        closed = conn.execute(sa.select(open_tasks).where(open_tasks.c.case_id == case_id)).all()
+        conn.execute(sa.delete(open_tasks).where(open_tasks.c.case_id == case_id))
+        events += [Event(EventKind.TASK_CLOSED, SYSTEM, {"role": t.role}, t.element_id, t.task_id) for t in closed]
+        audit.append(conn, case_id, now, events)
 
     def suspend(self, case_id: int, actor: Actor, reason: str) -> None:
         reason = _required_reason(reason)
@@ -57,8 +87,9 @@ class Administration:
         reason = _required_reason(reason)
 
         def act(loaded):
-            snap = projection.snapshot(loaded.workflow)
-            snap.next_timer_at = None
+            snap = projection.snapshot(loaded.workflow) if loaded.workflow is not None else None
+            if snap is not None:
+                snap.next_timer_at = None
             return [Event(EventKind.CASE_CANCELLED, actor.user_id, {"reason": reason,
                                                             "previous_status": loaded.row.status})], snap, \
                 CaseStatus.CANCELLED

@@ -62,9 +62,10 @@ class Claims:
                                                     {"previous": task.claimed_by}, task.element_id, task.task_id)])
 
     def _claimable(self, conn: sa.Connection, case_id: int, task_id: str):
-        # touching the case row serialises claims with completions of the same case (row lock)
-        if conn.execute(sa.update(cases).where(cases.c.id == case_id).values(updated_at=cases.c.updated_at)
-                        ).rowcount != 1:
+        # a claim is a write of the case like any other: it takes the row lock and bumps lock_version, so a
+        # completion (or another writer) that read the case before this claim fails its version check
+        if conn.execute(sa.update(cases).where(cases.c.id == case_id)
+                        .values(lock_version=cases.c.lock_version + 1)).rowcount != 1:
             raise NotFound(Text("未找到事项 {ref}", "case {ref} not found", ref=case_id))
         row = conn.execute(sa.select(cases.c.id, cases.c.unit, cases.c.status, cases.c.reference)
                            .where(cases.c.id == case_id)).one()

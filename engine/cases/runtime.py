@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import json
 from dataclasses import dataclass
 from uuid import UUID
 
@@ -24,7 +25,7 @@ from engine.domain.actors import Actor
 from engine.domain.case_variables import CASE_CONTEXT_KEYS
 from engine.domain.statuses import CaseStatus, EventKind
 from engine.domain.texts import Text
-from engine.errors import Conflict, Forbidden, InvalidInput, InvalidState, NotFound
+from engine.errors import Conflict, Forbidden, InvalidDefinition, InvalidInput, InvalidState, NotFound
 from engine.sandbox.functions import DOMAIN_FUNCTIONS
 from engine.store import audit
 from engine.store.audit import Event
@@ -83,7 +84,7 @@ class Runtime(CaseUnit, Claims, Timers, Administration):
             events, snap = self.advance(workflow, lambda: None)
             case_id = conn.execute(sa.insert(cases).values(
                 reference=reference, definition_version_id=version.id, definition_key=key, unit=unit, title=title,
-                status=snap.status, state=serializer.dumps(workflow), lock_version=1, started_by=actor.user_id,
+                status=snap.status, state=self._first_state(workflow, events), lock_version=1, started_by=actor.user_id,
                 created_at=now, updated_at=now, last_progress_at=now, next_timer_at=snap.next_timer_at,
                 end_event=snap.end_event, error_element=snap.error_element, error_message=snap.error_message,
             )).inserted_primary_key[0]
@@ -95,6 +96,23 @@ class Runtime(CaseUnit, Claims, Timers, Administration):
             self._status_events(snap, all_events, None, None)
             audit.append(conn, case_id, now, all_events)
         return case_id
+
+    def _first_state(self, workflow: BpmnWorkflow, events: list) -> str:
+        """The state of a new case; with no earlier state to keep, a first step whose result cannot be stored is
+        refused as the definition's fault (nothing is created)."""
+        try:
+            state = serializer.dumps(workflow)
+            for event in events:
+                json.dumps(event.data, default=repr, allow_nan=False)
+        except Exception as exc:  # any unstorable value: the same meaning, whatever the serializer raised
+            raise InvalidDefinition(Text("这个议事方法的第一步产生了无法保存的数据（{e}），请联系流程设计人员",
+                                         "the method's first step produced a value that cannot be stored ({e}); "
+                                         "tell the designer", e=f"{type(exc).__name__}: {exc}"[:300])) from None
+        if len(state) > self.max_case_bytes:
+            raise InvalidInput(Text("事项数据将占 {n} 字节，超过上限 {limit}（YISHI_MAX_CASE_BYTES）",
+                                    "the case data would take {n} bytes, over the limit of {limit} "
+                                    "(YISHI_MAX_CASE_BYTES)", n=len(state), limit=self.max_case_bytes))
+        return state
 
     def complete(self, case_id: int, task_id: str, actor: Actor, data: dict | None) -> None:
         """Complete a READY user task as ``actor`` with form ``data`` (validated, copied, then run).

@@ -7,29 +7,42 @@ import datetime as dt
 import functools
 import json
 import math
+import traceback
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
+from SpiffWorkflow.bpmn.serializer.helpers.encoder import create_encoder
 from SpiffWorkflow.bpmn.specs.mixins.script_task import ScriptTask
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.exceptions import SpiffWorkflowException
+from SpiffWorkflow.task import Task
 
 from engine.definitions import compiler as definitions
 from engine.domain import periods
 from engine.domain.actors import SYSTEM
 from engine.domain.statuses import CaseStatus, EventKind
 from engine.domain.texts import Text
-from engine.errors import Conflict, FieldError, InvalidInput, NotFound, YishiError
+from engine.errors import Conflict, FieldError, InvalidInput, InvalidState, NotFound, YishiError
 from engine.sandbox.environment import make_script_engine
+from engine.settings import settings
 from engine.store import audit
 from engine.store.audit import Event
 from engine.store.tables import cases, definition_versions, open_tasks
 from engine.workflow import projection, serializer
-from engine.workflow.projection import Snapshot
+from engine.workflow.projection import OpenTask, Snapshot
 
 MAX_ERROR_MESSAGE = 2000
 _MISSING = object()
+
+# Statements built once (SQLAlchemy then skips building them and computing their cache key on every step);
+# the SET clause of an UPDATE comes from the parameter names that are columns.
+_LOAD_CASE = sa.select(cases).where(cases.c.id == sa.bindparam("b_id"))
+_LOAD_OPEN_TASKS = sa.select(open_tasks).where(open_tasks.c.case_id == sa.bindparam("b_id"))
+_SAVE_CASE = sa.update(cases).where(cases.c.id == sa.bindparam("b_id"),
+                                    cases.c.lock_version == sa.bindparam("b_version"),
+                                    cases.c.event_count == sa.bindparam("b_count"))
+_MOVE_DUE = sa.update(open_tasks).where(open_tasks.c.task_id == sa.bindparam("b_task"))
 
 # A case's status as a person reads it in a message ("事项 X 已取消" / "case X is cancelled").
 STATUS_TEXTS: dict[str, Text] = {
@@ -45,6 +58,10 @@ STATUS_TEXTS: dict[str, Text] = {
 
 def status_text(status: str) -> Text:
     return STATUS_TEXTS.get(status) or Text(str(status), str(status))
+
+
+class UnreadableState(InvalidState):
+    """A case's stored workflow state cannot be restored (damaged, or written by an incompatible version)."""
 
 
 
@@ -109,6 +126,7 @@ class CaseUnit:
     def __init__(self, db: sa.Engine):
         self.db = db
         self.script_engine = make_script_engine()
+        self.max_case_bytes = settings().max_case_bytes  # YISHI_MAX_CASE_BYTES
 
     # ----- loading -------------------------------------------------------------------------
 
@@ -125,15 +143,18 @@ class CaseUnit:
                                         row.start_roles, row.start_form)
 
     def load(self, conn: sa.Connection, case_id: int, lock: bool = False) -> Loaded:
-        query = sa.select(cases).where(cases.c.id == case_id)
-        if lock:
-            query = query.with_for_update(skip_locked=True)
-        row = conn.execute(query).first()
+        query = _LOAD_CASE.with_for_update(skip_locked=True) if lock else _LOAD_CASE
+        row = conn.execute(query, {"b_id": case_id}).first()
         if row is None:
             raise NotFound(Text("未找到事项 {ref}", "case {ref} not found", ref=case_id))
         parsed = self.definition(conn, row.definition_version_id)
-        workflow = serializer.loads(row.state, parsed.spec, parsed.subprocess_specs, self.script_engine)
-        before = {r.task_id: r for r in conn.execute(sa.select(open_tasks).where(open_tasks.c.case_id == case_id))}
+        try:
+            workflow = serializer.loads(row.state, parsed.spec, parsed.subprocess_specs, self.script_engine)
+        except Exception as exc:  # damaged or incompatible state: an error that names the case, never a crash
+            raise UnreadableState(Text("事项 {ref} 的存储状态无法读取（{e}），请联系管理员",
+                                       "the stored state of case {ref} cannot be loaded ({e}); tell an administrator",
+                                       ref=row.reference, e=_describe(exc))) from exc
+        before = {r.task_id: r for r in conn.execute(_LOAD_OPEN_TASKS, {"b_id": case_id})}
         return Loaded(row, parsed, workflow, before)
 
     # ----- advancing the workflow ------------------------------------------------------------
@@ -171,7 +192,9 @@ class CaseUnit:
         except SpiffWorkflowException as exc:
             error = (_element_of(exc), _message_of(exc))
         except YishiError as exc:
-            error = (None, exc.message)
+            error = (_element_in_traceback(exc), exc.message)
+        except Exception as exc:  # whatever else a definition provokes (a timer giving no date, ...) is a case error
+            error = (_element_in_traceback(exc), _describe(exc))
         # a timer counts as fired when its task went on (not CANCELLED with its activity); one created and
         # already due within this very step (e.g. re-entering an overdue task) counts too
         events = [Event(EventKind.TIMER_FIRED, SYSTEM,
@@ -194,40 +217,74 @@ class CaseUnit:
                events: list[Event], now: dt.datetime, *, status: str | None = None,
                progress: bool = True) -> None:
         """Store state, projection and events for an existing case with the optimistic version check."""
+        state, snap, events = self._storable(loaded, workflow, snap, events)
         row = loaded.row
+        visible = (status or snap.status) not in (CaseStatus.CANCELLED,)
+        writes = self._plan_tasks(row.id, row.unit, loaded.open_before, snap.open_tasks if visible else [], now,
+                                  events)
+        self._status_events(snap, events, row.status, status)
+        # one UPDATE moves state, projection columns and the file's sealed head, against the version *and* the
+        # head that were loaded: an append in between (one that does not bump lock_version) is a conflict too
+        rows, head = audit.chain(row.id, row.event_count, row.head_hash, now, events)
         values = dict(
-            state=serializer.dumps(workflow), status=status or snap.status, lock_version=row.lock_version + 1,
+            state=state, status=status or snap.status, lock_version=row.lock_version + 1,
             updated_at=now, next_timer_at=snap.next_timer_at, end_event=snap.end_event,
-            error_element=snap.error_element, error_message=snap.error_message,
+            error_element=snap.error_element, error_message=snap.error_message, **(head if rows else {}),
         )
         if progress:
             values["last_progress_at"] = now
-        result = conn.execute(sa.update(cases).where(cases.c.id == row.id, cases.c.lock_version == row.lock_version)
-                              .values(**values))
+        result = conn.execute(_SAVE_CASE, {**values, "b_id": row.id, "b_version": row.lock_version,
+                                           "b_count": row.event_count})
         if result.rowcount != 1:
             raise Conflict(Text("事项 {ref} 刚被其他人修改过，请刷新后再试",
                                 "case {ref} was changed by someone else meanwhile; reload and try again",
                                 ref=row.reference))
-        visible = (status or snap.status) not in (CaseStatus.CANCELLED,)
-        self._sync_tasks(conn, row.id, row.unit, loaded.open_before, snap.open_tasks if visible else [], now, events)
-        self._status_events(snap, events, row.status, status)
-        audit.append(conn, row.id, now, events)
+        writes(conn)
+        audit.append(conn, row.id, now, events, chained=rows)
+
+    def _storable(self, loaded: Loaded, workflow: BpmnWorkflow, snap: Snapshot,
+                  events: list[Event]) -> tuple[str, Snapshot, list[Event]]:
+        """The state to store, or — when the step's result cannot be stored (a value JSON cannot hold, an integer
+        over 4,300 digits, more than YISHI_MAX_CASE_BYTES) — the case's previous state and projection with the
+        case in error at the element that produced the value: nothing of the failed step is stored."""
+        element = None
+        try:
+            state = serializer.dumps(workflow)
+            for event in events:
+                element = event.element_id
+                json.dumps(event.data, default=repr, allow_nan=False)
+            if len(state) <= self.max_case_bytes or state == loaded.row.state:  # ASCII JSON: chars are bytes
+                return state, snap, events
+            element = _largest_data_element(workflow)
+            message = (f"the case data would take {len(state):,} bytes, over the limit of {self.max_case_bytes:,} "
+                       f"(YISHI_MAX_CASE_BYTES); this step was not stored")
+        except Exception as exc:
+            element = _unstorable_element(workflow) or element
+            message = f"a value cannot be stored ({_describe(exc)}); this step was not stored"
+        row = loaded.row
+        snap.status, snap.next_timer_at, snap.end_event = CaseStatus.ERROR, row.next_timer_at, None
+        snap.open_tasks = [OpenTask(r.task_id, r.element_id, r.name, r.role, r.process_key, r.form, r.instance,
+                                    r.due_at) for r in loaded.open_before.values()]
+        snap.error_element, snap.error_message = element, message[:MAX_ERROR_MESSAGE]
+        return row.state, snap, []
 
     def _sync_tasks(self, conn, case_id: int, unit: str, before: dict, tasks: list, now, events: list[Event]):
+        self._plan_tasks(case_id, unit, before, tasks, now, events)(conn)
+
+    def _plan_tasks(self, case_id: int, unit: str, before: dict, tasks: list, now, events: list[Event]):
+        """Append the task events of moving the projection from ``before`` to ``tasks``; return the writes that
+        move it (a function of the connection), so the case row can be updated first. Unchanged rows are left."""
         current = {t.task_id: t for t in tasks}
         for task_id, old in before.items():
             completed_now = any(e.task_id == task_id and e.kind == EventKind.TASK_COMPLETED for e in events)
             if task_id not in current and not completed_now:
                 events.append(Event(EventKind.TASK_CLOSED, SYSTEM, {"role": old.role}, old.element_id, task_id))
         gone = [tid for tid in before if tid not in current]
-        if gone:
-            conn.execute(sa.delete(open_tasks).where(open_tasks.c.task_id.in_(gone)))
-        new_rows = []
+        due_changes, new_rows = [], []
         for task in tasks:
             if task.task_id in before:
                 if before[task.task_id].due_at != task.due_at:
-                    conn.execute(sa.update(open_tasks).where(open_tasks.c.task_id == task.task_id)
-                                 .values(due_at=task.due_at))
+                    due_changes.append({"b_task": task.task_id, "due_at": task.due_at})
                     events.append(Event(EventKind.TASK_DUE_CHANGED, SYSTEM,
                                         {"due_at": _iso(task.due_at), "previous": _iso(before[task.task_id].due_at)},
                                         task.element_id, task.task_id))
@@ -239,8 +296,15 @@ class CaseUnit:
             if task.due_at is not None and not periods.calendar_covers(task.due_at):
                 opened["due_approximate"] = True  # no PRC holiday data for that year yet: weekends only
             events.append(Event(EventKind.TASK_OPENED, SYSTEM, opened, task.element_id, task.task_id))
-        if new_rows:
-            conn.execute(sa.insert(open_tasks), new_rows)
+
+        def write(conn) -> None:
+            if gone:
+                conn.execute(sa.delete(open_tasks).where(open_tasks.c.task_id.in_(gone)))
+            for change in due_changes:
+                conn.execute(_MOVE_DUE, change)
+            if new_rows:
+                conn.execute(sa.insert(open_tasks), new_rows)
+        return write
 
     @staticmethod
     def _status_events(snap: Snapshot, events: list[Event], old_status: str | None, forced: str | None) -> None:
@@ -281,6 +345,45 @@ def _element_of(exc: SpiffWorkflowException) -> str | None:
 def _message_of(exc: SpiffWorkflowException) -> str:
     notes = getattr(exc, "notes", None) or getattr(exc, "__notes__", None) or []
     return " ".join([str(exc), *[str(n) for n in notes]]).strip()
+
+
+def _describe(exc: BaseException) -> str:
+    return f"{type(exc).__name__}: {exc}"[:MAX_ERROR_MESSAGE]
+
+
+def _element_in_traceback(exc: BaseException) -> str | None:
+    """The BPMN element whose task was being worked when ``exc`` was raised (SpiffWorkflow names it ``my_task``)."""
+    found = None
+    for frame, _line in traceback.walk_tb(exc.__traceback__):
+        for name in ("my_task", "task"):
+            task = frame.f_locals.get(name)
+            if isinstance(task, Task):
+                found = task
+                break
+    return projection.element_id(found) if found is not None else None
+
+
+def _task_data_sizes(workflow: BpmnWorkflow):
+    """(task, size of its data as stored) in the order tasks last changed; size None when it cannot be stored."""
+    encoder = create_encoder(serializer.registry())  # what the serializer itself does with each value
+    for task in sorted(projection.all_tasks(workflow), key=lambda t: t.last_state_change):
+        try:
+            size = sum(len(json.dumps(data, cls=encoder, allow_nan=False)) for data in (task.data, task.internal_data))
+        except Exception:
+            size = None
+        yield task, size
+
+
+def _unstorable_element(workflow: BpmnWorkflow) -> str | None:
+    """The first task (in the order of their steps) whose data cannot be stored: the one that produced it."""
+    return next((projection.element_id(t) for t, size in _task_data_sizes(workflow) if size is None), None)
+
+
+def _largest_data_element(workflow: BpmnWorkflow) -> str | None:
+    """The first task holding as much data as any (data is copied onward: the first is the one that made it)."""
+    sizes = [(t, size) for t, size in _task_data_sizes(workflow) if size is not None]
+    biggest = max((size for _t, size in sizes), default=0)
+    return next((projection.element_id(t) for t, size in sizes if size == biggest and t.parent is not None), None)
 
 
 def _iso(value: dt.datetime | None) -> str | None:

@@ -15,13 +15,15 @@ from __future__ import annotations
 
 import ast
 import copy
+import functools
 import json
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
+import re2
 from jsonschema import Draft202012Validator
-from jsonschema.exceptions import SchemaError
+from jsonschema.exceptions import SchemaError, ValidationError
 from jsonschema.validators import extend
 
 from engine.domain.texts import DEFAULT_LANGUAGE, LANGUAGES, Text, pick
@@ -39,7 +41,42 @@ _PLACEHOLDER = re.compile(r"\{([A-Za-z_]\w*)\}")
 # "integer" means a JSON integer: 30.0 is refused (it would put a case in error further on), so are bools.
 _TYPES = Draft202012Validator.TYPE_CHECKER.redefine(
     "integer", lambda _checker, value: isinstance(value, int) and not isinstance(value, bool))
-FormValidator = extend(Draft202012Validator, type_checker=_TYPES)
+
+# ``pattern`` runs on RE2, a linear-time engine: Python's backtracking ``re`` holds the GIL for as long as a
+# pattern like ``^(a+)+$`` takes on a crafted value (every request of the process waits). Lint refuses a pattern
+# RE2 cannot compile (look-arounds, back-references), so a deployed form never meets one here.
+_RE2_OPTIONS = re2.Options()
+_RE2_OPTIONS.log_errors = False
+
+
+@functools.lru_cache(maxsize=1024)
+def _compiled_pattern(pattern: str):
+    return re2.compile(pattern, _RE2_OPTIONS)
+
+
+def pattern_error(pattern: str) -> str | None:
+    """Why RE2 cannot compile ``pattern`` (None when it can)."""
+    try:
+        _compiled_pattern(pattern)
+    except re2.error as exc:
+        reason = exc.args[0] if exc.args else exc
+        return reason.decode("utf-8", "replace") if isinstance(reason, bytes) else str(reason)
+    return None
+
+
+def _pattern_keyword(validator, pattern: str, instance: Any, schema: dict) -> Iterator[ValidationError]:
+    """jsonschema's ``pattern`` keyword (an unanchored search, as in JSON Schema) on RE2."""
+    if not validator.is_type(instance, "string"):
+        return
+    try:
+        matched = _compiled_pattern(pattern).search(instance) is not None
+    except (re2.error, UnicodeEncodeError):  # a pattern lint would refuse; a lone surrogate
+        matched = False
+    if not matched:
+        yield ValidationError(f"{instance[:200]!r} does not match {pattern!r}")
+
+
+FormValidator = extend(Draft202012Validator, validators={"pattern": _pattern_keyword}, type_checker=_TYPES)
 
 
 class RuleBroken(InvalidDefinition):
@@ -163,6 +200,45 @@ def rule_names(expression: str) -> set[str]:
     bound = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
     bound |= {a.arg for n in ast.walk(tree) if isinstance(n, ast.Lambda) for a in n.args.args}
     return {n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)} - bound
+
+
+_SCHEMA_LISTS = ("allOf", "anyOf", "oneOf", "prefixItems")
+_SCHEMA_VALUES = ("items", "contains", "additionalProperties", "not", "if", "then", "else", "propertyNames",
+                  "unevaluatedItems", "unevaluatedProperties")
+_SCHEMA_MAPS = ("$defs", "dependentSchemas")
+
+
+def patterns(schema: dict) -> list[tuple[str, str, str]]:
+    """Every regular expression of a form as ``(keyword, field path, pattern)``: ``pattern`` values and the
+    keys of ``patternProperties``, for the linter to check."""
+    found: list[tuple[str, str, str]] = []
+
+    def walk(node: Any, path: str) -> None:
+        if not isinstance(node, dict):
+            return
+        if isinstance(node.get("pattern"), str):
+            found.append(("pattern", path, node["pattern"]))
+        properties = node.get("properties")
+        if isinstance(properties, dict):
+            for name, sub in properties.items():
+                walk(sub, f"{path}/{name}" if path else name)
+        pattern_properties = node.get("patternProperties")
+        if isinstance(pattern_properties, dict):
+            for key, sub in pattern_properties.items():
+                found.append(("patternProperties", path, key))
+                walk(sub, path)
+        for key in _SCHEMA_LISTS:
+            if isinstance(node.get(key), list):
+                for sub in node[key]:
+                    walk(sub, path)
+        for key in _SCHEMA_VALUES:
+            walk(node.get(key), path)
+        for key in _SCHEMA_MAPS:
+            if isinstance(node.get(key), dict):
+                for sub in node[key].values():
+                    walk(sub, path)
+    walk(schema, "")
+    return found
 
 
 def placeholders(schema: dict) -> set[str]:

@@ -63,9 +63,14 @@ def context(fields: str | None, values: dict[str, Any], forms: dict[str, dict], 
 
 
 def field_titles(forms: dict[str, dict], language: str) -> dict[str, str]:
-    """The title of every top-level form field of a definition (first form wins), then of the names the labels
-    files declare, for labelling case values."""
+    """Titles for labelling case values: the names the labels files declare, then every top-level form field of
+    the definition (first form wins), then the case variables every case has."""
     titles: dict[str, str] = {}
+    for key in sorted(forms):  # the labels files first: the designer's declared title wins over a form field's
+        if is_labels(key):
+            for name, entry in (forms[key] or {}).items():
+                if name not in titles and isinstance(entry, dict) and isinstance(entry.get("title"), dict):
+                    titles[name] = pick(entry["title"], language)
     for key in sorted(forms):
         if is_labels(key):
             continue
@@ -74,11 +79,6 @@ def field_titles(forms: dict[str, dict], language: str) -> dict[str, str]:
                 continue
             english = ((prop.get(I18N_KEYWORD) or {}).get("en") or {}).get("title")
             titles[name] = english if language == "en" and english else prop["title"]
-    for key in sorted(forms):
-        if is_labels(key):
-            for name, entry in (forms[key] or {}).items():
-                if name not in titles and isinstance(entry, dict) and isinstance(entry.get("title"), dict):
-                    titles[name] = pick(entry["title"], language)
     for name, title in CASE_VARIABLE_TITLES.items():
         titles.setdefault(name, pick(title, language))
     return titles

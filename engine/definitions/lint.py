@@ -204,6 +204,7 @@ def _check_form(key: str, node, filename: str, form_files: dict[str, bytes], rep
             report.problems.append(Problem(filename, node.get("id"), node.sourceline, Text(
                 "forms/{key}：规则“{rule}”未通过沙箱检查：{error}", "forms/{key}: rule '{rule}' rejected: {error}",
                 key=key, rule=expression, error=error), code="form_rule_invalid"))
+    _check_patterns(key, schema, node, filename, report)
     report.forms[key] = schema
     report.form_sites[key] = (filename, node.get("id"), node.sourceline)
     ui_raw = form_files.get(forms.ui_key(key))
@@ -213,6 +214,31 @@ def _check_form(key: str, node, filename: str, form_files: dict[str, bytes], rep
         except ValueError as exc:
             report.problems.append(Problem(filename, node.get("id"), node.sourceline,
                                            _in_file(f"forms/{forms.ui_key(key)}", exc), code="form_invalid"))
+
+
+def _check_patterns(key: str, schema: dict, node, filename: str, report: LintReport) -> None:
+    """Form regexes run on RE2 (linear time): one it cannot compile is refused here, not met at run time.
+    ``patternProperties`` is refused outright: jsonschema matches property names with Python's backtracking
+    ``re``, which a crafted submission can keep busy for minutes."""
+    for keyword, field_path, pattern in forms.patterns(schema):
+        where = field_path or "(表单)"
+        where_en = field_path or "(form)"
+        if keyword == "patternProperties":
+            report.problems.append(Problem(filename, node.get("id"), node.sourceline, Text(
+                "forms/{key}：字段 {where} 使用了 patternProperties（“{pattern}”），不支持：请逐一列出字段",
+                "forms/{key}: field {where_en} uses patternProperties ('{pattern}'), which is not supported: "
+                "list the properties", key=key, where=where, where_en=where_en, pattern=pattern),
+                code="form_pattern_invalid"))
+            continue
+        error = forms.pattern_error(pattern)
+        if error is not None:
+            report.problems.append(Problem(filename, node.get("id"), node.sourceline, Text(
+                "forms/{key}：字段 {where} 的 pattern “{pattern}”无法由线性时间的正则引擎 RE2 编译（{error}）："
+                "不支持向前/向后查找和反向引用",
+                "forms/{key}: field {where_en}: pattern '{pattern}' does not compile in RE2, the linear-time regex "
+                "engine forms use ({error}); look-arounds and back-references are not supported",
+                key=key, where=where, where_en=where_en, pattern=pattern, error=error),
+                code="form_pattern_invalid"))
 
 
 def _check_labels(pid: str, filename: str, form_files: dict[str, bytes], report: LintReport) -> None:

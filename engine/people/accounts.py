@@ -2,6 +2,16 @@
 
 Tokens are random 256-bit strings handed out once at login; only their SHA-256 is stored, so a
 leaked database does not leak usable tokens. Passwords are hashed with argon2id.
+
+Under attack (issue 10):
+- failed logins are counted in the database (``login_attempts``, so every worker sees them) per user id as typed
+  and per client address; past ``YISHI_LOGIN_FREE_FAILURES`` each further attempt must wait 1, 2, 4 … seconds
+  (capped) and is refused with ``TooManyAttempts`` before any hashing; ``YISHI_LOGIN_LOCKOUT_FAILURES`` in a
+  row lock the user until ``unlock`` (both recorded in ``account_events``). An attempt is counted as a failure
+  *before* its password is checked and forgiven when it was right, so concurrent guesses cannot slip past the
+  count; the password is checked outside any transaction (argon2 takes tens of milliseconds);
+- at most ``YISHI_PASSWORD_HASH_CONCURRENCY`` argon2 hashes run at once (64 MiB each): a flood queues;
+- every change of a user's memberships or administrator/designer flags revokes the user's tokens.
 """
 
 from __future__ import annotations
@@ -9,22 +19,27 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import hashlib
+import math
 import secrets
+import threading
 
 import sqlalchemy as sa
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy.dialects import postgresql, sqlite
 
 from engine.domain import clock
 from engine.domain.actors import Actor
 from engine.domain.texts import Text
-from engine.errors import InvalidInput, NotFound, Unauthenticated
+from engine.errors import InvalidInput, NotFound, TooManyAttempts, Unauthenticated
 from engine.settings import settings
-from engine.store.tables import api_tokens, memberships, units, users
+from engine.store.tables import account_events, api_tokens, login_attempts, memberships, units, users
 
 TOKEN_LIFETIME = dt.timedelta(hours=12)
 UNIT_KINDS = ("community", "building")
 WRONG_LOGIN = Text("用户名或密码错误", "wrong user name or password")  # the same for an unknown user
+FAILURE_MEMORY = dt.timedelta(hours=24)  # a failure count restarts after a day without failures (not a lockout)
+FORGIVE_EVERY = dt.timedelta(hours=1)  # and loses one failure per quiet hour before that
 
 
 @functools.cache
@@ -36,8 +51,27 @@ def _hasher() -> PasswordHasher:
 
 
 @functools.cache
+def _hash_slots() -> threading.BoundedSemaphore:
+    return threading.BoundedSemaphore(settings().password_hash_concurrency)
+
+
+def _hash(password: str) -> str:
+    with _hash_slots():
+        return _hasher().hash(password)
+
+
+def _verify(password_hash: str, password: str) -> bool:
+    """Whether ``password`` matches; at most ``password_hash_concurrency`` of these (and ``_hash``) run at once."""
+    with _hash_slots():
+        try:
+            return _hasher().verify(password_hash, password)
+        except (VerificationError, InvalidHashError):
+            return False
+
+
+@functools.cache
 def _dummy_hash() -> str:
-    return _hasher().hash("yishi-timing-equaliser")
+    return _hash("yishi-timing-equaliser")
 
 
 def _token_hash(token: str) -> str:
@@ -54,19 +88,84 @@ def ensure_unit(conn: sa.Connection, code: str, kind: str, name: str | None = No
 
 def ensure_user(conn: sa.Connection, user_id: str, password: str, *, display_name: str | None = None,
                 roles: list[tuple[str, str]] = (), admin: bool = False, designer: bool = False) -> None:
-    """Create the user if missing and add the memberships it lacks (idempotent, for demo data and setup)."""
+    """Create the user if missing and add the memberships and flags it lacks (idempotent, for demo data and setup).
+
+    Adding anything to an existing user is a privilege change: its tokens are revoked (and it is recorded)."""
     if not user_id or not password:
         raise InvalidInput(Text("用户名和密码必填", "user id and password are required"))
-    if conn.execute(sa.select(users.c.id).where(users.c.id == user_id)).first() is None:
+    row = conn.execute(sa.select(users).where(users.c.id == user_id)).first()
+    if row is None:
         conn.execute(sa.insert(users).values(
-            id=user_id, display_name=display_name or user_id, password_hash=_hasher().hash(password),
+            id=user_id, display_name=display_name or user_id, password_hash=_hash(password),
             is_admin=admin, is_designer=designer, active=True, created_at=clock.now()))
+    elif (admin and not row.is_admin) or (designer and not row.is_designer):
+        set_flags(conn, user_id, admin=admin or None, designer=designer or None)
     have = {(r.unit, r.role) for r in conn.execute(sa.select(memberships).where(memberships.c.user_id == user_id))}
     for unit, role in roles:
-        if (unit, role) not in have:
+        if (unit, role) not in have and row is not None:
+            grant(conn, user_id, unit, role)
+        elif (unit, role) not in have:  # a new user: nothing to revoke, nothing to record
             if conn.execute(sa.select(units.c.code).where(units.c.code == unit)).first() is None:
                 raise InvalidInput(Text("未知单位 {unit}", "unknown unit '{unit}'", unit=unit))
             conn.execute(sa.insert(memberships).values(user_id=user_id, unit=unit, role=role))
+
+
+def grant(conn: sa.Connection, user_id: str, unit: str, role: str, *, by: str = "system") -> bool:
+    """Give ``user_id`` the role in the unit; a change revokes the user's tokens. False when it had it already."""
+    if conn.execute(sa.select(units.c.code).where(units.c.code == unit)).first() is None:
+        raise InvalidInput(Text("未知单位 {unit}", "unknown unit '{unit}'", unit=unit))
+    _user_row(conn, user_id)
+    if conn.execute(sa.select(memberships.c.role).where(
+            memberships.c.user_id == user_id, memberships.c.unit == unit, memberships.c.role == role)).first():
+        return False
+    conn.execute(sa.insert(memberships).values(user_id=user_id, unit=unit, role=role))
+    _privileges_changed(conn, user_id, by, {"granted": {"unit": unit, "role": role}})
+    return True
+
+
+def revoke(conn: sa.Connection, user_id: str, unit: str, role: str, *, by: str = "system") -> bool:
+    """Take the role in the unit from ``user_id``; a change revokes the user's tokens. False when it had none."""
+    done = conn.execute(sa.delete(memberships).where(
+        memberships.c.user_id == user_id, memberships.c.unit == unit, memberships.c.role == role)).rowcount
+    if done:
+        _privileges_changed(conn, user_id, by, {"revoked": {"unit": unit, "role": role}})
+    return bool(done)
+
+
+def set_flags(conn: sa.Connection, user_id: str, *, admin: bool | None = None, designer: bool | None = None,
+              by: str = "system") -> bool:
+    """Set the administrator and/or designer flag (``None``: unchanged); a change revokes the user's tokens."""
+    row = _user_row(conn, user_id)
+    changes = {name: value for name, value, old in (("is_admin", admin, row.is_admin),
+                                                     ("is_designer", designer, row.is_designer))
+               if value is not None and bool(value) != bool(old)}
+    if not changes:
+        return False
+    conn.execute(sa.update(users).where(users.c.id == user_id).values(**changes))
+    _privileges_changed(conn, user_id, by, {"flags": changes})
+    return True
+
+
+def revoke_tokens(conn: sa.Connection, user_id: str) -> int:
+    """End every session of ``user_id``; the number of tokens revoked."""
+    return conn.execute(sa.delete(api_tokens).where(api_tokens.c.user_id == user_id)).rowcount
+
+
+def _user_row(conn: sa.Connection, user_id: str):
+    row = conn.execute(sa.select(users).where(users.c.id == user_id)).first()
+    if row is None:
+        raise NotFound(Text("未找到用户 {user}", "user {user} not found", user=user_id))
+    return row
+
+
+def _privileges_changed(conn: sa.Connection, user_id: str, by: str, change: dict) -> None:
+    revoked = revoke_tokens(conn, user_id)
+    _record(conn, user_id, "privileges_changed", by, {**change, "tokens_revoked": revoked})
+
+
+def _record(conn: sa.Connection, user_id: str, kind: str, actor: str, data: dict) -> None:
+    conn.execute(sa.insert(account_events).values(at=clock.now(), user_id=user_id, kind=kind, actor=actor,
+                                                  data=data))
 
 
 def actor_of(conn: sa.Connection, user_id: str) -> Actor:
@@ -78,21 +177,124 @@ def actor_of(conn: sa.Connection, user_id: str) -> Actor:
     return Actor(row.id, pairs, is_admin=row.is_admin, is_designer=row.is_designer)
 
 
-def login(conn: sa.Connection, user_id: str, password: str) -> tuple[str, dt.datetime]:
-    """Check the password and issue a bearer token; the same message for a wrong user or password."""
-    row = conn.execute(sa.select(users).where(users.c.id == user_id)).first()
-    try:
-        _hasher().verify(row.password_hash if row is not None else _dummy_hash(), password)
-    except (VerificationError, InvalidHashError):
-        raise Unauthenticated(WRONG_LOGIN) from None
-    if row is None or not row.active:
+def login(db: sa.Engine, user_id: str, password: str, address: str | None = None) -> tuple[str, dt.datetime, Actor]:
+    """Check the password and issue a bearer token; the same message for a wrong user or password.
+
+    Throttled per user and per client ``address`` (see the module's docstring); ``TooManyAttempts`` when this
+    attempt must wait or the user is locked. Three short transactions: admit (count the attempt as a failure),
+    check the password outside any, then forgive the attempt and issue the token (or lock the user)."""
+    now = clock.now()
+    with db.begin() as conn:
+        row, address_before = _admit(conn, user_id, address, now)
+    right = _verify(row.password_hash if row is not None else _dummy_hash(), password)
+    if not (right and row is not None and row.active):
+        _failed(db, user_id, address, now)
         raise Unauthenticated(WRONG_LOGIN)
     token = secrets.token_urlsafe(32)
-    now = clock.now()
     expires = now + TOKEN_LIFETIME
-    conn.execute(sa.insert(api_tokens).values(token_hash=_token_hash(token), user_id=row.id, created_at=now,
-                                              expires_at=expires))
-    return token, expires
+    with db.begin() as conn:
+        forgiven = conn.execute(sa.delete(login_attempts).where(
+            login_attempts.c.scope == "user", login_attempts.c.subject == user_id[:200],
+            login_attempts.c.locked_at.is_(None))).rowcount
+        if not forgiven and getattr(_attempts(conn, "user", user_id[:200], lock=False), "locked_at", None):
+            raise _locked()  # locked by concurrent wrong guesses while this password was checked
+        if address:  # forgive this attempt: the count and (unless a later failure moved it) the instant it had
+            conn.execute(sa.update(login_attempts).where(
+                login_attempts.c.scope == "address", login_attempts.c.subject == address[:200],
+                login_attempts.c.failures > 0).values(
+                failures=login_attempts.c.failures - 1,
+                last_failure_at=sa.case((login_attempts.c.last_failure_at == now, address_before),
+                                        else_=login_attempts.c.last_failure_at)))
+        conn.execute(sa.insert(api_tokens).values(token_hash=_token_hash(token), user_id=row.id, created_at=now,
+                                                  expires_at=expires))
+        return token, expires, actor_of(conn, row.id)
+
+
+def _subjects(user_id: str, address: str | None) -> list[tuple[str, str, int]]:
+    """(scope, subject, free failures) of one login attempt."""
+    config = settings()
+    found = [("user", user_id[:200], config.login_free_failures)]
+    if address:
+        found.append(("address", address[:200], config.login_address_free_failures))
+    return found
+
+
+def _recent_failures(attempts, now: dt.datetime) -> int:
+    if attempts.last_failure_at is None or now - attempts.last_failure_at >= FAILURE_MEMORY:
+        return 0
+    return max(0, attempts.failures - (now - attempts.last_failure_at) // FORGIVE_EVERY)
+
+
+def _admit(conn: sa.Connection, user_id: str, address: str | None, now: dt.datetime):
+    """Refuse the attempt (locked, or too soon after the last failure), else count it as a failure; the user row
+    and the address's previous last failure (restored when the password was right).
+
+    The rows are created first and then read ``FOR UPDATE`` (on SQLite the first write takes the database's
+    write lock), so concurrent attempts are admitted one after the other and each sees the others' count."""
+    subjects = _subjects(user_id, address)
+    insert = postgresql.insert if conn.dialect.name == "postgresql" else sqlite.insert
+    for scope, subject, _ in subjects:
+        conn.execute(insert(login_attempts).values(scope=scope, subject=subject, failures=0).on_conflict_do_nothing())
+    config = settings()
+    counts, address_before = [], None
+    for scope, subject, free in subjects:
+        attempts = _attempts(conn, scope, subject, lock=True)
+        if scope == "user" and attempts.locked_at is not None:
+            raise _locked()
+        failures = _recent_failures(attempts, now)
+        if failures >= free:
+            wait = min(2 ** min(failures - free, 32), config.login_max_delay_seconds)
+            ready = attempts.last_failure_at + dt.timedelta(seconds=wait)
+            if now < ready:
+                seconds = max(1, math.ceil((ready - now).total_seconds()))
+                raise TooManyAttempts(Text("登录失败次数过多，请 {seconds} 秒后再试",
+                                           "too many failed logins: try again in {seconds} s", seconds=seconds),
+                                      retry_after=seconds)
+        counts.append((scope, subject, failures + 1))
+        if scope == "address":
+            address_before = attempts.last_failure_at if failures else None
+    for scope, subject, failures in counts:  # counted as failed until the password proves right
+        conn.execute(sa.update(login_attempts).where(
+            login_attempts.c.scope == scope, login_attempts.c.subject == subject).values(
+            failures=failures, last_failure_at=now))
+    return conn.execute(sa.select(users).where(users.c.id == user_id)).first(), address_before
+
+
+def _attempts(conn: sa.Connection, scope: str, subject: str, *, lock: bool):
+    query = sa.select(login_attempts).where(login_attempts.c.scope == scope, login_attempts.c.subject == subject)
+    return conn.execute(query.with_for_update() if lock else query).first()
+
+
+def _failed(db: sa.Engine, user_id: str, address: str | None, now: dt.datetime) -> None:
+    """The attempt was already counted; lock the user when this was one failure too many (recorded)."""
+    limit = settings().login_lockout_failures
+    if not limit:
+        return
+    with db.begin() as conn:
+        locked = conn.execute(sa.update(login_attempts).where(
+            login_attempts.c.scope == "user", login_attempts.c.subject == user_id[:200],
+            login_attempts.c.failures >= limit, login_attempts.c.locked_at.is_(None)).values(locked_at=now)).rowcount
+        if locked:
+            _record(conn, user_id[:200], "locked", "system", {"failures": limit, "address": address})
+
+
+def _locked() -> TooManyAttempts:
+    return TooManyAttempts(Text("登录失败次数过多，账户已锁定，请联系管理员解锁",
+                                "too many failed logins: the account is locked until an administrator unlocks it"),
+                           locked=True)
+
+
+def unlock(conn: sa.Connection, user_id: str, by: str) -> bool:
+    """Lift a lockout and clear the user's failure count (recorded); whether the user was locked."""
+    attempts = _attempts(conn, "user", user_id, lock=True)
+    if attempts is None and conn.execute(sa.select(users.c.id).where(users.c.id == user_id)).first() is None:
+        raise NotFound(Text("未找到用户 {user}", "user {user} not found", user=user_id))
+    was_locked = attempts is not None and attempts.locked_at is not None
+    conn.execute(sa.delete(login_attempts).where(login_attempts.c.scope == "user",
+                                                 login_attempts.c.subject == user_id))
+    _record(conn, user_id, "unlocked", by, {"was_locked": was_locked,
+                                            "failures": attempts.failures if attempts is not None else 0})
+    return was_locked
 
 
 def authenticate(conn: sa.Connection, token: str) -> Actor:

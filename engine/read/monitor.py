@@ -1,4 +1,5 @@
-"""What makes a case stuck, for administrators: overdue, idle, in error, suspended for long, looping.
+"""What makes a case stuck, for administrators: overdue, idle, in error, suspended for long, looping, and cases
+whose stored state cannot be loaded.
 
 Every check is a query over the projections and the case file (no workflow is deserialized).
 Thresholds come from the definition's process properties (``stuckIdleDays``, ``stuckLoopCount``,
@@ -17,6 +18,8 @@ from engine.domain.statuses import ACTIVE_STATUSES, CaseStatus, EventKind
 from engine.domain.texts import Text
 from engine.store.tables import case_events, cases, definition_versions, open_tasks
 
+# how the timer tick marks the case_error of a case whose state cannot be loaded (engine.cases.timers)
+UNREADABLE_MARK = "unreadable_state"
 DEFAULTS = {"stuckIdleDays": 14, "stuckLoopCount": 3, "stuckSuspendedDays": 7}
 
 
@@ -26,6 +29,7 @@ class StuckReason(StrEnum):
     ERROR = "error"
     SUSPENDED = "suspended"
     LOOPING = "looping"
+    UNREADABLE = "unreadable"  # in error because its stored state cannot be loaded (restore or cancel it)
 
 
 REASONS = tuple(StuckReason)
@@ -67,10 +71,18 @@ def stuck_cases(conn: sa.Connection, now: dt.datetime, *, units: set[str] | None
         for case in conn.execute(query):
             add(case, "overdue", case.due_at, case.element_id, case.role,
                 Text("“{name}”已到期", "'{name}' was due", name=names.split(case.name)))
-    if reason in (None, "error"):
-        for case in conn.execute(base.where(cases.c.status == CaseStatus.ERROR)):
-            add(case, "error", case.updated_at, case.error_element, None,
-                Text("{message}", "{message}", message=case.error_message or ""))
+    if reason in (None, "error", "unreadable"):
+        errored = list(conn.execute(base.where(cases.c.status == CaseStatus.ERROR)))
+        unreadable = _unreadable(conn, [c.id for c in errored])
+        for case in errored:
+            message = case.error_message or ""
+            if case.id in unreadable:
+                if reason in (None, "unreadable"):
+                    add(case, "unreadable", case.updated_at, None, None,
+                        Text("存储的流程状态无法读取：{message}", "{message}", message=message))
+            elif reason in (None, "error"):
+                add(case, "error", case.updated_at, case.error_element, None,
+                    Text("{message}", "{message}", message=message))
     candidates = list(conn.execute(base.where(sa.or_(active, cases.c.status == CaseStatus.SUSPENDED))))
     if reason in (None, "suspended"):
         for case in candidates:
@@ -101,6 +113,18 @@ def stuck_cases(conn: sa.Connection, now: dt.datetime, *, units: set[str] | None
                     Text("已完成 {times} 次", "completed {times} times", times=row.times))
     rows.sort(key=lambda r: (r["since"], r["case_id"], r["reason"]))
     return rows
+
+
+def _unreadable(conn: sa.Connection, case_ids: list[int]) -> set[int]:
+    """Cases (of those in error) whose latest case_error says their stored state cannot be loaded."""
+    latest: dict[int, dict] = {}
+    if case_ids:
+        for row in conn.execute(sa.select(case_events.c.case_id, case_events.c.data)
+                                .where(case_events.c.kind == EventKind.CASE_ERROR,
+                                       case_events.c.case_id.in_(case_ids))
+                                .order_by(case_events.c.case_id, case_events.c.seq)):
+            latest[row.case_id] = row.data or {}
+    return {case_id for case_id, data in latest.items() if data.get("cause") == UNREADABLE_MARK}
 
 
 def _waiting_roles(conn: sa.Connection, case_ids: list[int]) -> dict[int, tuple[str, str]]:

@@ -153,10 +153,22 @@ def _case_filters(query: sa.Select, *, unit: str | None = None, status: str | No
     return query
 
 
+HISTORY_CASE_COLUMNS = (cases.c.id, cases.c.event_count, cases.c.head_hash, cases.c.head_seal, cases.c.seal_key_id,
+                        cases.c.definition_key, cases.c.unit, cases.c.title, cases.c.status)
+HISTORY_TASK_COLUMNS = (open_tasks.c.task_id, open_tasks.c.element_id, open_tasks.c.role, open_tasks.c.unit,
+                        open_tasks.c.due_at, open_tasks.c.claimed_by)
+
+
 def case_history(conn: sa.Connection, case_id: int) -> tuple[list[dict], audit.Verification]:
-    case_row(conn, case_id)  # 404 for an unknown case
+    """The case file and every check of it: chain, head and seal on the case row, the row and open tasks against
+    the file (``audit.verify_case``)."""
+    case = conn.execute(sa.select(*HISTORY_CASE_COLUMNS).where(cases.c.id == case_id)).mappings().first()
+    if case is None:
+        raise NotFound(Text("未找到事项 {ref}", "case {ref} not found", ref=case_id))
     rows = audit.history(conn, case_id)
-    return rows, audit.verify(rows)
+    tasks = [dict(r) for r in conn.execute(sa.select(*HISTORY_TASK_COLUMNS).where(open_tasks.c.case_id == case_id)
+                                           .order_by(open_tasks.c.task_id)).mappings()]
+    return rows, audit.verify_case(rows, case, tasks)
 
 
 def task_row(conn: sa.Connection, task_id: str) -> dict | None:

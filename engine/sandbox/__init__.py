@@ -51,11 +51,15 @@ names, no ``str.format``) and refuses ``mro``; writes go only into dicts and lis
 ``<<`` and ``*=`` check the size of their result (``ScriptSecurityError`` beyond the limits above);
 ``range`` is bounded; builtins that could stop the worker (``SystemExit``, ...) are absent.
 
+Every evaluation runs on a step budget (``engine.sandbox.budget``): loop and comprehension steps and calls
+of functions the code defines are counted, the wall clock and the process's memory growth are watched, deep
+recursion is stopped, and a script may not leave task data too large to store; each is a
+``ScriptSecurityError`` naming what ran too long.
+
 What remains open
 -----------------
-CPU and memory spent by loops (``while True: pass``, nested comprehensions, ``s = s + s`` in a
-loop), recursion up to Python's limit, method-level amplifiers (``str.ljust``/``center``/``zfill``/
-``replace``, format widths such as ``f'{x:>1000000000}'``) and aggregates over aliased data
-(``''.join([s] * n)``, ``sum([l] * n, [])``). RestrictedPython does not bound these: run engine
-steps in workers with time and memory limits, and let only trusted roles upload BPMN.
+Work done inside one builtin call is bounded only by the size guards: method-level amplifiers
+(``str.ljust``/``center``/``zfill``/``replace``, format widths such as ``f'{x:>1000000000}'``) and aggregates
+over aliased data (``''.join([s] * n)``, ``sum([l] * n, [])``) can still take one long step; the memory check
+sees them only at the next step. Let only trusted roles upload BPMN.
 """

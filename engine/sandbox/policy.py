@@ -46,6 +46,7 @@ INPLACE_OPERATORS: dict[str, Callable[[Any, Any], Any]] = {
 # Targets of `op=`; bool and datetime come in as subclasses of int and date.
 INPLACE_TYPES = (int, float, complex, str, list, tuple, _dt.date, _dt.timedelta)
 SEQUENCES = (str, bytes, list, tuple)
+TICK = "_tick_"  # the step budget's hook the policy calls at the top of while, def and lambda bodies
 FILENAME = "<string>"  # SpiffWorkflow looks for this frame name to report a script's failing line
 
 
@@ -170,6 +171,26 @@ class YishiPolicy(RestrictingNodeTransformer):
             self.error(node, "attributes cannot be set or deleted: keep values in variables or dicts.")
         return super().visit_Attribute(node)
 
+    # Every place where code can repeat calls the step budget (``engine.sandbox.budget``); ``for`` loops and
+    # comprehensions already go through ``_getiter_``.
+
+    def visit_While(self, node: ast.While) -> ast.AST:
+        node = super().visit_While(node)
+        node.body.insert(0, _tick_statement(node))
+        return node
+
+    def visit_FunctionDef(self, node: ast.FunctionDef) -> ast.AST:
+        node = super().visit_FunctionDef(node)
+        node.body.insert(0, _tick_statement(node.body[0] if node.body else node))
+        return node
+
+    def visit_Lambda(self, node: ast.Lambda) -> ast.AST:
+        node = super().visit_Lambda(node)
+        body = ast.BoolOp(op=ast.Or(), values=[_tick_call(node.body), node.body])  # _tick_() is None
+        copy_locations(body, node.body)
+        node.body = body
+        return node
+
     def visit_AugAssign(self, node: ast.AugAssign) -> ast.AST:
         symbol = IOPERATOR_TO_STR.get(type(node.op), "?")
         if symbol not in INPLACE_OPERATORS:
@@ -200,6 +221,18 @@ class YishiPolicy(RestrictingNodeTransformer):
             shift = _static_int(node.right)
             if shift is not None and shift > MAX_INT_BITS:
                 self.error(node, f'"<<" by more than {MAX_INT_BITS} bits.')
+
+
+def _tick_call(where: ast.AST) -> ast.Call:
+    call = ast.Call(func=ast.Name(TICK, ast.Load()), args=[], keywords=[])
+    copy_locations(call, where)
+    return call
+
+
+def _tick_statement(where: ast.AST) -> ast.Expr:
+    statement = ast.Expr(value=_tick_call(where))
+    copy_locations(statement, where)
+    return statement
 
 
 class _Compiled(NamedTuple):

@@ -5,6 +5,7 @@
   ``lock_version`` is the optimistic lock every write checks.
 - ``open_tasks``: projection of the READY user tasks, rewritten with the case in one transaction.
 - ``case_events``: the append-only, hash-chained case file (一事一档).
+- ``seals``: signed digests of every case's chain head (``yishi seal``, daily from the worker).
 """
 
 from __future__ import annotations
@@ -81,6 +82,12 @@ cases = sa.Table(
     sa.Column("end_event", sa.String(200)),
     sa.Column("error_element", sa.String(200)),
     sa.Column("error_message", sa.Text),
+    # the case file's head, written with its events (engine.store.audit): how many, the last hash, and the
+    # server's HMAC over (id, count, head) with the id of the key that made it
+    sa.Column("event_count", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("head_hash", sa.String(64), nullable=False, server_default="0" * 64),
+    sa.Column("head_seal", sa.String(64)),
+    sa.Column("seal_key_id", sa.String(32)),
     sa.Index("ix_cases_status_unit", "status", "unit"),
     sa.Index("ix_cases_next_timer_at", "next_timer_at"),
     sa.Index("ix_cases_definition_key", "definition_key"),
@@ -122,6 +129,18 @@ case_events = sa.Table(
     sa.Index("ix_case_events_task_id", "task_id"),
 )
 
+seals = sa.Table(  # `yishi seal`: a signed digest of every case's head at one instant (export it elsewhere)
+    "seals", metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("created_at", UTCDateTime, nullable=False),
+    sa.Column("cases", sa.Integer, nullable=False),
+    sa.Column("events", sa.BigInteger, nullable=False),
+    sa.Column("digest", sa.String(64), nullable=False),
+    sa.Column("key_id", sa.String(32), nullable=False),
+    sa.Column("signature", sa.String(64), nullable=False),
+    sa.Index("ix_seals_created_at", "created_at"),
+)
+
 units = sa.Table(
     "units", metadata,
     sa.Column("code", sa.String(200), primary_key=True),
@@ -154,4 +173,24 @@ api_tokens = sa.Table(
     sa.Column("user_id", sa.String(100), sa.ForeignKey("users.id"), nullable=False, index=True),
     sa.Column("created_at", UTCDateTime, nullable=False),
     sa.Column("expires_at", UTCDateTime, nullable=False),
+)
+
+login_attempts = sa.Table(  # failed logins per user and per client address, shared by every worker
+    "login_attempts", metadata,
+    sa.Column("scope", sa.String(10), primary_key=True),  # user | address
+    sa.Column("subject", sa.String(200), primary_key=True),  # the user id as typed, or the client address
+    sa.Column("failures", sa.Integer, nullable=False),
+    sa.Column("last_failure_at", UTCDateTime),
+    sa.Column("locked_at", UTCDateTime),  # users only: set at the lockout, cleared by an administrator
+)
+
+account_events = sa.Table(  # what happened to accounts: lockouts, unlocks, privilege changes (tokens revoked)
+    "account_events", metadata,
+    sa.Column("id", sa.BigInteger().with_variant(sa.Integer, "sqlite"), primary_key=True),
+    sa.Column("at", UTCDateTime, nullable=False),
+    sa.Column("user_id", sa.String(200), nullable=False),
+    sa.Column("kind", sa.String(40), nullable=False),
+    sa.Column("actor", sa.String(200), nullable=False),
+    sa.Column("data", sa.JSON, nullable=False),
+    sa.Index("ix_account_events_user_id", "user_id"),
 )

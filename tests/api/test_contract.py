@@ -89,7 +89,7 @@ def test_enums_are_declared(spec):
     schemas = spec["components"]["schemas"]
     assert "waiting_for_people" in schemas["CaseStatus"]["enum"]
     assert {"task_completed", "computed", "case_migrated"} <= set(schemas["EventKind"]["enum"])
-    assert set(schemas["StuckReason"]["enum"]) == {"overdue", "idle", "error", "suspended", "looping"}
+    assert set(schemas["StuckReason"]["enum"]) == {"overdue", "idle", "error", "suspended", "looping", "unreadable"}
     assert schemas["CaseSummary"]["properties"]["status"] == {"$ref": "#/components/schemas/CaseStatus"}
     task = schemas["TaskDetail"]["properties"]
     for name in ("task_id", "case_id", "reference", "title", "element_id", "name", "role", "unit", "process_key",

@@ -9,8 +9,10 @@ test.describe.configure({ mode: 'serial' });
 const SIZES = { phone: { width: 390, height: 844 }, desktop: { width: 1440, height: 900 } };
 const PASSWORD = 'yishi-demo';
 let reference = '';
+const REASSIGN_REASON = '逾期未分类，交由网格管家 grid_steward 接手';
 
 async function snap(page: Page, name: string) {
+  await page.evaluate(() => window.scrollTo(0, 0)); // the sticky top bar stays on top of a full-page screenshot
   for (const [size, viewport] of Object.entries(SIZES)) {
     await page.setViewportSize(viewport);
     await page.waitForTimeout(300);
@@ -110,6 +112,11 @@ test('the grid steward registers it, after one wrong submission', async ({ page 
   await expect(page.locator('.verify-tag', { hasText: '档案完整，校验通过' })).toBeVisible();
   await expect(page.locator('.djs-element.yishi-done').first()).toBeAttached();
   await expect(page.locator('.djs-element.yishi-active').first()).toBeAttached();
+  // what was submitted, under the form's titles, with the coded values labelled
+  const registered = page.locator('.case-timeline .event', { hasText: '完成步骤' }).first();
+  await registered.locator('summary').click();
+  await expect(registered.locator('.context-view')).toContainText('议题类别');
+  await expect(registered.locator('.context-view')).toContainText('改造类');
   await axe(page, 'case');
   await snap(page, '07-case');
   await page.emulateMedia({ media: 'print' });
@@ -137,10 +144,20 @@ test('the administrator moves the clock, sees the case overdue and reassigns it'
   await axe(page, 'stuck');
   await snap(page, '10-stuck');
   await row.first().getByRole('button', { name: '改派' }).click();
-  await expect(page.getByRole('dialog')).toBeVisible();
-  await page.getByRole('dialog').getByRole('textbox').fill('grid_steward');
-  await page.getByRole('dialog').getByRole('button', { name: /确\s*定/ }).click();
+  const dialog = page.getByRole('dialog');
+  await expect(dialog).toBeVisible();
+  await dialog.getByLabel('改派给（用户名）').fill('grid_steward');
+  // like the other administrator actions, a reassignment says why: without a reason the dialog stays open
+  await dialog.getByRole('button', { name: /确\s*定/ }).click();
+  await expect(dialog.getByText('请写明原因')).toBeVisible();
+  await dialog.getByLabel(/原因/).fill(REASSIGN_REASON);
+  await expect(dialog.getByText('请写明原因')).toBeHidden();
+  await snap(page, '10-reassign');
+  await dialog.getByRole('button', { name: /确\s*定/ }).click();
   await expect(page.getByText(`已把 ${reference} 的任务改派给 grid_steward`).first()).toBeVisible();
+  // the reason is in the case file, on the case page's timeline
+  await page.goto(`/case/${encodeURIComponent(reference)}`);
+  await expect(page.locator('.case-timeline .event', { hasText: '改派' })).toContainText(`原因: ${REASSIGN_REASON}`);
   await page.goto('/console/methods/five_step');
   await expect(page.locator('.heat-badge').first()).toBeVisible();
   await expect(page.locator('.plain-table')).toContainText('分类处理');
@@ -172,8 +189,15 @@ test('in elder mode the grid steward triages the reassigned task, sees it done, 
   await expect(page.locator('.case-card', { hasText: '分类处理' }).first()).toBeVisible();
   await page.locator('.case-card', { hasText: '登记建档' }).first().locator('summary').click();
   await expect(page.getByText('王阿姨').first()).toBeVisible();
+  await expect(page.locator('.case-card', { hasText: '登记建档' }).first().locator('.context-view')).toContainText('院落或小区');
   await axe(page, 'done');
   await snap(page, '14-done-elder');
+  // the top bar's language switch: the server's titles and labels come again in English, on the same page
+  await page.locator('.topbar').getByRole('button', { name: '切换语言' }).click();
+  await expect(page.getByRole('heading', { name: 'Done by me' })).toBeVisible();
+  const registered = page.locator('.case-card', { hasText: 'Register' }).first().locator('.context-view');
+  await expect(registered).toContainText('Courtyard or estate');
+  await expect(registered).toContainText('Name: 王阿姨');
   await page.goto('/settings');
   await page.getByRole('button', { name: 'English' }).click();
   await expect(page.getByRole('heading', { name: 'Settings' })).toBeVisible();

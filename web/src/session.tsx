@@ -18,10 +18,12 @@ interface SessionValue {
 
 const SessionContext = createContext<SessionValue | null>(null);
 
-function applyPrefs(prefs: Prefs) {
-  if (i18n.language !== prefs.language) void i18n.changeLanguage(prefs.language);
+/** Applies the preferences to the page; resolves true once the language changed (false when it did not). */
+function applyPrefs(prefs: Prefs): Promise<boolean> {
   document.documentElement.lang = prefs.language;
   document.documentElement.classList.toggle('elder', prefs.elder);
+  if (i18n.language === prefs.language) return Promise.resolve(false);
+  return i18n.changeLanguage(prefs.language).then(() => true);
 }
 
 export function SessionProvider({ children }: { children: ReactNode }) {
@@ -31,7 +33,12 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   const [expired, setExpired] = useState(false);
   const [prefs, setPrefsState] = useState<Prefs>(() => loadPrefs(null));
 
-  useEffect(() => applyPrefs(prefs), [prefs]);
+  useEffect(() => {
+    // the server words names, titles and labels in the request's language: fetch what is shown again in the new one
+    void applyPrefs(prefs).then((changed) => {
+      if (changed) void queryClient.invalidateQueries();
+    });
+  }, [prefs, queryClient]);
 
   useEffect(() => {
     if (!getToken()) return;

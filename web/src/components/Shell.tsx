@@ -52,7 +52,8 @@ export function Shell({ children }: { children: ReactNode }) {
         </nav>
         <div className="topbar-right">
           <label className="elder-toggle">
-            <span>{t('settings.elder')}</span>
+            <span className="elder-label">{t('settings.elder')}</span>
+            <span className="elder-label-short" aria-hidden>{t('settings.elderShort')}</span>
             <Switch size="small" checked={prefs.elder} onChange={(elder) => setPrefs({ elder })} aria-label={t('settings.elder')} />
           </label>
           <Button

@@ -11,7 +11,7 @@ import { useCase } from '../lib/queries';
 import { problemText } from '../lib/errors';
 import { formatInstant } from '../lib/time';
 import { DueBadge, MethodName, ProgressLine, StatusTag, useLocalize, useRoleName, Outcome, useUnitName } from '../components/bits';
-import { ContextView, formatValue } from '../components/ContextView';
+import { type Field, FieldsView, fieldTitle, formatValue } from '../components/ContextView';
 
 const Diagram = lazy(() => import('../components/Diagram'));
 
@@ -20,27 +20,39 @@ const EVENT_COLORS: Record<string, string> = {
   case_cancelled: 'gray', task_reassigned: 'purple', case_completed: 'green',
 };
 
+/** What an event says beyond a form (an administrator's reason, an error, the new holder: shown as written), then
+ * the submitted or computed values as the server titled and labelled them. */
 function EventData({ event }: { event: CaseEvent }) {
   const { t, i18n } = useTranslation();
   const data = (event.data ?? {}) as Record<string, unknown>;
-  const payload = (event.kind === 'task_completed' || event.kind === 'case_started') && data.data && typeof data.data === 'object'
-    ? (data.data as Record<string, unknown>) : event.kind === 'computed' ? data : null;
-  const note = ['reason', 'message', 'assignee', 'previous', 'due_at'].filter((k) => data[k] !== undefined && data[k] !== null);
+  const fields = event.fields ?? [];
+  const note = ['reason', 'message', 'assignee', 'previous', 'due_at'].filter((k) => data[k] !== undefined && data[k] !== null && data[k] !== '');
   return (
     <>
       {note.length > 0 && (
         <div className="event-note">
-          {note.map((k) => <span key={k}>{t(`field.${k}`, { defaultValue: k })}: {formatValue(data[k], t, i18n.language)}　</span>)}
+          {note.map((k) => <span key={k}>{fieldTitle(k, undefined, t)}: {formatValue(data[k], t, i18n.language, true)}　</span>)}
         </div>
       )}
-      {payload && Object.keys(payload).length > 0 && (
+      {fields.length > 0 && (
         <details className="event-data">
-          <summary>{t('case.eventData', { count: Object.keys(payload).length })}</summary>
-          <ContextView context={payload} />
+          <summary>{t('case.eventData', { count: fields.length })}</summary>
+          <FieldsView fields={fields} />
         </details>
       )}
     </>
   );
+}
+
+/** The latest value of everything the process computed (the case's key figures), titled and labelled: the
+ * computed events of the case file in order, a later value replacing an earlier one. */
+function keyFigures(events: CaseEvent[] | undefined): Field[] {
+  const figures = new Map<string, Field>();
+  for (const e of events ?? []) {
+    if (e.kind !== 'computed') continue;
+    for (const field of e.fields ?? []) figures.set(field.name, field);
+  }
+  return [...figures.values()];
 }
 
 export default function CasePage() {
@@ -81,7 +93,7 @@ export default function CasePage() {
   }
   const c = detail.data;
   const steps = c.open_tasks ?? [];
-  const figures = (c.key_figures ?? {}) as Record<string, unknown>;
+  const figures = keyFigures(history.data?.events);
   const verified = history.data?.verified;
 
   return (
@@ -111,9 +123,9 @@ export default function CasePage() {
         {c.next_timer_at && <p>{t('case.nextTimer', { when: formatInstant(c.next_timer_at) })}</p>}
       </Section>
 
-      {Object.keys(figures).length > 0 && (
+      {figures.length > 0 && (
         <Section title={t('case.figures')}>
-          <ContextView context={figures} />
+          <FieldsView fields={figures} />
         </Section>
       )}
 

@@ -3,7 +3,7 @@ import { Alert, Empty, Skeleton } from 'antd';
 import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { api, ok } from '../api/client';
-import { ContextView } from '../components/ContextView';
+import { FieldsView } from '../components/ContextView';
 import { MethodName, useLocalize, useRoleName, useUnitName } from '../components/bits';
 import { formatInstant } from '../lib/time';
 
@@ -26,7 +26,7 @@ export default function DonePage() {
       {done.data && items.length === 0 && <Empty description={t('done.empty')} />}
       <ul className="case-list" aria-label={t('done.title')}>
         {items.map((item) => {
-          const fields = Object.keys(item.data ?? {}).length;
+          const fields = item.fields ?? [];
           return (
             <li key={item.task_id} className="case-card">
               <div className="case-card-head">
@@ -38,10 +38,10 @@ export default function DonePage() {
                 <span className="muted"> · {item.reference} · <MethodName code={item.definition_key} /></span>
               </div>
               <div className="muted">{roleName(item.role)} · {unitName(item.unit)}</div>
-              {fields > 0 && (
+              {fields.length > 0 && (
                 <details className="done-data">
-                  <summary>{t('done.submitted', { count: fields })}</summary>
-                  <ContextView context={item.data as Record<string, unknown>} />
+                  <summary>{t('done.submitted', { count: fields.length })}</summary>
+                  <FieldsView fields={fields} />
                 </details>
               )}
             </li>

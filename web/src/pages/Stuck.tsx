@@ -74,7 +74,9 @@ function StuckDashboard() {
           const detail = await ok(api.GET('/api/cases/{case}', path));
           const task = (detail.open_tasks ?? []).find((o) => o.element_id === row.element_id) ?? detail.open_tasks?.[0];
           if (!task) throw new Error(t('stuck.noTask'));
-          return ok(api.POST('/api/admin/tasks/{task_id}/reassign', { params: { path: { task_id: task.task_id } }, body: { user: values.user ?? '' } }));
+          return ok(api.POST('/api/admin/tasks/{task_id}/reassign', {
+            params: { path: { task_id: task.task_id } }, body: { user: values.user ?? '', reason: values.reason ?? '' },
+          }));
         }
       }
     },
@@ -117,7 +119,7 @@ function StuckDashboard() {
     { title: t('stuck.actions'), key: 'actions', render: (_, r) => actions(r) },
   ];
 
-  const needsReason = pending && (pending.action === 'suspend' || pending.action === 'cancel');
+  const needsReason = pending && (pending.action === 'suspend' || pending.action === 'cancel' || pending.action === 'reassign');
   const summary = useMemo(() => ({
     reason: countBy(all, (i) => i.reason), unit: countBy(all, (i) => i.unit), method: countBy(all, (i) => i.definition_key),
   }), [all]);
@@ -184,8 +186,8 @@ function StuckDashboard() {
               <Input autoComplete="off" />
             </Form.Item>
           )}
-          {pending?.action !== 'retry' && pending?.action !== 'reassign' && (
-            <Form.Item name="reason" label={t('stuck.reasonLabel')} rules={needsReason ? [{ required: true, message: t('stuck.reasonRequired') }] : []}>
+          {pending && pending.action !== 'retry' && (
+            <Form.Item name="reason" label={t('stuck.reasonLabel')} rules={needsReason ? [{ required: true, whitespace: true, message: t('stuck.reasonRequired') }] : []}>
               <Input.TextArea rows={3} />
             </Form.Item>
           )}

@@ -10,7 +10,7 @@ import { api, ApiError, ok } from '../api/client';
 import type { Completed } from '../api/types';
 import { useSession } from '../session';
 import { DueBadge, MethodName, StatusTag, useLocalize, useRoleName, Outcome, useUnitName } from '../components/bits';
-import { ContextView } from '../components/ContextView';
+import { FieldsView } from '../components/ContextView';
 import { toErrorSchema } from '../lib/forms';
 import { problemText } from '../lib/errors';
 
@@ -145,8 +145,7 @@ export default function TaskPage() {
       )}
       {data.context && data.context.length > 0 && (
         <Section title={t('task.context')}>
-          <ContextView context={Object.fromEntries(data.context.map((item) => [item.name, item.value]))}
-            labels={Object.fromEntries(data.context.map((item) => [item.name, item.title]))} />
+          <FieldsView fields={data.context} />
         </Section>
       )}
 

@@ -2,6 +2,8 @@ import { render } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
 import { blocks, Markdown } from '../lib/markdown';
 import { localizeQuoted } from '../lib/labels';
+import i18n from '../i18n';
+import { FieldsView } from '../components/ContextView';
 import uri from '../shims/fast-uri';
 
 describe('the small Markdown renderer', () => {
@@ -34,5 +36,32 @@ describe('the fast-uri stand-in', () => {
     expect(uri.resolve('', '#/$defs/panelist')).toBe('#/$defs/panelist');
     expect(uri.resolve('https://x.org/a.json', '#/$defs/p')).toBe('https://x.org/a.json#/$defs/p');
     expect(uri.equal('https://x.org/a.json', 'https://x.org/a.json')).toBe(true);
+  });
+});
+
+describe('submitted and computed values as the server titles and labels them', () => {
+  const fields = [
+    { name: 'category', title: '议题类别', value: '改造类' },
+    { name: 'proposer', title: '提议人', value: { name: '王阿姨', phone: '13800000000' } },
+    { name: 'description', title: '事项说明', value: '3号楼 Building 3 的电梯' },
+    { name: 'unsatisfied_flagged', title: 'unsatisfied_flagged', value: false },
+    { name: 'odd_name', title: 'odd_name', value: 2 },
+  ];
+
+  it('shows the server\'s titles and values, the app\'s word only where the server has no title', async () => {
+    await i18n.changeLanguage('zh-CN');
+    const { container } = render(<FieldsView fields={fields} />);
+    const rows = [...container.querySelectorAll('tr')].map((tr) => tr.textContent);
+    expect(rows).toEqual(['议题类别改造类', '提议人姓名：王阿姨；电话：13800000000', '事项说明3号楼 Building 3 的电梯',
+      '被评为不满意否', 'odd_name2']);
+  });
+
+  it('joins nested values the English way in English', async () => {
+    await i18n.changeLanguage('en');
+    const { container } = render(<FieldsView fields={[{ name: 'proposer', title: 'Proposer', value: { name: 'Wang', phone: '1' } },
+      { name: 'channels', title: 'Channels', value: ['Notice board', 'WeChat group'] }]} />);
+    expect([...container.querySelectorAll('tr')].map((tr) => tr.textContent)).toEqual(['ProposerName: Wang; Phone: 1',
+      'ChannelsNotice board, WeChat group']);
+    await i18n.changeLanguage('zh-CN');
   });
 });
