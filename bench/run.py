@@ -22,6 +22,7 @@ import tempfile
 import time
 from pathlib import Path
 
+import sqlalchemy as sa
 from SpiffWorkflow.bpmn.specs.mixins.user_task import UserTask
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.spiff.parser import SpiffBpmnParser
@@ -136,6 +137,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--instances", type=int, default=200)
     parser.add_argument("--database", help="database URL for the Yishi run (default: a fresh SQLite file)")
+    parser.add_argument("--sqlite-synchronous", choices=["FULL", "NORMAL"],
+                        help="override SQLite's PRAGMA synchronous (WAL) on every connection of the Yishi run")
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory() as tmp:
@@ -147,6 +150,10 @@ def main() -> None:
         url = args.database or f"sqlite:///{root / 'bench.db'}"
         upgrade(url)
         service = Yishi(url)
+        if args.sqlite_synchronous and url.startswith("sqlite"):
+            @sa.event.listens_for(service.db, "connect")
+            def _synchronous(dbapi_connection, _record):  # after the engine's own pragmas
+                dbapi_connection.execute(f"PRAGMA synchronous={args.sqlite_synchronous}")
         service.deploy(load_bundle([root / "linear10.bpmn"]), Actor("bench", is_designer=True))
 
         run_raw(spec, 5, False), run_raw(spec, 5, True), run_yishi(service, 5)  # warm caches and imports
@@ -159,7 +166,9 @@ def main() -> None:
 
     print(f"# {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC, {platform.node() and 'this machine'}: "
           f"{platform.processor() or platform.machine()}, Python {platform.python_version()}, "
-          f"database {url.split(':', 1)[0]}, {args.instances} instances x {STEPS} steps")
+          f"database {url.split(':', 1)[0]}"
+          f"{', synchronous=' + args.sqlite_synchronous if args.sqlite_synchronous else ''}, "
+          f"{args.instances} instances x {STEPS} steps")
     medians = {}
     for name, samples in results.items():
         samples_ms = [s * 1000 for s in samples]

@@ -24,6 +24,8 @@ class Settings(BaseSettings):
     dev_clock: bool = Field(False, description="mount POST /dev/clock (administrators move the engine clock)")
     password_cost: Literal["default", "test"] = Field("default", description="`test`: cheapest argon2 (tests)")
     test_postgres_url: str | None = Field(None, description="the test suite also runs on this PostgreSQL")
+    sqlite_synchronous: Literal["FULL", "NORMAL"] = Field("FULL", description="SQLite durability: FULL survives "
+                                                           "an OS crash; NORMAL (tests) only a killed process")
     step_seconds: float = Field(2.0, gt=0, description="wall-clock budget of one expression, script or form rule")
     step_operations: int = Field(5_000_000, gt=0, description="loop and call steps one evaluation may take")
     step_memory_mb: int = Field(512, ge=0, description="memory growth one evaluation may cause; 0: not checked")

@@ -10,6 +10,7 @@ import datetime as dt
 import os
 
 os.environ.setdefault("YISHI_PASSWORD_COST", "test")  # argon2 at its cheapest: the suite logs in hundreds of times
+os.environ.setdefault("YISHI_SQLITE_SYNCHRONOUS", "NORMAL")  # no fsync per commit: the suite commits thousands of times
 import uuid
 
 import pytest
