@@ -127,6 +127,8 @@ case_events = sa.Table(
     sa.Column("hash", sa.String(64), nullable=False),
     sa.UniqueConstraint("case_id", "seq"),
     sa.Index("ix_case_events_task_id", "task_id"),
+    sa.Index("ix_case_events_actor_kind_at", "actor", "kind", "at"),  # 已办 and "cases I took part in"
+    sa.Index("ix_case_events_kind_element", "kind", "element_id"),  # the public board's notices
 )
 
 seals = sa.Table(  # `yishi seal`: a signed digest of every case's head at one instant (export it elsewhere)
