@@ -16,12 +16,14 @@ from fastapi import Path, Query
 from pydantic import AfterValidator, AwareDatetime, BaseModel, BeforeValidator, ConfigDict, Field, Strict
 from pydantic_core import PydanticCustomError
 
+from engine.domain import values
+
 MAX_INT = 2**31 - 1
 MAX_OFFSET = 10**6
 
 
 def _bad_character(text: str) -> bool:
-    return "\x00" in text or any(0xD800 <= ord(c) <= 0xDFFF for c in text)
+    return values.has_nul(text) or values.has_lone_surrogate(text)
 
 
 def _safe_text(value: str) -> str:
@@ -32,19 +34,10 @@ def _safe_text(value: str) -> str:
 
 def _safe_json(value: Any) -> Any:
     """Reject NUL and unpaired surrogates anywhere in a JSON document (keys too), naming where."""
-    def walk(node: Any, path: str) -> None:
-        if isinstance(node, str):
-            if _bad_character(node):
-                raise PydanticCustomError("text_control_in", "{where}: must not contain NUL or unpaired surrogate "
-                                          "characters", {"where": path or "(value)"})
-        elif isinstance(node, dict):
-            for key, item in node.items():
-                walk(str(key), path)
-                walk(item, f"{path}/{key}" if path else str(key))
-        elif isinstance(node, list):
-            for index, item in enumerate(node):
-                walk(item, f"{path}/{index}" if path else str(index))
-    walk(value, "")
+    for path, leaf in values.leaves(value):
+        if isinstance(leaf, str) and _bad_character(leaf):
+            raise PydanticCustomError("text_control_in", "{where}: must not contain NUL or unpaired surrogate "
+                                      "characters", {"where": path or "(value)"})
     return value
 
 

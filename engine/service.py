@@ -17,7 +17,7 @@ from engine.domain.statuses import EventKind
 from engine.domain.texts import DEFAULT_LANGUAGE, Text
 from engine.errors import Conflict, Forbidden, NotFound
 from engine.people import accounts, demo
-from engine.read import public, queries
+from engine.read import monitor, public, queries
 from engine.sandbox import budget
 from engine.settings import settings
 from engine.store.db import make_engine
@@ -144,14 +144,6 @@ class Yishi:
         with self.db.connect() as conn:
             return accounts.actor_of(conn, user_id)
 
-    def form_schema(self, version_id: int, form: str | None, language: str = DEFAULT_LANGUAGE) -> dict | None:
-        """A form of a definition version as a standard JSON Schema in ``language``."""
-        if not form:
-            return None
-        with self.db.connect() as conn:
-            schema = self.runtime.definition(conn, version_id).forms.get(form)
-        return forms.localize(schema, language) if schema is not None else None
-
     def inbox(self, actor: Actor, **filters) -> list[dict]:
         """My open tasks, soonest due first (forms are fetched with the task, not embedded here)."""
         rows = self.tasks(actor, **filters)
@@ -227,18 +219,15 @@ class Yishi:
 
     def stuck(self, actor: Actor, now: dt.datetime | None = None, reason: str | None = None,
               unit: str | None = None) -> list[dict]:
-        from engine.domain import clock
-        from engine.read import monitor
         with self.db.connect() as conn:
-            units = None if actor.is_admin else {u for u, _ in actor.memberships}
+            units = self._visible_units(actor)
             if unit:
                 units = {unit} if units is None else units & {unit}
             return monitor.stuck_cases(conn, now or clock.now(), units=units, reason=reason)
 
     def version_content(self, key: str, version: int, actor: Actor) -> dict:
         """One version's BPMN files and forms: for designers and administrators only."""
-        from engine.store.tables import definition_versions as dv
-
+        dv = definition_versions
         if not (actor.is_designer or actor.is_admin):
             raise Forbidden(Text("流程定义的 BPMN 和表单仅供流程设计人员和管理员查看",
                                  "a definition's BPMN and forms are for designers and administrators only"))
@@ -290,7 +279,7 @@ class Yishi:
         mine = sorted({u for u, _ in actor.memberships})
         found = []
         for row in rows:
-            units = all_units if actor.is_admin else [u for u in mine if self._may_start(row["start_roles"], u, actor)]
+            units = all_units if actor.is_admin else [u for u in mine if actor.may_start(row["start_roles"], u)]
             if units:
                 found.append({"key": row["key"], "name": names.render(row["name"], language),
                               "version": row["version"], "can_start_in": units})
@@ -308,7 +297,7 @@ class Yishi:
             raise NotFound(Text("{key} 是被调用的共用流程，不能单独发起",
                                 "{key} is a shared process called by the methods; it is not started on its own",
                                 key=key))
-        if not actor.is_admin and not self._may_start(row["start_roles"], unit, actor):
+        if not actor.may_start(row["start_roles"], unit):
             raise Forbidden(Text("在{unit}发起“{name}”需要以下角色之一：{roles}",
                                  "starting '{name}' in {unit} needs one of the roles: {roles}", unit=unit,
                                  name=names.split(row["name"]),
@@ -320,15 +309,6 @@ class Yishi:
                 "form_schema": forms.localize(schema, language) if schema is not None else None,
                 "ui_schema": forms.localize_ui(ui_schema, language) if schema is not None else None,
                 "initial_data": forms.with_defaults(schema, {}) if schema is not None else {}}
-
-    @staticmethod
-    def _may_start(start_roles: list[str], unit: str, actor: Actor) -> bool:
-        """The rule ``Runtime.start`` applies: one of the start roles in the unit, or membership when none is set."""
-        if actor.is_admin:
-            return True
-        if start_roles:
-            return any(actor.holds(unit, role) for role in start_roles)
-        return actor.member_of(unit)
 
     def done_tasks(self, actor: Actor, language: str = DEFAULT_LANGUAGE, *, limit: int = 50,
                    offset: int = 0) -> tuple[list[dict], int]:
@@ -344,7 +324,7 @@ class Yishi:
             version_id = row.pop("definition_version_id")
             name = row["name"] or spec_names.get(version_id, {}).get(row["element_id"]) or row["element_id"]
             row["name"] = names.render(name, language)
-            row["fields"] = labelled(forms_of[version_id], row.get("data") or {}, language)
+            row["fields"] = instructions.labelled(forms_of[version_id], row.get("data") or {}, language)
         return rows, total
 
     def labelled_history(self, case_id: int, language: str = DEFAULT_LANGUAGE):
@@ -358,7 +338,7 @@ class Yishi:
             data = row.get("data") if isinstance(row.get("data"), dict) else {}
             values = data.get("data") if row["kind"] in (EventKind.CASE_STARTED, EventKind.TASK_COMPLETED) \
                 else data if row["kind"] == EventKind.COMPUTED else None
-            row["fields"] = labelled(forms_of_case, values, language) if isinstance(values, dict) else []
+            row["fields"] = instructions.labelled(forms_of_case, values, language) if isinstance(values, dict) else []
         return rows, verification
 
     def public_board(self, unit: str, language: str = DEFAULT_LANGUAGE) -> dict:
@@ -431,10 +411,3 @@ class Yishi:
                         found.setdefault(node.get("id"), node.get("name"))
                 self._names_by_content[row.content_hash] = found
         return {version_id: self._names_by_content.get(h, {}) for version_id, h in hashes.items()}
-
-
-def labelled(forms_of_version: dict[str, dict], values: dict, language: str) -> list[dict]:
-    """``[{name, title, value}]``: values with their field titles and coded values labelled in ``language``."""
-    labels = instructions.Labels.of(forms_of_version)
-    return [{"name": name, "title": labels.title(name, language), "value": labels.show(name, value, language)}
-            for name, value in values.items()]

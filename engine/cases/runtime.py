@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
-import json
 from dataclasses import dataclass
 from uuid import UUID
 
@@ -17,7 +16,7 @@ from SpiffWorkflow.util.task import TaskState
 from engine.cases.admin import Administration
 from engine.cases.claims import Claims
 from engine.cases.timers import Timers
-from engine.cases.unit import CaseUnit, Loaded, json_copy
+from engine.cases.unit import CaseUnit, Loaded, TooLarge, Unstorable, json_copy
 from engine.definitions import compiler as definitions
 from engine.definitions import forms
 from engine.domain import clock, periods
@@ -30,7 +29,7 @@ from engine.sandbox.functions import DOMAIN_FUNCTIONS
 from engine.store import audit
 from engine.store.audit import Event
 from engine.store.tables import cases, definition_versions
-from engine.workflow import projection, serializer
+from engine.workflow import projection
 
 
 @dataclass
@@ -101,18 +100,15 @@ class Runtime(CaseUnit, Claims, Timers, Administration):
         """The state of a new case; with no earlier state to keep, a first step whose result cannot be stored is
         refused as the definition's fault (nothing is created)."""
         try:
-            state = serializer.dumps(workflow)
-            for event in events:
-                json.dumps(event.data, default=repr, allow_nan=False)
-        except Exception as exc:  # any unstorable value: the same meaning, whatever the serializer raised
+            return self.checked_state(workflow, events)
+        except Unstorable as unstorable:
             raise InvalidDefinition(Text("这个议事方法的第一步产生了无法保存的数据（{e}），请联系流程设计人员",
                                          "the method's first step produced a value that cannot be stored ({e}); "
-                                         "tell the designer", e=f"{type(exc).__name__}: {exc}"[:300])) from None
-        if len(state) > self.max_case_bytes:
+                                         "tell the designer", e=unstorable.reason[:300])) from None
+        except TooLarge as too_large:
             raise InvalidInput(Text("事项数据将占 {n} 字节，超过上限 {limit}（YISHI_MAX_CASE_BYTES）",
                                     "the case data would take {n} bytes, over the limit of {limit} "
-                                    "(YISHI_MAX_CASE_BYTES)", n=len(state), limit=self.max_case_bytes))
-        return state
+                                    "(YISHI_MAX_CASE_BYTES)", n=too_large.size, limit=self.max_case_bytes)) from None
 
     def complete(self, case_id: int, task_id: str, actor: Actor, data: dict | None) -> None:
         """Complete a READY user task as ``actor`` with form ``data`` (validated, copied, then run).
@@ -252,16 +248,14 @@ class Runtime(CaseUnit, Claims, Timers, Administration):
 
     @staticmethod
     def _check_may_start(parsed: definitions.ParsedDefinition, unit: str, actor: Actor) -> None:
-        if actor.is_admin:
+        if actor.may_start(parsed.start_roles, unit):
             return
         if parsed.start_roles:
-            if not any(actor.holds(unit, role) for role in parsed.start_roles):
-                raise Forbidden(Text("在 {unit} 发起“{key}”需要以下角色之一：{roles}",
-                                     "starting '{key}' in {unit} needs one of the roles {roles}",
-                                     key=parsed.key, unit=unit, roles=", ".join(parsed.start_roles)))
-        elif not actor.member_of(unit):
-            raise Forbidden(Text("{user} 不是 {unit} 的成员", "{user} is not a member of {unit}",
-                                 user=actor.user_id, unit=unit))
+            raise Forbidden(Text("在 {unit} 发起“{key}”需要以下角色之一：{roles}",
+                                 "starting '{key}' in {unit} needs one of the roles {roles}",
+                                 key=parsed.key, unit=unit, roles=", ".join(parsed.start_roles)))
+        raise Forbidden(Text("{user} 不是 {unit} 的成员", "{user} is not a member of {unit}",
+                             user=actor.user_id, unit=unit))
 
 
 

@@ -19,7 +19,7 @@ from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.task import Task
 
 from engine.definitions import compiler as definitions
-from engine.domain import periods
+from engine.domain import periods, values
 from engine.domain.actors import SYSTEM
 from engine.domain.statuses import CaseStatus, EventKind
 from engine.domain.texts import Text
@@ -65,6 +65,22 @@ class UnreadableState(InvalidState):
 
 
 
+class Unstorable(Exception):
+    """A step's result holds a value that cannot be stored; ``element``: where it was last seen, if known."""
+
+    def __init__(self, reason: str, element: str | None = None):
+        super().__init__(reason)
+        self.reason, self.element = reason, element
+
+
+class TooLarge(Exception):
+    """A case's state would exceed YISHI_MAX_CASE_BYTES."""
+
+    def __init__(self, size: int):
+        super().__init__(size)
+        self.size = size
+
+
 @dataclass
 class Loaded:
     """A case row with its restored workflow and the definition it is pinned to."""
@@ -98,20 +114,13 @@ def json_copy(data, what: str = "data") -> dict:
 
 
 def _unstorable(value, path: str):
-    if isinstance(value, float) and not math.isfinite(value):
-        yield FieldError(path, Text("须为有限的数字", "must be a finite number"))
-    elif isinstance(value, str):
-        if "\x00" in value:
-            yield FieldError(path, Text("不能包含空字符 (NUL)", "must not contain NUL characters"))
-        elif any(0xD800 <= ord(c) <= 0xDFFF for c in value):
-            yield FieldError(path, Text("包含无效的字符", "contains an invalid character (lone surrogate)"))
-    elif isinstance(value, dict):
-        for key, item in value.items():
-            yield from _unstorable(key, path)
-            yield from _unstorable(item, f"{path}/{key}" if path else str(key))
-    elif isinstance(value, list):
-        for index, item in enumerate(value):
-            yield from _unstorable(item, f"{path}/{index}" if path else str(index))
+    for where, leaf in values.leaves(value, path):
+        if isinstance(leaf, float) and not math.isfinite(leaf):
+            yield FieldError(where, Text("须为有限的数字", "must be a finite number"))
+        elif isinstance(leaf, str) and values.has_nul(leaf):
+            yield FieldError(where, Text("不能包含空字符 (NUL)", "must not contain NUL characters"))
+        elif isinstance(leaf, str) and values.has_lone_surrogate(leaf):
+            yield FieldError(where, Text("包含无效的字符", "contains an invalid character (lone surrogate)"))
 
 
 
@@ -247,26 +256,37 @@ class CaseUnit:
         """The state to store, or — when the step's result cannot be stored (a value JSON cannot hold, an integer
         over 4,300 digits, more than YISHI_MAX_CASE_BYTES) — the case's previous state and projection with the
         case in error at the element that produced the value: nothing of the failed step is stored."""
-        element = None
         try:
-            state = serializer.dumps(workflow)
-            for event in events:
-                element = event.element_id
-                json.dumps(event.data, default=repr, allow_nan=False)
-            if len(state) <= self.max_case_bytes or state == loaded.row.state:  # ASCII JSON: chars are bytes
-                return state, snap, events
+            return self.checked_state(workflow, events, unchanged=loaded.row.state), snap, events
+        except TooLarge as too_large:
             element = _largest_data_element(workflow)
-            message = (f"the case data would take {len(state):,} bytes, over the limit of {self.max_case_bytes:,} "
-                       f"(YISHI_MAX_CASE_BYTES); this step was not stored")
-        except Exception as exc:
-            element = _unstorable_element(workflow) or element
-            message = f"a value cannot be stored ({_describe(exc)}); this step was not stored"
+            message = (f"the case data would take {too_large.size:,} bytes, over the limit of "
+                       f"{self.max_case_bytes:,} (YISHI_MAX_CASE_BYTES); this step was not stored")
+        except Unstorable as unstorable:
+            element = _unstorable_element(workflow) or unstorable.element
+            message = f"a value cannot be stored ({unstorable.reason}); this step was not stored"
         row = loaded.row
         snap.status, snap.next_timer_at, snap.end_event = CaseStatus.ERROR, row.next_timer_at, None
         snap.open_tasks = [OpenTask(r.task_id, r.element_id, r.name, r.role, r.process_key, r.form, r.instance,
                                     r.due_at) for r in loaded.open_before.values()]
         snap.error_element, snap.error_message = element, message[:MAX_ERROR_MESSAGE]
         return row.state, snap, []
+
+    def checked_state(self, workflow: BpmnWorkflow, events: list[Event], unchanged: str | None = None) -> str:
+        """The workflow's state as stored, once it and the events are known storable: ``Unstorable`` for a value
+        JSON cannot hold (an integer over 4,300 digits, NaN, a range), ``TooLarge`` beyond YISHI_MAX_CASE_BYTES
+        (unless the state is ``unchanged``)."""
+        element = None
+        try:
+            state = serializer.dumps(workflow)
+            for event in events:
+                element = event.element_id
+                json.dumps(event.data, default=repr, allow_nan=False)
+        except Exception as exc:  # whatever the serializer raised, it means the same: not storable
+            raise Unstorable(_describe(exc), element) from exc
+        if len(state) > self.max_case_bytes and state != unchanged:  # ASCII JSON: chars are bytes
+            raise TooLarge(len(state))
+        return state
 
     def _sync_tasks(self, conn, case_id: int, unit: str, before: dict, tasks: list, now, events: list[Event]):
         self._plan_tasks(case_id, unit, before, tasks, now, events)(conn)

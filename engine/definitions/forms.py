@@ -26,7 +26,7 @@ from jsonschema import Draft202012Validator
 from jsonschema.exceptions import SchemaError, ValidationError
 from jsonschema.validators import extend
 
-from engine.domain.texts import DEFAULT_LANGUAGE, LANGUAGES, Text, pick
+from engine.domain.texts import DEFAULT_LANGUAGE, LANGUAGES, PLACEHOLDER, Text, fill, pick, show
 from engine.errors import FieldError, InvalidDefinition, InvalidInput
 
 MAX_FORM_BYTES = 256_000
@@ -36,7 +36,6 @@ SCHEMA_SUFFIX = ".schema.json"
 UI_SUFFIX = ".uischema.json"
 LABELS_FILE = "labels.json"  # forms/<process id>/labels.json: names and codes a participant reads (CONVENTIONS.md)
 _NAME = re.compile(r"^[A-Za-z_]\w*$")
-_PLACEHOLDER = re.compile(r"\{([A-Za-z_]\w*)\}")
 
 # "integer" means a JSON integer: 30.0 is refused (it would put a case in error further on), so are bools.
 _TYPES = Draft202012Validator.TYPE_CHECKER.redefine(
@@ -246,7 +245,7 @@ def placeholders(schema: dict) -> set[str]:
     names: set[str] = set()
     for rule in schema.get(RULES_KEYWORD, []):
         for text in _languages(rule.get("message")).values():
-            names |= set(_PLACEHOLDER.findall(text))
+            names |= set(PLACEHOLDER.findall(text))
     return names
 
 
@@ -370,10 +369,10 @@ def _rule_message(rule: dict, values: dict) -> Text:
     texts = _languages(rule.get("message")) or {
         "zh-CN": f"不符合规则：{rule['rule']}", "en": f"rule not met: {rule['rule']}"}
 
-    def fill(text: str) -> str:
-        return _PLACEHOLDER.sub(lambda m: _show(values[m.group(1)]) if m.group(1) in values else m.group(0), text)
-    zh = fill(texts.get("zh-CN") or texts.get("en", ""))
-    return Text(zh, fill(texts.get("en") or zh))
+    def filled(text: str, language: str) -> str:
+        return fill(text, lambda name: show(values[name], language) if name in values else None)
+    zh = texts.get("zh-CN") or texts.get("en", "")
+    return Text(filled(zh, "zh-CN"), filled(texts.get("en") or zh, "en"))
 
 
 def _languages(message: Any) -> dict[str, str]:
@@ -382,10 +381,6 @@ def _languages(message: Any) -> dict[str, str]:
     if isinstance(message, dict):
         return {k: v for k, v in message.items() if k in LANGUAGES and isinstance(v, str)}
     return {}
-
-
-def _show(value: Any) -> str:
-    return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
 
 
 def _node_at(schema: dict, parts: list) -> dict:
@@ -427,12 +422,12 @@ def _title(schema: dict, parts: list) -> Text:
 def _choices(node: dict) -> tuple[str, str] | None:
     options = node.get("oneOf") or node.get("anyOf")
     if isinstance(options, list) and options and all(isinstance(o, dict) and "const" in o for o in options):
-        zh = "、".join(o.get("title") or _show(o["const"]) for o in options)
+        zh = "、".join(o.get("title") or show(o["const"]) for o in options)
         en = ", ".join(((o.get(I18N_KEYWORD) or {}).get("en") or {}).get("title") or o.get("title")
-                       or _show(o["const"]) for o in options)
+                       or show(o["const"]) for o in options)
         return zh, en
     if isinstance(node.get("enum"), list):
-        values = ", ".join(_show(v) for v in node["enum"])
+        values = ", ".join(show(v) for v in node["enum"])
         return values.replace(", ", "、"), values
     return None
 
@@ -490,6 +485,6 @@ def _explain(schema: dict, error) -> list[tuple[str, Text]]:
     }
     if kind in simple:
         zh, en = simple[kind]
-        shown = _show(expected) if kind == "const" else expected
+        shown = show(expected) if kind == "const" else expected
         return [(path, Text(zh, en, f=field, n=shown))]
     return [(path, Text("{f}填写有误：{m}", "{f}: {m}", f=field, m=error.message))]

@@ -17,10 +17,9 @@ import re
 from typing import Any
 
 from engine.definitions.forms import I18N_KEYWORD, is_labels
-from engine.domain.texts import DEFAULT_LANGUAGE, LANGUAGES, pick
+from engine.domain.texts import DEFAULT_LANGUAGE, LANGUAGES, fill, pick, show
 
 _SECTION = re.compile(r"^\[(zh-CN|en)\]\s*$", re.M)
-_PLACEHOLDER = re.compile(r"\{([A-Za-z_]\w*)\}")
 
 
 def sections(text: str | None) -> dict[str, str]:
@@ -43,11 +42,8 @@ def render(text: str | None, language: str, values: dict[str, Any],
     if body is None:
         return None
     labels = Labels.of(forms or {})
-
-    def fill(match: re.Match) -> str:
-        name = match.group(1)
-        return _show(labels.show(name, values[name], language), language) if name in values else match.group(0)
-    return _PLACEHOLDER.sub(fill, body)
+    return fill(body, lambda name: show(labels.show(name, values[name], language), language)
+                if name in values else None)
 
 
 def context_fields(value: str | None) -> list[str]:
@@ -57,9 +53,14 @@ def context_fields(value: str | None) -> list[str]:
 def context(fields: str | None, values: dict[str, Any], forms: dict[str, dict], language: str) -> list[dict]:
     """The read-only case values a task shows (its ``contextFields``): ``{"name", "title", "value"}`` with the
     title and every coded value in ``language``."""
+    return labelled(forms, {name: values[name] for name in context_fields(fields) if name in values}, language)
+
+
+def labelled(forms: dict[str, dict], values: dict[str, Any], language: str) -> list[dict]:
+    """``[{name, title, value}]``: case values with their titles and coded values labelled in ``language``."""
     labels = Labels.of(forms)
-    return [{"name": name, "title": labels.title(name, language), "value": labels.show(name, values[name], language)}
-            for name in context_fields(fields) if name in values]
+    return [{"name": name, "title": labels.title(name, language), "value": labels.show(name, value, language)}
+            for name, value in values.items()]
 
 
 def field_titles(forms: dict[str, dict], language: str) -> dict[str, str]:
@@ -172,9 +173,3 @@ class Labels:
         return pick(label, language) if label is not None else value
 
 
-def _show(value: Any, language: str = DEFAULT_LANGUAGE) -> str:
-    if isinstance(value, str):
-        return value
-    if isinstance(value, list) and all(isinstance(v, str) for v in value):
-        return ("、" if language != "en" else ", ").join(value)
-    return json.dumps(value, ensure_ascii=False)

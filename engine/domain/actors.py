@@ -19,6 +19,15 @@ class Actor:
     def holds(self, unit: str, role: str | None) -> bool:
         return role is not None and (unit, role) in self.memberships
 
+    def may_start(self, start_roles: list[str], unit: str) -> bool:
+        """Who may start a case of a method in ``unit``: one of its start roles there, any member when it names
+        none, an administrator always."""
+        if self.is_admin:
+            return True
+        if start_roles:
+            return any(self.holds(unit, role) for role in start_roles)
+        return self.member_of(unit)
+
     def member_of(self, unit: str) -> bool:
         return self.is_admin or any(u == unit for u, _ in self.memberships)
 

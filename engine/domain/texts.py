@@ -7,6 +7,9 @@ from ``Accept-Language`` (zh-CN by default), the CLI and logs use English.
 
 from __future__ import annotations
 
+import json
+import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -42,3 +45,24 @@ def pick(value: Any, language: str = DEFAULT_LANGUAGE) -> Any:
     if isinstance(value, dict) and value and set(value) <= set(LANGUAGES):
         return value.get(language) or value.get(DEFAULT_LANGUAGE) or next(iter(value.values()))
     return value
+
+
+PLACEHOLDER = re.compile(r"\{([A-Za-z_]\w*)\}")
+
+
+def fill(template: str, value_of: Callable[[str], str | None]) -> str:
+    """``{name}`` in a designer's text (a rule message, instructions) replaced by ``value_of(name)``; a name it
+    has no value for stays as written."""
+    def one(match: re.Match) -> str:
+        found = value_of(match.group(1))
+        return match.group(0) if found is None else found
+    return PLACEHOLDER.sub(one, template)
+
+
+def show(value: Any, language: str = DEFAULT_LANGUAGE) -> str:
+    """A case value as a person reads it inside a sentence: text as is, a list of texts joined, else JSON."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, list) and all(isinstance(v, str) for v in value):
+        return ("、" if language != "en" else ", ").join(value)
+    return json.dumps(value, ensure_ascii=False)

@@ -6,6 +6,7 @@ import { dueState, formatInstant } from '../lib/time';
 import { useRoles, useUnits } from '../lib/queries';
 import { localize } from '../lib/labels';
 import { currentStage, METHOD_STAGES, type StepRef } from '../lib/stages';
+import type { Completed } from '../api/types';
 
 /** A role's name from the server's registry in the current language (the catalogue's name until it loads). */
 export function useRoleName() {
@@ -115,5 +116,23 @@ export function Outcome({ status = 'info', title, subTitle, extra, children }: {
       {children && <div className="outcome-body">{children}</div>}
       {extra && <div className="outcome-extra">{extra}</div>}
     </section>
+  );
+}
+
+/** The open steps a case went on to, each with who holds it and its due badge (after starting or submitting). */
+export function NextSteps({ steps }: { steps: Completed['open_tasks'] }) {
+  const { t } = useTranslation();
+  const roleName = useRoleName();
+  const localizeName = useLocalize();
+  const unitName = useUnitName();
+  return (
+    <ul className="next-steps">
+      {steps.map((step) => (
+        <li key={step.task_id}>
+          <strong>{localizeName(step.name)}</strong> — {t('task.heldBy', { role: roleName(step.role), unit: unitName(step.unit) })}
+          {step.due_at && <> · <DueBadge dueAt={step.due_at} /></>}
+        </li>
+      ))}
+    </ul>
   );
 }

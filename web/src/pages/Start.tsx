@@ -9,14 +9,12 @@ import { api, ApiError, ok } from '../api/client';
 import { useMethods } from '../lib/queries';
 import { toErrorSchema } from '../lib/forms';
 import { problemText } from '../lib/errors';
-import { DueBadge, useLocalize, useRoleName, useUnitName, Outcome } from '../components/bits';
+import { NextSteps, useUnitName, Outcome } from '../components/bits';
 
 const SchemaForm = lazy(() => import('../components/SchemaForm'));
 
 export default function StartPage() {
   const { t } = useTranslation();
-  const roleName = useRoleName();
-  const localize = useLocalize();
   const queryClient = useQueryClient();
   const methods = useMethods();
   const unitName = useUnitName();
@@ -70,14 +68,7 @@ export default function StartPage() {
           ]}
         >
           <h4>{t('start.firstStep')}</h4>
-          <ul className="next-steps">
-            {(started.open_tasks ?? []).map((step) => (
-              <li key={step.task_id}>
-                <strong>{localize(step.name)}</strong> — {t('task.heldBy', { role: roleName(step.role), unit: unitName(step.unit) })}
-                {step.due_at && <> · <DueBadge dueAt={step.due_at} /></>}
-              </li>
-            ))}
-          </ul>
+          <NextSteps steps={started.open_tasks ?? []} />
         </Outcome>
       </div>
     );

@@ -9,18 +9,16 @@ import type { ErrorSchema } from '@rjsf/utils';
 import { api, ApiError, ok } from '../api/client';
 import type { Completed } from '../api/types';
 import { useSession } from '../session';
-import { DueBadge, MethodName, StatusTag, useLocalize, useRoleName, Outcome, useUnitName } from '../components/bits';
+import { DueBadge, MethodName, NextSteps, StatusTag, useLocalize, useRoleName, Outcome, useUnitName } from '../components/bits';
 import { FieldsView } from '../components/ContextView';
 import { toErrorSchema } from '../lib/forms';
 import { problemText } from '../lib/errors';
 
 const SchemaForm = lazy(() => import('../components/SchemaForm'));
 
-function NextSteps({ outcome }: { outcome: Completed }) {
+/** After submitting: what happened next (the next steps and who holds them). */
+function Submitted({ outcome }: { outcome: Completed }) {
   const { t } = useTranslation();
-  const roleName = useRoleName();
-  const localize = useLocalize();
-  const unitName = useUnitName();
   const steps = outcome.open_tasks ?? [];
   return (
     <Outcome
@@ -36,14 +34,7 @@ function NextSteps({ outcome }: { outcome: Completed }) {
       {steps.length === 0 ? (
         <p>{outcome.status === 'completed' ? t('task.caseFinished') : t(`next.${outcome.status}`, { defaultValue: t('task.noOpenStep') })}</p>
       ) : (
-        <ul className="next-steps">
-          {steps.map((step) => (
-            <li key={step.task_id}>
-              <strong>{localize(step.name)}</strong> — {t('task.heldBy', { role: roleName(step.role), unit: unitName(step.unit) })}
-              {step.due_at && <> · <DueBadge dueAt={step.due_at} /></>}
-            </li>
-          ))}
-        </ul>
+        <NextSteps steps={steps} />
       )}
     </Outcome>
   );
@@ -100,7 +91,7 @@ export default function TaskPage() {
     },
   });
 
-  if (outcome) return <div className="page"><NextSteps outcome={outcome} /></div>;
+  if (outcome) return <div className="page"><Submitted outcome={outcome} /></div>;
   if (task.isLoading) return <div className="page"><Skeleton active /></div>;
   const failure = task.error ?? (complete.error instanceof ApiError && complete.error.status === 409 ? complete.error : null);
   if (failure) {
