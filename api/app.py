@@ -18,7 +18,7 @@ from starlette.requests import Request
 
 from api import docs, problems, web
 from api.i18n import request_language
-from api.routers import admin, auth, cases, definitions, dev, methods, public, system, tasks
+from api.routers import admin, attachments, auth, cases, definitions, dev, export, methods, public, system, tasks
 from engine.definitions.compiler import load_bundle
 from engine.domain.actors import Actor
 from engine.domain.texts import Text
@@ -29,20 +29,25 @@ from engine.settings import Settings, settings
 log = logging.getLogger("yishi.api")
 API_PREFIX = "/api"
 UPLOAD_PATHS = ("/api/definitions", "/definitions")  # POST: a definition bundle, with its own (larger) limit
+ATTACHMENT_SUFFIX = "/attachments"  # POST …/attachments: a file, limited by YISHI_ATTACHMENT_MAX_BYTES
+MULTIPART_OVERHEAD = 64 * 1024  # boundaries and part headers around the file
 
 
 class BodyLimit:
     """Refuse request bodies larger than the limit with 413 problem+json in the reader's language, before the
     app reads them: by ``Content-Length`` when given (the server enforces it), else while counting the chunks."""
 
-    def __init__(self, app, *, limit: int, upload_limit: int):
+    def __init__(self, app, *, limit: int, upload_limit: int, attachment_limit: int | None = None):
         self.app, self.limit, self.upload_limit = app, limit, upload_limit
+        self.attachment_limit = attachment_limit or limit
 
     async def __call__(self, scope, receive, send):
         if scope["type"] != "http":
             return await self.app(scope, receive, send)
-        upload = scope["method"] == "POST" and scope["path"].rstrip("/") in UPLOAD_PATHS
-        limit = self.upload_limit if upload else self.limit
+        path = scope["path"].rstrip("/")
+        post = scope["method"] == "POST"
+        limit = self.upload_limit if post and path in UPLOAD_PATHS else \
+            self.attachment_limit if post and path.endswith(ATTACHMENT_SUFFIX) else self.limit
         length = next((v for k, v in scope["headers"] if k == b"content-length"), None)
         if length is not None:
             if not length.isdigit() or int(length) > limit:
@@ -130,9 +135,10 @@ def create_app(service: Yishi | None = None, *, config: Settings | None = None, 
                     "language of `Accept-Language` (Chinese by default, `en` for English). Instants are ISO-8601 "
                     "in Beijing time (`+08:00`).")
     problems.install(app)
-    app.add_middleware(BodyLimit, limit=config.max_body_bytes, upload_limit=config.max_upload_bytes)
-    routers = [system.router, auth.router, tasks.router, cases.router, methods.router, definitions.router, admin.router,
-               public.router]
+    app.add_middleware(BodyLimit, limit=config.max_body_bytes, upload_limit=config.max_upload_bytes,
+                       attachment_limit=config.attachment_max_bytes + MULTIPART_OVERHEAD)
+    routers = [system.router, auth.router, tasks.router, cases.router, attachments.router, export.router,
+               methods.router, definitions.router, admin.router, public.router]
     if config.dev_clock:
         routers.append(dev.router)  # development only: the route does not exist otherwise
     for router in routers:

@@ -71,6 +71,7 @@ def choose(value: Any, language: Language) -> Any:
 # FastAPI's request validation (pydantic) errors, worded per language; other types keep pydantic's English.
 REQUEST_ERRORS: dict[str, Text] = {
     "missing": Text("必填", "required"),
+    "body_unreadable": Text("无法读取请求内容（{detail}）", "the request body cannot be read ({detail})"),
     "extra_forbidden": Text("不接受此字段", "unknown field: not accepted here"),
     "string_too_short": Text("至少 {min_length} 个字符", "at least {min_length} characters"),
     "string_too_long": Text("最多 {max_length} 个字符", "at most {max_length} characters"),

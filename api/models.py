@@ -259,6 +259,19 @@ class Verification(Model):
     warning: str | None = Field(None, description="e.g. sealed with the development key, which proves nothing")
 
 
+class Attachment(Model):
+    """A file of the case (一事一档). A form field refers to it as ``{sha256, name, size, media_type}``."""
+
+    sha256: str = Field(description="SHA-256 of the content (hex); the file's address and its check")
+    size: int = Field(description="bytes")
+    media_type: str = Field(description="judged from the content (image/jpeg, application/pdf …)")
+    file_name: str
+    task_id: str | None = Field(description="the task it was added to, if any")
+    element_id: str | None = None
+    uploaded_by: str
+    uploaded_at: Instant
+
+
 class History(Model):
     case: str = Field(description="the case reference")
     events: list[Event]

@@ -24,9 +24,11 @@ from engine.errors import (
     LayoutError,
     NotFound,
     ScriptSecurityError,
+    TooLarge,
     TooManyAttempts,
     Unauthenticated,
     UnsafeXML,
+    UnsupportedMediaType,
     YishiError,
 )
 
@@ -34,13 +36,15 @@ log = logging.getLogger("yishi.api")
 PROBLEM = "application/problem+json"
 STATUS: dict[type[YishiError], int] = {
     TooManyAttempts: 429, Unauthenticated: 401, Forbidden: 403, NotFound: 404, Conflict: 409, InvalidState: 409,
+    TooLarge: 413, UnsupportedMediaType: 415,
     InvalidInput: 422, InvalidDefinition: 422, ScriptSecurityError: 422, UnsafeXML: 422, LayoutError: 422,
     YishiError: 400,
 }
 TITLES = {
     400: Text("请求有误", "Bad request"), 401: Text("未登录", "Not authenticated"), 403: Text("无权操作", "Forbidden"),
     404: Text("未找到", "Not found"), 405: Text("不支持此方法", "Method not allowed"), 409: Text("冲突", "Conflict"),
-    413: Text("内容过大", "Too large"), 422: Text("输入有误", "Invalid input"),
+    413: Text("内容过大", "Too large"), 415: Text("不接受的文件类型", "Unsupported media type"),
+    422: Text("输入有误", "Invalid input"),
     429: Text("尝试过于频繁", "Too many attempts"), 500: Text("内部错误", "Internal error"),
 }
 DESCRIPTIONS = {
@@ -49,6 +53,8 @@ DESCRIPTIONS = {
     404: "未找到 Unknown, or not visible to this user",
     409: "冲突 The case or task changed meanwhile, or the action does not fit its status",
     422: "输入有误 Invalid input: `errors` lists each field (`problems`: each lint finding)",
+    413: "内容过大 Too large: the body or file exceeds its limit",
+    415: "不接受的文件类型 Unsupported media type: the file's content is of a type that is not accepted",
     429: "尝试过于频繁 Too many failed logins: wait `Retry-After` seconds, or the account is locked until an "
          "administrator unlocks it",
 }
@@ -102,6 +108,10 @@ def install(app: FastAPI) -> None:
         if exc.status_code == 400 and isinstance(exc.__cause__, UnicodeDecodeError):  # FastAPI: body not UTF-8
             return await request_invalid(request, RequestValidationError(
                 [{"type": "json_invalid", "loc": ("body",), "msg": "JSON decode error"}]))
+        if exc.status_code == 400:  # the framework could not parse the body (e.g. broken multipart/form-data)
+            return await request_invalid(request, RequestValidationError(
+                [{"type": "body_unreadable", "loc": ("body",), "msg": "unreadable body",
+                  "ctx": {"detail": str(exc.detail)[:200]}}]))
         language = request_language(request)
         title = TITLES.get(exc.status_code)
         detail = str(exc.detail)

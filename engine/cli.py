@@ -304,17 +304,33 @@ def verify(case: Annotated[str | None, typer.Argument(help="Case id or reference
            all_cases: Annotated[bool, typer.Option("--all", help="Check every case.")] = False,
            against: Annotated[Path | None, typer.Option(help="Also compare with a seal exported by "
                                                         "`yishi seal --export`.")] = None,
+           file: Annotated[Path | None, typer.Option("--file", help="Check an exported case file (ZIP from "
+                                                     "`yishi export` or GET /api/cases/{id}/export) offline.")] = None,
            database: DatabaseOpt = None, as_json: JsonOpt = False) -> None:
     """Re-check case files (chain, event count, head, server seal, case row, open tasks); exit 1 naming the check
-    that failed."""
+    that failed. With --file: an exported case file, without the database."""
     import sqlalchemy as sa
 
+    from engine.service import Yishi
     from engine.store import audit
     from engine.store.tables import cases as cases_table
 
     with _handled(as_json):
+        if file is not None:
+            checked = Yishi.verify_export(file)
+            checks = ", ".join(f"{name} {'ok' if ok else 'not checked' if ok is None else 'FAILED'}"
+                               for name, ok in checked.checks.items())
+            lines = [f"{file}: " + (f"intact: case {checked.case}, {checked.events} event(s), "
+                                    f"{checked.attachments} attachment(s)" if checked.ok else
+                                    f"BROKEN, check '{checked.failed}' failed: {checked.reason}"), f"checks: {checks}"]
+            lines += [f"note: {note}" for note in checked.notes]
+            _emit({**checked.__dict__, "reason": str(checked.reason) if checked.reason else None,
+                   "notes": [str(n) for n in checked.notes]}, as_json, "\n".join(lines))
+            if not checked.ok:
+                raise typer.Exit(1)
+            return
         if case is None and not all_cases and against is None:
-            raise InvalidInput("give a case, --all or --against FILE")
+            raise InvalidInput("give a case, --all, --against FILE or --file EXPORT.zip")
         service = _service(database)
         results, lines = [], []
         if case is not None or all_cases:
@@ -349,6 +365,22 @@ def verify(case: Annotated[str | None, typer.Argument(help="Case id or reference
         _emit({"cases": results, "seal_problems": export_problems}, as_json, "\n".join(lines))
         if any(not r["ok"] for r in results) or export_problems:
             raise typer.Exit(1)
+
+
+@app.command("export")
+def export_case(case: str, out: Annotated[Path, typer.Option("--out", help="Where to write the ZIP.")],
+                without_personal_data: Annotated[bool, typer.Option(help="Mask personal data (phone numbers, ID "
+                                                                    "numbers, addresses).")] = False,
+                database: DatabaseOpt = None, as_json: JsonOpt = False) -> None:
+    """Export a case file as a ZIP (events with their hash chain, attachments, the definition version, a manifest
+    and a printable case.html); `yishi verify --file` checks it. Operators act as administrators."""
+    with _handled(as_json):
+        with out.open("wb") as target:
+            manifest = _service(database).export_case(case, Actor("cli", is_admin=True), target,
+                                                      personal_data=not without_personal_data)
+        _emit(manifest, as_json, f"{out}: case {manifest['case']['reference']}, {manifest['events']} event(s), "
+                                 f"{len(manifest['attachments'])} attachment(s), personal data "
+                                 f"{manifest['personal_data']}")
 
 
 @app.command()

@@ -58,6 +58,18 @@ class Conflict(YishiError):
     status = "conflict"
 
 
+class TooLarge(YishiError):
+    """An upload is larger than its limit (API: 413)."""
+
+    status = "too_large"
+
+
+class UnsupportedMediaType(YishiError):
+    """An upload's content is of a type that is not accepted (API: 415)."""
+
+    status = "unsupported_media_type"
+
+
 @dataclass
 class FieldError:
     path: str  # slash-separated path of the offending field ("participants/0/name"), "" for the whole document

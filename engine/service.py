@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import importlib.metadata
 
 import sqlalchemy as sa
 
+from engine.cases import attachments
 from engine.cases.runtime import Runtime
 from engine.cases.timers import TickResult
 from engine.definitions import bpmn, deployments, forms, instructions
@@ -17,20 +19,29 @@ from engine.domain.statuses import EventKind
 from engine.domain.texts import DEFAULT_LANGUAGE, Text
 from engine.errors import Conflict, Forbidden, NotFound
 from engine.people import accounts, demo
-from engine.read import monitor, public, queries
+from engine.read import export, export_check, monitor, public, queries
 from engine.sandbox import budget
 from engine.settings import settings
+from engine.store import audit
 from engine.store.db import make_engine
+from engine.store.files import FileStore, LocalFileStore
 from engine.store.tables import definition_versions
+
+try:
+    TOOL_VERSION = importlib.metadata.version("yishi")
+except importlib.metadata.PackageNotFoundError:  # run from a checkout without installing
+    TOOL_VERSION = "unknown"
 
 
 class Yishi:
-    def __init__(self, url: str | None = None, db: sa.Engine | None = None):
+    def __init__(self, url: str | None = None, db: sa.Engine | None = None, files: FileStore | None = None):
         config = settings()
         budget.configure(budget.Limits(seconds=config.step_seconds, operations=config.step_operations,
                                        memory_mb=config.step_memory_mb))
         self.db = db or make_engine(url)
         self.runtime = Runtime(self.db)
+        self.files = files or LocalFileStore(config.attachments_dir())
+        self.attachment_max_bytes, self.attachment_types = config.attachment_max_bytes, config.allowed_types()
 
     # designers
     def deploy(self, bundle: Bundle, actor: Actor) -> list[deployments.Deployed]:
@@ -240,6 +251,67 @@ class Yishi:
             raise NotFound(Text("流程定义 {key} 没有第 {version} 版", "definition {key} has no version {version}",
                                 key=key, version=version))
         return dict(row)
+
+    # ----- attachments (一事一档) ---------------------------------------------------------------------------------
+
+    def attach(self, case_ref, actor: Actor, stream, file_name: str | None, *, task_id: str | None = None) -> dict:
+        """Add a file to a case (any member of its unit who may see it) or to an open task of it (whoever may
+        do the task); recorded in the case file with its SHA-256, size, media type, name and uploader."""
+        if task_id is not None:
+            row = self.task(task_id, actor)
+            case_id, element_id = row["case_id"], row["element_id"]
+        else:
+            case_id, element_id = self.visible_case(case_ref, actor)["id"], None
+        with self.db.begin() as conn:
+            return attachments.add(conn, self.files, case_id, actor, stream, file_name,
+                                   max_bytes=self.attachment_max_bytes, allowed=self.attachment_types,
+                                   task_id=task_id, element_id=element_id)
+
+    def attachments(self, case_ref, actor: Actor) -> list[dict]:
+        """The files of a case the actor may see, in upload order."""
+        case_id = self.visible_case(case_ref, actor)["id"]
+        with self.db.connect() as conn:
+            return attachments.listed(conn, case_id)
+
+    def attachment(self, case_ref, sha256: str, actor: Actor):
+        """One file of a case the actor may see: (its record, an open binary stream of its content)."""
+        case_id = self.visible_case(case_ref, actor)["id"]
+        with self.db.connect() as conn:
+            record = attachments.one(conn, case_id, sha256)
+        try:
+            return record, self.files.open(record["sha256"])
+        except FileNotFoundError:
+            raise NotFound(Text("附件 {name} 的内容不在文件存储中（请联系管理员）",
+                                "the content of attachment {name} is missing from the file store (tell an "
+                                "administrator)", name=record["file_name"])) from None
+
+    # ----- the case file leaving the system ---------------------------------------------------------------------
+
+    def export_case(self, case_ref, actor: Actor, out, *, personal_data: bool | None = None) -> dict:
+        """Write the case file as a ZIP (``engine.read.export``) to ``out`` for whoever may see the case; returns
+        its manifest. Personal data is included only for administrators (their choice, included by default);
+        everyone else gets it masked, and the manifest says which."""
+        case_id = self.visible_case(case_ref, actor)["id"]
+        include = actor.is_admin and personal_data is not False
+        with self.db.connect() as conn:
+            case = queries.case_row(conn, case_id)
+            rows = audit.history(conn, case_id)
+            files = attachments.listed(conn, case_id)
+            version = conn.execute(sa.select(definition_versions.c.bpmn, definition_versions.c.forms).where(
+                definition_versions.c.id == case["definition_version_id"])).one()
+            step_names = self._element_names(conn, {case["definition_version_id"]}).get(
+                case["definition_version_id"], {})
+        labelled, _ = self.labelled_history(case_id, DEFAULT_LANGUAGE)
+        labelled = labelled[:len(rows)]  # the history read after: never more than the events exported
+        return export.build(out, case=case, events=rows, labelled=labelled, attachments=files,
+                            open_attachment=self.files.open, definition={"bpmn": version.bpmn, "forms": version.forms},
+                            personal_data=include, exported_by=actor.user_id, exported_at=clock.now(),
+                            tool_version=TOOL_VERSION, step_names={k: names.split(v).zh for k, v in step_names.items()})
+
+    @staticmethod
+    def verify_export(path) -> export_check.ExportCheck:
+        """Check an exported case file offline: manifest, chain, count, head, attachments, seal (when keyed)."""
+        return export_check.verify_file(path)
 
     # ----- what else the API reads (each applies its visibility rule here) ------------------------------------
 

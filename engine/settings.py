@@ -41,6 +41,12 @@ class Settings(BaseSettings):
     password_hash_concurrency: int = Field(2, ge=1, description="argon2 hashes computed at once (64 MiB each)")
     max_body_bytes: int = Field(1_048_576, ge=1024, description="largest request body (413 above)")
     max_upload_bytes: int = Field(10_485_760, ge=1024, description="largest definition upload body")
+    attachment_max_bytes: int = Field(20_971_520, ge=1024, description="largest attachment (413 above)")
+    attachment_types: str = Field(
+        "image/jpeg,image/png,image/gif,image/webp,image/heic,application/pdf,text/plain,application/msword,"
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document,application/vnd.ms-excel,"
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet,audio/mpeg,audio/mp4,video/mp4",
+        description="media types an attachment may have, comma-separated, judged from its content (415 otherwise)")
     seal_key: SecretStr | None = Field(None, description="server key (16+ characters) sealing each case's chain "
                                        "head (HMAC-SHA256); unset: a development key anyone can derive")
     seal_key_id: str = Field("k1", pattern=r"^[A-Za-z0-9_.-]{1,32}$", description="id recorded with every seal "
@@ -54,6 +60,14 @@ class Settings(BaseSettings):
             return self.database_url
         self.data_dir.mkdir(parents=True, exist_ok=True)
         return f"sqlite:///{self.data_dir / 'yishi.db'}"
+
+
+    def attachments_dir(self) -> Path:
+        """Where attachment contents live (content-addressed): ``data_dir/attachments``."""
+        return self.data_dir / "attachments"
+
+    def allowed_types(self) -> frozenset[str]:
+        return frozenset(t.strip().lower() for t in self.attachment_types.split(",") if t.strip())
 
 
 @functools.cache

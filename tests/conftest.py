@@ -11,7 +11,10 @@ import os
 
 os.environ.setdefault("YISHI_PASSWORD_COST", "test")  # argon2 at its cheapest: the suite logs in hundreds of times
 os.environ.setdefault("YISHI_SQLITE_SYNCHRONOUS", "NORMAL")  # no fsync per commit: the suite commits thousands of times
+import tempfile
 import uuid
+
+os.environ.setdefault("YISHI_DATA_DIR", tempfile.mkdtemp(prefix="yishi-test-data-"))  # attachments land here
 
 import pytest
 import sqlalchemy as sa

@@ -13,6 +13,7 @@ from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.exceptions import TaskNotFoundException
 from SpiffWorkflow.util.task import TaskState
 
+from engine.cases import attachments
 from engine.cases.admin import Administration
 from engine.cases.claims import Claims
 from engine.cases.timers import Timers
@@ -73,6 +74,7 @@ class Runtime(CaseUnit, Claims, Timers, Administration):
                 schema = parsed.forms[parsed.start_form]
                 data = forms.with_defaults(schema, data)
                 forms.validate(schema, data, self._rule_evaluator(), context=data)
+                attachments.check_references(None, None, schema, data)  # files are added once the case exists
             reference = _next_reference(conn, unit, now)
             title = (title or data.get("title") or parsed.spec.description or key)[:500]
             data.update(case_reference=reference, case_unit=unit, case_started_by=actor.user_id,
@@ -148,6 +150,7 @@ class Runtime(CaseUnit, Claims, Timers, Administration):
                 except forms.RuleBroken as exc:
                     exc.element_id = projection.element_id(task)
                     raise
+                attachments.check_references(conn, case_id, loaded.definition.forms[form], data)
 
             def run():
                 # Replace, never merge: SpiffWorkflow's add_data_from_form deep-merges, so a list submitted again

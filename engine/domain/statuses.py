@@ -40,6 +40,7 @@ class EventKind(StrEnum):
     TIMER_FIRED = "timer_fired"
     COMPUTED = "computed"
     RULE_BROKEN = "rule_broken"
+    ATTACHMENT_ADDED = "attachment_added"
 
 
 class MigrationRefusal(StrEnum):

@@ -131,6 +131,21 @@ case_events = sa.Table(
     sa.Index("ix_case_events_kind_element", "kind", "element_id"),  # the public board's notices
 )
 
+attachments = sa.Table(  # files added to a case (一事一档); contents in the file store under their SHA-256
+    "attachments", metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("case_id", sa.Integer, sa.ForeignKey("cases.id"), nullable=False),
+    sa.Column("sha256", sa.String(64), nullable=False),
+    sa.Column("size", sa.BigInteger, nullable=False),
+    sa.Column("media_type", sa.String(127), nullable=False),
+    sa.Column("file_name", sa.String(255), nullable=False),
+    sa.Column("task_id", sa.String(36)),
+    sa.Column("element_id", sa.String(200)),
+    sa.Column("uploaded_by", sa.String(200), nullable=False),
+    sa.Column("uploaded_at", UTCDateTime, nullable=False),
+    sa.Index("ix_attachments_case_sha256", "case_id", "sha256"),
+)
+
 seals = sa.Table(  # `yishi seal`: a signed digest of every case's head at one instant (export it elsewhere)
     "seals", metadata,
     sa.Column("id", sa.Integer, primary_key=True),

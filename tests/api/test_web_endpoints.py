@@ -209,7 +209,8 @@ def test_public_board_without_login_shows_only_what_is_published(client):
     five.to_party_approval(s)
     five.assembly(s, eligible=41, present=30, yes=22, no=5, abstain=3)
     s.do("PUB_UT_Post", {"channels": ["notice_board", "wechat_official"], "start_at": five.iso(),
-                         "content": "决议：实施中水灌溉改造，公示 7 日。", "posting_evidence": ["photos/posting.jpg"]},
+                         "content": "决议：实施中水灌溉改造，公示 7 日。",
+                         "posting_evidence": s.attach("photos/posting.jpg", by="grid_steward")},
          by="grid_steward")
 
     response = client.get(f"/api/public/units/{COMMUNITY}/board")  # no token

@@ -1,7 +1,7 @@
 """The forms under forms/ follow the convention of forms/README.md, so standard renderers understand them.
 
 Every ``<Name>.schema.json`` is a JSON Schema draft 2020-12 document using only standard keywords plus
-the two declared ones (``x-i18n``, ``x-yishi-rules``); titles and descriptions are Chinese, with English
+the declared ones (``x-i18n``, ``x-yishi-rules``, ``x-yishi-widget``); titles and descriptions are Chinese, with English
 under ``x-i18n``; choices are ``oneOf`` of ``const`` + ``title``; cross-field rule messages are language
 maps whose ``{placeholders}`` name fields or case variables. Beside it, ``<Name>.uischema.json`` is a
 react-jsonschema-form uiSchema: ``ui:order`` lists exactly the form's fields, widgets match the field
@@ -35,7 +35,7 @@ FORMS = ROOT / "forms"
 PROCESSES = ROOT / "processes"
 SCHEMAS = sorted(FORMS.glob("*/*.schema.json"))
 
-DECLARED = {"x-i18n", "x-yishi-rules"}
+DECLARED = {"x-i18n", "x-yishi-rules", "x-yishi-widget"}
 DRAFT_2020_12 = {
     # core
     "$schema", "$id", "$ref", "$anchor", "$dynamicRef", "$dynamicAnchor", "$vocabulary", "$comment", "$defs",

@@ -24,11 +24,11 @@ def shared(yishi):
     return yishi
 
 
-def notice(day: int, meeting_day: int) -> dict:
+def notice(s: Scenario, day: int, meeting_day: int) -> dict:
     return {"notice_published_at": f"2026-03-{day:02d}T10:00:00+08:00",
             "meeting_at": f"2026-03-{meeting_day:02d}T19:00:00+08:00", "venue": "阳光议事厅",
             "channels": ["notice_board", "wechat_group"], "content": "关于3号院加装电梯的方案",
-            "posting_evidence": ["p1.jpg"]}
+            "posting_evidence": s.attach("p1.jpg", by="grid_steward")}
 
 
 def vote(eligible: int, present: int, yes: int, no: int = 0, abstain: int = 0) -> dict:
@@ -39,16 +39,16 @@ def vote(eligible: int, present: int, yes: int, no: int = 0, abstain: int = 0) -
 def test_assembly_vote_reconvenes_after_a_failed_quorum_then_decides(shared):
     s = Scenario.start(shared, "assembly_vote", unit=UNIT, data=VOTE_CONFIG)
     with pytest.raises(InvalidInput) as caught:  # 2026-03-02 -> 03-04 is 2 days: too short a notice
-        s.do("AV_UT_PublishNotice", notice(2, 4), by="grid_steward")
+        s.do("AV_UT_PublishNotice", notice(s, 2, 4), by="grid_steward")
     assert {e.path for e in caught.value.errors} == {"meeting_at", "notice_published_at"}
-    s.do("AV_UT_PublishNotice", notice(2, 5), by="grid_steward")
+    s.do("AV_UT_PublishNotice", notice(s, 2, 5), by="grid_steward")
     assert s.open() == [] and s.case["status"] == "waiting_for_timer"
     assert s.case["next_timer_at"] == dt.datetime(2026, 3, 5, 19, 0, tzinfo=SHANGHAI)
     assert s.advance(days=3) == 0  # 2026-03-05 09:00: the meeting is at 19:00
     assert s.advance(hours=11) == 1
     s.do("AV_UT_RecordVote", vote(41, 20, 20), by="assembly")  # 2*20 = 40, not more than 41 [S3 Art 9]
     assert s.open() == ["AV_UT_PublishNotice"]
-    s.do("AV_UT_PublishNotice", notice(6, 9), by="grid_steward")
+    s.do("AV_UT_PublishNotice", notice(s, 6, 9), by="grid_steward")
     s.advance(days=4)
     case = s.do("AV_UT_RecordVote", vote(41, 26, 15, 8, 3), by="assembly")  # 52 > 41 quorum; 30 > 26 passes
     assert case["end_event"] == "AV_EE_Decided"
@@ -61,7 +61,7 @@ def test_assembly_vote_reconvenes_after_a_failed_quorum_then_decides(shared):
 def test_assembly_vote_gives_up_after_max_reconvene(shared):
     s = Scenario.start(shared, "assembly_vote", unit=UNIT, data={**VOTE_CONFIG, "max_reconvene": 1})
     for start_day in (2, 6):
-        s.do("AV_UT_PublishNotice", notice(start_day, start_day + 3), by="grid_steward")
+        s.do("AV_UT_PublishNotice", notice(s, start_day, start_day + 3), by="grid_steward")
         s.advance(days=4)
         s.do("AV_UT_RecordVote", vote(60, 30, 30), by="assembly")  # 60 is not more than 60
     assert s.case["end_event"] == "AV_EE_NotDecided"
@@ -80,7 +80,7 @@ def test_assembly_vote_gives_up_after_max_reconvene(shared):
 def test_assembly_vote_profiles(shared, profile, present, yes, outcome):
     """DOMAIN.md §3.7 with 60 eligible: quorum and passing per profile, at the boundaries."""
     s = Scenario.start(shared, "assembly_vote", unit=UNIT, data={**VOTE_CONFIG, "rule_profile": profile})
-    s.do("AV_UT_PublishNotice", notice(2, 5), by="grid_steward")
+    s.do("AV_UT_PublishNotice", notice(s, 2, 5), by="grid_steward")
     s.advance(days=4)
     s.do("AV_UT_RecordVote", vote(60, present, yes), by="assembly")
     assert s.computed("vote_outcome")[0] == outcome
@@ -90,7 +90,8 @@ def test_publication_waits_out_the_period_and_records_objections(shared, frozen_
     s = Scenario.start(shared, "publication", unit=UNIT,
                        data={"publication_kind": "resolution", "publication_period": 7})
     s.do("PUB_UT_Post", {"channels": ["notice_board"], "start_at": "2026-03-02T10:00:00+08:00",
-                         "content": "决议公示", "posting_evidence": ["board.jpg"]}, by="grid_steward")
+                         "content": "决议公示", "posting_evidence": s.attach("board.jpg", by="grid_steward")},
+         by="grid_steward")
     # 03-02 + 7 days = 03-09, a Monday working day; ends 24:00 [S22 Arts 201-204]
     assert s.computed("publication_ends_at") == ["2026-03-09T23:59:59+08:00"]
     assert s.advance(days=7) == 0
@@ -118,7 +119,8 @@ def test_classified_implementation_convention_only_has_no_deadline(shared):
     s.do("CI_UT_FileConvention", {"filing_authority": "street_office", "filing_date": "2026-03-03", "ruling": "filed"},
          by="street_office")
     s.do("PUB_UT_Post", {"channels": ["notice_board", "wechat_group"], "start_at": "2026-03-03T09:00:00+08:00",
-                         "content": "公约全文", "posting_evidence": ["x.jpg"]}, by="grid_steward")
+                         "content": "公约全文", "posting_evidence": s.attach("x.jpg", by="grid_steward")},
+         by="grid_steward")
     s.advance(days=10)
     case = s.do("PUB_UT_ReviewObjections", {"objections": 0, "substantive": False}, by="supervision_committee")
     assert case["end_event"] == "CI_EE_Done"
@@ -197,4 +199,4 @@ def test_roles_come_from_the_shared_lanes(shared):
     assert s.task("AV_UT_PublishNotice")["role"] == "grid_steward"
     from engine.errors import Forbidden
     with pytest.raises(Forbidden):
-        shared.complete(s.case_id, s.task("AV_UT_PublishNotice")["task_id"], member(UNIT, "assembly"), notice(2, 5))
+        shared.complete(s.case_id, s.task("AV_UT_PublishNotice")["task_id"], member(UNIT, "assembly"), notice(s, 2, 5))

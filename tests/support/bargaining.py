@@ -58,7 +58,7 @@ def form_teams(s: Scenario, employee: list[dict] | None = None, employer: list[d
 
 def publish_teams(s: Scenario):
     s.do("C_UT_PublishReps", {"reps_published_at": day(), "channels": ["factory_affairs_board", "wechat"],
-                              "evidence": ["photos/reps.jpg"]}, by="union_fed")
+                              "evidence": s.attach("photos/reps.jpg", by="union_fed")}, by="union_fed")
 
 
 def issue_request(s: Scenario) -> str:
@@ -175,9 +175,9 @@ def advance_until_open(s: Scenario, element_id: str, limit: int = 60):
 
 
 def publish(s: Scenario, published: str):
+    evidence = s.attach("photos/contract.jpg", by="employer_side")
     s.do("C_UT_Publish", {"published_at": published, "channels": ["factory_affairs_board", "building_notice_board",
-                                                                   "wechat"], "evidence": ["photos/contract.jpg"]},
-                                                                   by="employer_side")
+                                                                   "wechat"], "evidence": evidence}, by="employer_side")
 
 
 def at(date: str, hour: int = 10) -> dt.datetime:

@@ -77,7 +77,7 @@ def assembly(s: Scenario, eligible: int, present: int, yes: int, no: int, abstai
     s.do("AV_UT_PublishNotice", {
         "notice_published_at": iso(), "meeting_at": meeting_at.isoformat(), "venue": "社区会议室",
         "channels": ["notice_board", "wechat_group"], "content": "会议议程与方案 Agenda and plan",
-        "posting_evidence": ["photos/notice.jpg"],
+        "posting_evidence": s.attach("photos/notice.jpg", by="grid_steward"),
     }, by="grid_steward")
     assert s.open() == []
     assert s.advance_to(meeting_at + dt.timedelta(minutes=1)) == 1  # the meeting timer
@@ -91,7 +91,8 @@ def assembly(s: Scenario, eligible: int, present: int, yes: int, no: int, abstai
 def publish(s: Scenario, channels=("notice_board", "wechat_official"), objections=0, substantive=False):
     """Post a notice, let the publication period run out (timer), record the objections."""
     s.do("PUB_UT_Post", {"channels": list(channels), "start_at": iso(), "content": "公示内容 Notice",
-                         "posting_evidence": ["photos/posting.jpg"]}, by="grid_steward")
+                         "posting_evidence": s.attach("photos/posting.jpg", by="grid_steward")},
+         by="grid_steward")
     for _ in range(30):  # the period rolls past rest days and holidays, so step day by day
         if s.advance(days=1):
             break

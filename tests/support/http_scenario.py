@@ -7,6 +7,7 @@ import datetime as dt
 from collections import Counter
 
 from engine.people import demo
+from tests.support.scenario import file_bytes
 
 
 class HttpScenario:
@@ -59,6 +60,16 @@ class HttpScenario:
         assert response.status_code == 200, response.text
         assert response.json()["status"] != "error", response.json()["error_message"]
         return response.json()
+
+    def attach(self, *names: str, by: str) -> list[dict]:
+        """Upload a file per name as the demo user ``by`` (multipart); the references a form field takes."""
+        refs = []
+        for name in names:
+            response = self.request("post", f"/api/cases/{self.case_id}/attachments", by,
+                                    files={"file": (name, file_bytes(name))})
+            assert response.status_code == 201, response.text
+            refs.append({"sha256": response.json()["sha256"], "name": response.json()["file_name"]})
+        return refs
 
     def advance(self, *, days: int = 0, hours: int = 0) -> int:
         response = self.request("post", "/api/dev/clock", "admin", json={"advance_days": days + hours / 24})

@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -41,6 +42,13 @@ def day(days: int = 0) -> str:
 
 def deploy_processes(service: Yishi) -> None:
     service.deploy(load_bundle([PROCESSES]), DESIGNER)
+
+
+def file_bytes(name: str) -> bytes:
+    """Small stand-in content for a file called ``name``: a PDF or PNG header (so its media type is judged from
+    the content) followed by the name, so each name is its own file."""
+    header = b"%PDF-1.4\n" if name.endswith(".pdf") else b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR"
+    return header + name.encode("utf-8")
 
 
 def member(unit: str, role: str) -> Actor:
@@ -83,6 +91,14 @@ class Scenario:
         case = self.service.complete(self.case_id, task["task_id"], member(self.unit, by), data)
         assert case["status"] != "error", f"{element_id} put the case in error: {case['error_message']}"
         return case
+
+    def attach(self, *names: str, by: str) -> list[dict]:
+        """Upload a file per name to the case as a member holding ``by``; the references a form field takes."""
+        refs = []
+        for name in names:
+            record = self.service.attach(self.case_id, member(self.unit, by), io.BytesIO(file_bytes(name)), name)
+            refs.append({"sha256": record["sha256"], "name": record["file_name"]})
+        return refs
 
     def advance(self, *, days: int = 0, hours: int = 0) -> int:
         """Move the injected clock forward and fire every due timer; returns how many fired."""

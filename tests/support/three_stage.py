@@ -57,7 +57,8 @@ def pre_notify(s: Scenario, days: int = 3) -> dict:
     posted = clock.now().astimezone(SHANGHAI)
     meeting = (posted + dt.timedelta(days=days)).replace(hour=19, minute=0, second=0, microsecond=0)
     return {"notice_published_at": iso(posted), "meeting_at": iso(meeting), "venue": "阳光议事厅",
-            "channels": ["notice_board", "wechat_group"], "content": "议题与方案", "posting_evidence": ["photo/1.jpg"]}
+            "channels": ["notice_board", "wechat_group"], "content": "议题与方案",
+            "posting_evidence": s.attach("photo/1.jpg", by="grid_steward")}
 
 
 def consult(s: Scenario, outcome: str = "consensus", attendees: list | None = None) -> dict:
@@ -77,7 +78,7 @@ def agreement(signatories: list | None = None, **extra) -> dict:
 
 def post(s: Scenario) -> dict:
     return {"channels": ["notice_board", "wechat_official"], "start_at": now_iso(s), "content": "协商结果公示",
-            "posting_evidence": ["photo/pub.jpg"]}
+            "posting_evidence": s.attach("photo/pub.jpg", by="grid_steward")}
 
 
 NO_OBJECTION = {"objections": 0, "substantive": False}
@@ -91,7 +92,7 @@ def evaluation(respondents: int, satisfied: int, basically: int) -> dict:
 ARCHIVE = {"archive_no": "JJL-2026-B-001", "checklist": ["forms", "minutes", "publication_evidence"],
            "dossier_complete": True}
 FEEDBACK = {"audiences": ["participants", "stakeholders", "residents"], "feedback_channels": ["notice_board"],
-            "feedback_text": "收集点已迁移, 除臭设备已安装", "feedback_evidence": ["photo/done.jpg"]}
+            "feedback_text": "收集点已迁移, 除臭设备已安装"}
 
 
 # ----- stretches of the flow ---------------------------------------------------------------------
@@ -141,7 +142,8 @@ def implement(s: Scenario, deadline_days: int = 15, done_on_day: int = 10) -> No
 
 
 def feedback(s: Scenario) -> None:
-    s.do("B_UT_Feedback", {"reported_at": now_iso(s), **FEEDBACK}, by="two_committees")
+    s.do("B_UT_Feedback", {"reported_at": now_iso(s), **FEEDBACK,
+                           "feedback_evidence": s.attach("photo/done.jpg", by="two_committees")}, by="two_committees")
 
 
 def minor_until_evaluation(s: Scenario) -> None:

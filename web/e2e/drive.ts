@@ -31,6 +31,18 @@ export class Driver {
     return response.json();
   }
 
+  /** Uploads a small stand-in file (a PNG header and its name) to a case; the reference a form's attachment
+   * field takes (processes/CONVENTIONS.md, "Attachments"). */
+  async attach(reference: string, user: string, name: string): Promise<{ sha256: string; name: string }> {
+    const headers = { Authorization: `Bearer ${await this.token(user)}` };
+    const buffer = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.from(name)]);
+    const response = await this.request.post(`/api/cases/${encodeURIComponent(reference)}/attachments`,
+      { headers, multipart: { file: { name, mimeType: 'image/png', buffer } } });
+    expect(response.status(), await response.text()).toBe(201);
+    const body = await response.json();
+    return { sha256: body.sha256 as string, name: body.file_name as string };
+  }
+
   /** The engine clock (moves it by `days`, firing the timers that fall due). */
   async clock(move: { advance_days?: number; set_to?: string } = {}): Promise<number> {
     const result = await this.call('POST', '/api/dev/clock', 'admin', { advance_days: 0, ...move });
@@ -84,7 +96,7 @@ export async function driveToPublication(driver: Driver, title: string): Promise
   const meeting = `${date(now + 4 * DAY)}T19:00:00+08:00`;
   await step('AV_UT_PublishNotice', 'grid_steward', {
     notice_published_at: beijing(now), meeting_at: meeting, venue: '社区会议室', channels: ['notice_board', 'wechat_group'],
-    content: '会议议程与方案', posting_evidence: ['photos/notice.jpg'],
+    content: '会议议程与方案', posting_evidence: [await driver.attach(reference, 'grid_steward', 'notice.png')],
   });
   now = await driver.clock({ set_to: `${date(now + 4 * DAY)}T19:01:00+08:00` }); // the meeting timer fires
   await step('AV_UT_RecordVote', 'assembly', {
@@ -93,7 +105,7 @@ export async function driveToPublication(driver: Driver, title: string): Promise
   });
   await step('PUB_UT_Post', 'grid_steward', {
     channels: ['notice_board', 'wechat_official'], start_at: beijing(now), content: '决议：实施中水灌溉改造，公示 7 日。',
-    posting_evidence: ['photos/posting.jpg'],
+    posting_evidence: [await driver.attach(reference, 'grid_steward', 'posting.png')],
   });
   return reference;
 }

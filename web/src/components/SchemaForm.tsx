@@ -17,6 +17,7 @@ import { useTranslation } from 'react-i18next';
 import { conditionValidator } from '../lib/validator';
 import { buildUiSchema, localizeSchema } from '../lib/forms';
 import { beijing, ZONE } from '../lib/time';
+import AttachmentsWidget, { type Upload } from './AttachmentsWidget';
 
 /** Dates use the device's own picker (`<input type="date">`, large and familiar on phones, no picker library
  * on the task pages); a date-time is read and written in Beijing time and sent as ISO-8601 with +08:00. */
@@ -67,6 +68,7 @@ const widgets: RegistryWidgetsType = {
   CheckboxWidget, CheckboxesWidget, RadioWidget, TextareaWidget, PasswordWidget,
   DateWidget: (props: WidgetProps) => <NativeDateWidget {...props} />,
   DateTimeWidget: (props: WidgetProps) => <NativeDateWidget {...props} withTime />,
+  attachments: AttachmentsWidget,
 };
 
 // The antd templates with only the widgets the forms use (no range slider, no picker library).
@@ -79,7 +81,6 @@ function AddButton({ onClick, disabled, className }: IconButtonProps) {
 const templates = generateTemplates();
 const Form = withTheme({ templates: { ...templates, ButtonTemplates: { ...templates.ButtonTemplates, AddButton } }, widgets });
 const validator = conditionValidator;
-const FORM_CONTEXT = { colon: false }; // labels without a trailing colon (Chinese labels never take one)
 
 export interface SchemaFormProps {
   schema: unknown;
@@ -88,12 +89,16 @@ export interface SchemaFormProps {
   onChange(data: Record<string, unknown>): void;
   extraErrors?: ErrorSchema;
   disabled?: boolean;
+  /** Uploads a file of an attachment field (absent: such fields cannot add files, e.g. before a case exists). */
+  upload?: Upload;
 }
 
-export default function SchemaForm({ schema, uiSchema, formData, onChange, extraErrors, disabled }: SchemaFormProps) {
+export default function SchemaForm({ schema, uiSchema, formData, onChange, extraErrors, disabled, upload }: SchemaFormProps) {
   const { i18n } = useTranslation();
   const localized = useMemo(() => localizeSchema(schema, i18n.language), [schema, i18n.language]);
   const ui: UiSchema = useMemo(() => buildUiSchema(schema, i18n.language, uiSchema), [schema, uiSchema, i18n.language]);
+  // labels without a trailing colon (Chinese labels never take one)
+  const formContext = useMemo(() => ({ colon: false, upload }), [upload]);
   return (
     <Form
       className="schema-form"
@@ -103,7 +108,7 @@ export default function SchemaForm({ schema, uiSchema, formData, onChange, extra
       validator={validator}
       widgets={widgets}
       noHtml5Validate
-      formContext={FORM_CONTEXT}
+      formContext={formContext}
       showErrorList={false}
       extraErrors={extraErrors}
       disabled={disabled}

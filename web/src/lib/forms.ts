@@ -50,6 +50,7 @@ function uiFor(name: string, raw: Json, root: Json, language: string): UiSchema 
     ui['ui:options'] = { rows: 4 };
   }
   if (node.type === 'object' || isObject(node.properties)) Object.assign(ui, uiForObject(node, root, language));
+  if (node['x-yishi-widget'] === 'attachments') return { 'ui:widget': 'attachments' }; // components/AttachmentsWidget
   if (node.type === 'array' && isObject(node.items)) {
     const items = uiFor(name, node.items, root, language);
     if (Object.keys(items).length) ui.items = items;

@@ -1,4 +1,4 @@
-import { lazy, Suspense, useEffect, useState } from 'react';
+import { lazy, Suspense, useCallback, useEffect, useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router-dom';
 import { Markdown } from '../lib/markdown';
 import { Alert, Button, Skeleton, Space, Tag } from 'antd';
@@ -52,6 +52,19 @@ export default function TaskPage() {
   const [formData, setFormData] = useState<Record<string, unknown>>({});
   const [extraErrors, setExtraErrors] = useState<ErrorSchema | undefined>();
   const [outcome, setOutcome] = useState<Completed | null>(null);
+
+  const upload = useCallback(async (file: File) => {
+    const added = await ok(api.POST('/api/tasks/{task_id}/attachments', {
+      params: { path: { task_id: id } },
+      body: { file: file as unknown as string },
+      bodySerializer: () => {
+        const body = new FormData();
+        body.append('file', file, file.name);
+        return body;
+      },
+    }));
+    return { sha256: added.sha256, name: added.file_name, size: added.size, media_type: added.media_type };
+  }, [id]);
 
   const task = useQuery({
     queryKey: ['task', id],
@@ -160,7 +173,7 @@ export default function TaskPage() {
         {data.form_schema ? (
           <Suspense fallback={<Skeleton active />}>
             <SchemaForm schema={data.form_schema} uiSchema={data.ui_schema} formData={formData} onChange={setFormData}
-              extraErrors={extraErrors} disabled={othersClaim || complete.isPending} />
+              extraErrors={extraErrors} disabled={othersClaim || complete.isPending} upload={upload} />
           </Suspense>
         ) : (
           <p>{t('task.noForm')}</p>
