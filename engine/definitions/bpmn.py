@@ -14,6 +14,7 @@ START_FORM_PROPERTY = "startFormJsonSchemaFilename"
 START_ROLES_PROPERTY = "startRoles"
 DUE_PROPERTY = "dueDate"
 CASE_VARIABLES_PROPERTY = "caseVariables"  # on a process: what it reads from its callers
+ROLE_PROPERTY = "role"  # on a lane: the role code that works its tasks
 
 
 def xpath(node: etree._Element, expr: str) -> list:
@@ -49,13 +50,23 @@ def owning_process(node: etree._Element) -> etree._Element | None:
     return None
 
 
+def lane_role(lane: etree._Element) -> str | None:
+    """The role code of a lane: its ``role`` property, else (files written before lanes had one) its name.
+
+    The visible name is the bilingual role name (``网格管家 Grid steward``, written by ``yishi layout``); the code
+    stays machine-readable in ``<spiffworkflow:property name="role" value="grid_steward"/>``.
+    """
+    code = properties(lane).get(ROLE_PROPERTY, "").strip() or (lane.get("name") or "").strip()
+    return code or None
+
+
 def lanes_by_node(tree: etree._ElementTree) -> dict[str, str | None]:
-    """flowNodeRef id -> lane name (None when the lane has no name), across the document."""
+    """flowNodeRef id -> lane role code (None when the lane has none), across the document."""
     result: dict[str, str | None] = {}
     for lane in xpath(tree.getroot(), "//bpmn:lane"):
         for ref in xpath(lane, "./bpmn:flowNodeRef"):
             if ref.text:
-                result[ref.text.strip()] = lane.get("name")
+                result[ref.text.strip()] = lane_role(lane)
     return result
 
 

@@ -14,10 +14,9 @@ import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from SpiffWorkflow.spiff.parser import SpiffBpmnParser
-
 from engine.definitions import bpmn, forms
 from engine.definitions.lint import LintReport, lint
+from engine.definitions.parser import YishiBpmnParser
 from engine.definitions.xmlsafe import parse_bpmn
 from engine.domain.texts import Text
 from engine.errors import InvalidDefinition, InvalidInput
@@ -174,7 +173,7 @@ def parse_stored(key: str, content_hash: str, bpmn_files: dict[str, str], forms:
     found = cached(key, content_hash)
     if found is not None:
         return found
-    parser = SpiffBpmnParser()
+    parser = YishiBpmnParser()
     for name, xml in sorted(bpmn_files.items()):
         parser.add_bpmn_xml(parse_bpmn(xml.encode("utf-8")), filename=name)
     parsed = ParsedDefinition(key, content_hash, parser.get_spec(key), parser.get_subprocess_specs(key),

@@ -10,15 +10,17 @@ from __future__ import annotations
 
 import ast
 import copy
+import re
 from dataclasses import dataclass, field
 
 from lxml import etree
 from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 from SpiffWorkflow.exceptions import SpiffWorkflowException
-from SpiffWorkflow.spiff.parser import VALIDATOR, SpiffBpmnParser
+from SpiffWorkflow.spiff.parser import VALIDATOR
 
 from engine.definitions import bpmn, forms
+from engine.definitions.parser import YishiBpmnParser
 from engine.definitions.xmlsafe import parse_bpmn
 from engine.domain.case_variables import CASE_CONTEXT_KEYS
 from engine.domain.texts import Text
@@ -32,6 +34,8 @@ CODE_NAMES = {"preScript": "前置脚本 (preScript)", "postScript": "后置脚�
               "loopCardinality": "多实例次数 (loopCardinality)",
               "completionCondition": "多实例完成条件 (completionCondition)"}
 
+ROLE_CODE = re.compile(r"[a-z][a-z0-9_]*")  # a lane's role code: what memberships name
+
 
 @dataclass
 class LintReport:
@@ -40,7 +44,7 @@ class LintReport:
     process_files: dict[str, str] = field(default_factory=dict)  # executable process id -> file
     forms: dict[str, dict] = field(default_factory=dict)  # "<process id>/<file>" -> schema (and its uiSchema)
     form_sites: dict[str, tuple[str, str | None, int | None]] = field(default_factory=dict)  # key -> file, id, line
-    parser: SpiffBpmnParser | None = None
+    parser: YishiBpmnParser | None = None
 
     @property
     def ok(self) -> bool:
@@ -114,10 +118,16 @@ def _check_document(filename: str, tree: etree._ElementTree, form_files: dict[st
         report.problems.append(Problem(filename, node.get("id"), node.sourceline, message, code=code))
 
     for lane in bpmn.xpath(root, "//bpmn:lane"):
-        if not (lane.get("name") or "").strip():
-            problem(lane, Text("泳道没有名称：泳道名称就是可以办理其中任务的角色代码",
-                               "lane has no name: the lane name is the role code that may work its tasks"),
-                    "lane_without_name")
+        role = bpmn.lane_role(lane)
+        if not role:
+            problem(lane, Text("泳道没有角色：请在 role 属性（或泳道名称）中写明可以办理其中任务的角色代码",
+                               "lane has no role: give the role code that may work its tasks in the role property "
+                               "(or as the lane name)"), "lane_without_name")
+        elif not ROLE_CODE.fullmatch(role):
+            problem(lane, Text("泳道的角色“{role}”不是角色代码：请在 role 属性中写角色代码（如 grid_steward），"
+                               "泳道名称可写中英文角色名",
+                               "lane role '{role}' is not a role code: put the code (e.g. grid_steward) in the role "
+                               "property; the lane name may show the role's name", role=role), "lane_role_not_code")
 
     for task in bpmn.xpath(root, "//bpmn:userTask"):
         in_lane, _ = bpmn.lane_of(task, lanes)
@@ -368,7 +378,7 @@ def _check_timer(kind: str, text: str, event, filename: str, report: LintReport)
 
 def _check_with_spiff(filenames: list[str], report: LintReport) -> None:
     """Let SpiffWorkflow build every executable process; report what only its parser finds."""
-    parser = SpiffBpmnParser()
+    parser = YishiBpmnParser()
     try:
         for name in filenames:
             parser.add_bpmn_xml(report.trees[name], filename=name)

@@ -24,7 +24,7 @@ _lanes_by_content: dict[str, frozenset[str]] = {}  # versions are immutable: the
 
 
 def deployed_roles(conn: sa.Connection) -> set[str]:
-    """Every lane name of every deployed definition version (each version's BPMN parsed once per process)."""
+    """Every lane role of every deployed definition version (each version's BPMN parsed once per process)."""
     dv = definition_versions
     roles: set[str] = set()
     hashes = {row.content_hash for row in conn.execute(sa.select(dv.c.content_hash))}
@@ -34,7 +34,7 @@ def deployed_roles(conn: sa.Connection) -> set[str]:
             lanes = set()
             for xml in row.bpmn.values():
                 tree = parse_bpmn(xml.encode("utf-8"))
-                lanes |= {lane.get("name") for lane in bpmn.xpath(tree.getroot(), "//bpmn:lane") if lane.get("name")}
+                lanes |= {bpmn.lane_role(lane) for lane in bpmn.xpath(tree.getroot(), "//bpmn:lane")} - {None}
             _lanes_by_content[row.content_hash] = frozenset(lanes)
     for content_hash in hashes:
         roles |= _lanes_by_content.get(content_hash, frozenset())

@@ -59,3 +59,18 @@ def test_laid_out_document_still_lints_clean():
     assert lint({"demo.bpmn": laid}, load_bundle([DEMO]).forms).problems == []
     assert lint({"faulty.bpmn": layout_bytes((FIXTURES / "faulty" / "faulty.bpmn").read_bytes())},
                 load_bundle([FIXTURES / "faulty" / "faulty.bpmn"]).forms).problems == []
+
+
+def test_lanes_show_the_role_name_and_the_engine_still_reads_the_code():
+    from engine.definitions.bpmn import lane_role
+    from engine.definitions.parser import YishiBpmnParser
+
+    laid = layout_bytes(DEMO.read_bytes())
+    root = parse_bpmn(laid).getroot()
+    lanes = {lane_role(lane): lane.get("name") for lane in xpath(root, "//bpmn:lane")}
+    assert lanes["grid_steward"] == "网格管家 Grid steward"
+    parser = YishiBpmnParser()
+    parser.add_bpmn_xml(parse_bpmn(laid), filename="demo.bpmn")
+    spec = parser.get_spec("demo_petition")
+    user_tasks = [s for s in spec.task_specs.values() if type(s).__name__ == "UserTask"]
+    assert user_tasks and {s.lane for s in user_tasks} <= set(lanes)

@@ -37,7 +37,8 @@ EXPECTED = [  # (element id, code, words the message must contain)
     ("wait_bad_duration", "timer_invalid", "P1Hours"),
     ("wait_naive_date", "timer_invalid", "UTC offset"),
     ("call_missing", "call_target_missing", "no_such_process"),
-    ("lane_nameless", "lane_without_name", "no name"),
+    ("lane_nameless", "lane_without_name", "no role"),
+    ("lane_shown_name", "lane_role_not_code", "role property"),
 ]
 
 

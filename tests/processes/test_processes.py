@@ -7,9 +7,9 @@ import re
 
 import pytest
 
-from engine.definitions.bpmn import local, xpath
+from engine.definitions.bpmn import local, properties, xpath
 from engine.definitions.compiler import load_bundle
-from engine.definitions.layout import missing_diagram_elements
+from engine.definitions.layout import missing_diagram_elements, role_display_name
 from engine.definitions.lint import lint
 from engine.definitions.xmlsafe import parse_bpmn
 from tests.support.scenario import PROCESSES
@@ -56,7 +56,11 @@ def test_names_are_bilingual_and_steps_cite_a_source(path):
 
 
 @pytest.mark.parametrize("path", FILES, ids=lambda p: p.name)
-def test_lanes_are_role_codes(path):
+def test_lanes_are_role_codes_shown_by_their_bilingual_names(path):
     root = parse_bpmn(path.read_bytes()).getroot()
-    lanes = {lane.get("name") for lane in xpath(root, "//bpmn:lane")}
-    assert lanes and lanes <= ROLES, lanes - ROLES
+    lanes = xpath(root, "//bpmn:lane")
+    roles = {properties(lane).get("role") for lane in lanes}
+    assert lanes and roles <= ROLES, roles - ROLES
+    for lane in lanes:
+        assert lane.get("name") == role_display_name(properties(lane)["role"]), lane.get("id")
+        assert CJK.search(lane.get("name")) and LATIN.search(lane.get("name")), lane.get("name")
