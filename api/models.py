@@ -72,8 +72,9 @@ class LoggedOut(Model):
 
 class Unit(Model):
     code: str
-    kind: Literal["community", "building"]
+    kind: str = Field(description="street, community, group, courtyard, building … (YISHI_UNIT_KINDS)")
     name: str
+    parent: str | None = Field(None, description="the unit above it in the tree; none: a root")
 
 
 class Role(Model):

@@ -108,7 +108,7 @@ def prepare(url: str, root: Path) -> None:
 
     from engine.definitions.compiler import load_bundle
     from engine.domain.actors import Actor
-    from engine.people import accounts
+    from engine.people import accounts, units
     from engine.service import Yishi
     from engine.store.db import upgrade
     from engine.store.tables import metadata
@@ -121,7 +121,7 @@ def prepare(url: str, root: Path) -> None:
                 conn.execute(table.delete())
     service.deploy(load_bundle([write_process(root)]), Actor("bench", is_designer=True))
     with service.db.begin() as conn:
-        accounts.ensure_unit(conn, UNIT, "community")
+        units.ensure(conn, UNIT, "community")
         accounts.ensure_user(conn, "bench", "bench", roles=[(UNIT, lane) for lane in LANES])
         if url.startswith("postgres"):
             conn.execute(sa.text("ANALYZE"))

@@ -19,6 +19,7 @@ from engine.domain.statuses import EventKind
 from engine.domain.texts import DEFAULT_LANGUAGE, Text
 from engine.errors import Conflict, Forbidden, NotFound
 from engine.people import accounts, demo
+from engine.people import units as unit_tree
 from engine.read import export, export_check, monitor, public, queries
 from engine.sandbox import budget
 from engine.settings import settings
@@ -325,7 +326,7 @@ class Yishi:
 
     def units(self) -> list[dict]:
         with self.db.connect() as conn:
-            return accounts.list_units(conn)
+            return unit_tree.listing(conn)
 
     def migration_plan(self, key: str, actor: Actor, to_version: int | None = None) -> dict:
         """Dry run: which running cases of ``key`` could move to ``to_version`` (designers and administrators)."""
@@ -347,7 +348,7 @@ class Yishi:
         shared call activities (votes, publication) declare neither start roles nor a start form."""
         with self.db.connect() as conn:
             rows = queries.startable_definitions(conn)
-            all_units = [u["code"] for u in accounts.list_units(conn)] if actor.is_admin else []
+            all_units = [u["code"] for u in unit_tree.listing(conn)] if actor.is_admin else []
         mine = sorted({u for u, _ in actor.memberships})
         found = []
         for row in rows:
@@ -362,7 +363,7 @@ class Yishi:
         ``Forbidden`` when ``actor`` may not start it in ``unit``."""
         with self.db.connect() as conn:
             row = queries.newest_version(conn, key, definition_versions.c.forms)
-            known = {u["code"] for u in accounts.list_units(conn)}
+            known = {u["code"] for u in unit_tree.listing(conn)}
         if unit not in known:
             raise NotFound(Text("未找到单位 {unit}", "unit {unit} not found", unit=unit))
         if not (row["start_roles"] or row["start_form"]):
@@ -448,7 +449,7 @@ class Yishi:
         unit_names = {u["code"]: u["name"] for u in self.units()}
         return {"user": actor.user_id, "is_admin": actor.is_admin, "is_designer": actor.is_designer,
                 "memberships": [{"unit": u, "role": r, "role_name": roles.name_of(r).render(language),
-                                 "unit_name": unit_names.get(u, u)} for u, r in sorted(actor.memberships)]}
+                                 "unit_name": unit_names.get(u, u)} for u, r in sorted(actor.direct)]}
 
     def heat(self, key: str, actor: Actor, language: str = DEFAULT_LANGUAGE) -> dict:
         """Where the running cases of method ``key`` wait: open tasks counted per element, with the newest

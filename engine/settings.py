@@ -51,8 +51,17 @@ class Settings(BaseSettings):
                                        "head (HMAC-SHA256); unset: a development key anyone can derive")
     seal_key_id: str = Field("k1", pattern=r"^[A-Za-z0-9_.-]{1,32}$", description="id recorded with every seal "
                              "made with `seal_key`; change it whenever the key changes")
+    unit_kinds: str = Field("street,community,group,courtyard,building", pattern=r"^[a-z_]{1,20}(,[a-z_]{1,20})*$",
+                            description="the kinds a unit may have, comma-separated codes (names in "
+                            "engine/domain/units.py)")
+    password_min_length: int = Field(8, ge=6, le=128, description="shortest password a user may set")
+    reset_code_hours: int = Field(72, ge=1, le=24 * 30, description="how long a one-time sign-in code an "
+                                  "administrator issues stays valid")
     seal_old_keys: SecretStr | None = Field(None, description="retired keys still accepted when verifying, as "
                                             "`id:key,id:key`")
+
+    def unit_kind_codes(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(self.unit_kinds.split(",")))
 
     def resolved_database_url(self) -> str:
         """``database_url``, else a SQLite file under ``data_dir`` (created on demand)."""

@@ -15,6 +15,22 @@ class Actor:
     memberships: frozenset[tuple[str, str]] = field(default_factory=frozenset)  # (unit, role)
     is_admin: bool = False
     is_designer: bool = False
+    granted: frozenset[tuple[str, str]] | None = None  # as granted, before covering roles reach down; None: same
+    must_change_password: bool = False  # signed in with a one-time code: may only set a new password
+
+    @property
+    def direct(self) -> frozenset[tuple[str, str]]:
+        """The memberships as granted (what the person's account page lists)."""
+        return self.memberships if self.granted is None else self.granted
+
+    def administers(self, unit: str) -> bool:
+        """An administrator of the whole system, or one holding ``administrator`` at the unit or above it."""
+        return self.is_admin or (unit, ADMIN_ROLE) in self.memberships
+
+    @property
+    def is_unit_admin(self) -> bool:
+        """Holds ``administrator`` at some unit (manages people in that subtree)."""
+        return any(role == ADMIN_ROLE for _, role in self.memberships)
 
     def holds(self, unit: str, role: str | None) -> bool:
         return role is not None and (unit, role) in self.memberships

@@ -2,6 +2,8 @@
 name, from DOMAIN.md §3.1 (community roles), §5.3 and §6.3 (building roles). This is the single place role names
 live; a code missing here is shown as itself.
 
+Roles in ``COVERING`` reach down the unit tree (``engine.people.accounts.actor_of`` spreads them).
+
 ``name_of("grid_steward")`` → ``Text("网格管家", "Grid steward")``; ``name_of("night_watch")`` → the code in both
 languages.
 """
@@ -38,6 +40,15 @@ ROLES: dict[str, Text] = {
     ADMIN_ROLE: Text("管理员", "Administrator"),
     DESIGNER_ROLE: Text("流程设计人员", "Process designer"),
 }
+
+
+COVERING: frozenset[str] = frozenset({"street_office", ADMIN_ROLE})
+"""Roles that, held at a unit, also apply to every unit below it (a street office acts on its communities' cases;
+an administrator of a street manages its communities). Every other role applies to its own unit only."""
+
+
+def covers_descendants(code: str) -> bool:
+    return code in COVERING
 
 
 def name_of(code: str | None) -> Text:

@@ -16,6 +16,7 @@ Under attack (issue 10):
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import functools
 import hashlib
@@ -28,15 +29,16 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy.dialects import postgresql, sqlite
 
-from engine.domain import clock
+from engine.domain import clock, periods
+from engine.domain import roles as role_registry
 from engine.domain.actors import Actor
 from engine.domain.texts import Text
 from engine.errors import InvalidInput, NotFound, TooManyAttempts, Unauthenticated
+from engine.people import units as unit_tree
 from engine.settings import settings
 from engine.store.tables import account_events, api_tokens, login_attempts, memberships, units, users
 
 TOKEN_LIFETIME = dt.timedelta(hours=12)
-UNIT_KINDS = ("community", "building")
 WRONG_LOGIN = Text("用户名或密码错误", "wrong user name or password")  # the same for an unknown user
 FAILURE_MEMORY = dt.timedelta(hours=24)  # a failure count restarts after a day without failures (not a lockout)
 FORGIVE_EVERY = dt.timedelta(hours=1)  # and loses one failure per quiet hour before that
@@ -55,13 +57,19 @@ def _hash_slots() -> threading.BoundedSemaphore:
     return threading.BoundedSemaphore(settings().password_hash_concurrency)
 
 
-def _hash(password: str) -> str:
+def hash_password(password: str) -> str:
     with _hash_slots():
         return _hasher().hash(password)
 
 
+def verify_password(password_hash: str, password: str) -> bool:
+    """Whether ``password`` matches the hash (bounded like ``hash_password``)."""
+    return _verify(password_hash, password)
+
+
 def _verify(password_hash: str, password: str) -> bool:
-    """Whether ``password`` matches; at most ``password_hash_concurrency`` of these (and ``_hash``) run at once."""
+    """Whether ``password`` matches; at most ``password_hash_concurrency`` of these (and ``hash_password``) run
+    at once."""
     with _hash_slots():
         try:
             return _hasher().verify(password_hash, password)
@@ -71,19 +79,11 @@ def _verify(password_hash: str, password: str) -> bool:
 
 @functools.cache
 def _dummy_hash() -> str:
-    return _hash("yishi-timing-equaliser")
+    return hash_password("yishi-timing-equaliser")
 
 
 def _token_hash(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
-
-
-def ensure_unit(conn: sa.Connection, code: str, kind: str, name: str | None = None) -> None:
-    if kind not in UNIT_KINDS:
-        raise InvalidInput(Text("单位类型只能是：{kinds}", "unit kind must be one of {kinds}",
-                                kinds=", ".join(UNIT_KINDS)))
-    if conn.execute(sa.select(units.c.code).where(units.c.code == code)).first() is None:
-        conn.execute(sa.insert(units).values(code=code, kind=kind, name=name or code))
 
 
 def ensure_user(conn: sa.Connection, user_id: str, password: str, *, display_name: str | None = None,
@@ -96,7 +96,7 @@ def ensure_user(conn: sa.Connection, user_id: str, password: str, *, display_nam
     row = conn.execute(sa.select(users).where(users.c.id == user_id)).first()
     if row is None:
         conn.execute(sa.insert(users).values(
-            id=user_id, display_name=display_name or user_id, password_hash=_hash(password),
+            id=user_id, display_name=display_name or user_id, password_hash=hash_password(password),
             is_admin=admin, is_designer=designer, active=True, created_at=clock.now()))
     elif (admin and not row.is_admin) or (designer and not row.is_designer):
         set_flags(conn, user_id, admin=admin or None, designer=designer or None)
@@ -110,32 +110,50 @@ def ensure_user(conn: sa.Connection, user_id: str, password: str, *, display_nam
             conn.execute(sa.insert(memberships).values(user_id=user_id, unit=unit, role=role))
 
 
-def grant(conn: sa.Connection, user_id: str, unit: str, role: str, *, by: str = "system") -> bool:
-    """Give ``user_id`` the role in the unit; a change revokes the user's tokens. False when it had it already."""
+def grant(conn: sa.Connection, user_id: str, unit: str, role: str, *, by: str = "system",
+          valid_from: dt.date | None = None, valid_to: dt.date | None = None, reason: str | None = None) -> bool:
+    """Give ``user_id`` the role in the unit from ``valid_from`` to ``valid_to`` (Beijing dates, inclusive; none:
+    open-ended), or change the dates of the membership it has. A change revokes the user's tokens and is recorded
+    with who and why. False when nothing changed."""
     if conn.execute(sa.select(units.c.code).where(units.c.code == unit)).first() is None:
         raise InvalidInput(Text("未知单位 {unit}", "unknown unit '{unit}'", unit=unit))
-    _user_row(conn, user_id)
-    if conn.execute(sa.select(memberships.c.role).where(
-            memberships.c.user_id == user_id, memberships.c.unit == unit, memberships.c.role == role)).first():
+    if not role or len(role) > 200:
+        raise InvalidInput(Text("角色必填", "a role is required"))
+    if valid_from and valid_to and valid_to < valid_from:
+        raise InvalidInput(Text("任职截止日期不能早于起始日期", "valid_to must not be before valid_from"))
+    user_row(conn, user_id)
+    key = (memberships.c.user_id == user_id, memberships.c.unit == unit, memberships.c.role == role)
+    had = conn.execute(sa.select(memberships.c.valid_from, memberships.c.valid_to).where(*key)).first()
+    period = {"valid_from": valid_from.isoformat() if valid_from else None,
+              "valid_to": valid_to.isoformat() if valid_to else None}
+    if had is None:
+        conn.execute(sa.insert(memberships).values(user_id=user_id, unit=unit, role=role, valid_from=valid_from,
+                                                   valid_to=valid_to))
+        _privileges_changed(conn, user_id, by, {"granted": {"unit": unit, "role": role, **period}, "reason": reason})
+        return True
+    if (had.valid_from, had.valid_to) == (valid_from, valid_to):
         return False
-    conn.execute(sa.insert(memberships).values(user_id=user_id, unit=unit, role=role))
-    _privileges_changed(conn, user_id, by, {"granted": {"unit": unit, "role": role}})
+    conn.execute(sa.update(memberships).where(*key).values(valid_from=valid_from, valid_to=valid_to))
+    _privileges_changed(conn, user_id, by, {"period_changed": {
+        "unit": unit, "role": role, **period, "was": [d.isoformat() if d else None for d in had]}, "reason": reason})
     return True
 
 
-def revoke(conn: sa.Connection, user_id: str, unit: str, role: str, *, by: str = "system") -> bool:
-    """Take the role in the unit from ``user_id``; a change revokes the user's tokens. False when it had none."""
+def revoke(conn: sa.Connection, user_id: str, unit: str, role: str, *, by: str = "system",
+           reason: str | None = None) -> bool:
+    """Take the role in the unit from ``user_id``; a change revokes the user's tokens and is recorded with who and
+    why. False when it had none. Tasks the user claimed stay claimed until an administrator reassigns them."""
     done = conn.execute(sa.delete(memberships).where(
         memberships.c.user_id == user_id, memberships.c.unit == unit, memberships.c.role == role)).rowcount
     if done:
-        _privileges_changed(conn, user_id, by, {"revoked": {"unit": unit, "role": role}})
+        _privileges_changed(conn, user_id, by, {"revoked": {"unit": unit, "role": role}, "reason": reason})
     return bool(done)
 
 
 def set_flags(conn: sa.Connection, user_id: str, *, admin: bool | None = None, designer: bool | None = None,
               by: str = "system") -> bool:
     """Set the administrator and/or designer flag (``None``: unchanged); a change revokes the user's tokens."""
-    row = _user_row(conn, user_id)
+    row = user_row(conn, user_id)
     changes = {name: value for name, value, old in (("is_admin", admin, row.is_admin),
                                                      ("is_designer", designer, row.is_designer))
                if value is not None and bool(value) != bool(old)}
@@ -151,7 +169,7 @@ def revoke_tokens(conn: sa.Connection, user_id: str) -> int:
     return conn.execute(sa.delete(api_tokens).where(api_tokens.c.user_id == user_id)).rowcount
 
 
-def _user_row(conn: sa.Connection, user_id: str):
+def user_row(conn: sa.Connection, user_id: str):
     row = conn.execute(sa.select(users).where(users.c.id == user_id)).first()
     if row is None:
         raise NotFound(Text("未找到用户 {user}", "user {user} not found", user=user_id))
@@ -160,21 +178,34 @@ def _user_row(conn: sa.Connection, user_id: str):
 
 def _privileges_changed(conn: sa.Connection, user_id: str, by: str, change: dict) -> None:
     revoked = revoke_tokens(conn, user_id)
-    _record(conn, user_id, "privileges_changed", by, {**change, "tokens_revoked": revoked})
+    record(conn, user_id, "privileges_changed", by, {**change, "tokens_revoked": revoked})
 
 
-def _record(conn: sa.Connection, user_id: str, kind: str, actor: str, data: dict) -> None:
+def record(conn: sa.Connection, user_id: str, kind: str, actor: str, data: dict) -> None:
     conn.execute(sa.insert(account_events).values(at=clock.now(), user_id=user_id, kind=kind, actor=actor,
                                                   data=data))
 
 
 def actor_of(conn: sa.Connection, user_id: str) -> Actor:
+    """The user as an ``Actor``: the memberships valid today (Beijing date), each covering role (``roles.COVERING``)
+    spread to every unit below its unit, so the inbox, case visibility, the stuck report and statistics follow
+    the tree without knowing it. One query, plus one recursive query when a covering role is held."""
     row = conn.execute(sa.select(users).where(users.c.id == user_id)).first()
     if row is None or not row.active:
         raise NotFound(Text("未找到用户 {user}", "user {user} not found", user=user_id))
-    pairs = frozenset((r.unit, r.role) for r in conn.execute(
-        sa.select(memberships.c.unit, memberships.c.role).where(memberships.c.user_id == user_id)))
-    return Actor(row.id, pairs, is_admin=row.is_admin, is_designer=row.is_designer)
+    today = periods.to_local_date(clock.now())
+    m = memberships
+    held = frozenset((r.unit, r.role) for r in conn.execute(
+        sa.select(m.c.unit, m.c.role).where(m.c.user_id == user_id,
+                                            sa.or_(m.c.valid_from.is_(None), m.c.valid_from <= today),
+                                            sa.or_(m.c.valid_to.is_(None), m.c.valid_to >= today))))
+    covering = {(unit, role) for unit, role in held if role_registry.covers_descendants(role)}
+    if not covering:
+        return Actor(row.id, held, is_admin=row.is_admin, is_designer=row.is_designer)
+    spread = set(held)
+    for role in {role for _, role in covering}:
+        spread |= {(unit, role) for unit in unit_tree.subtree(conn, {u for u, r in covering if r == role})}
+    return Actor(row.id, frozenset(spread), is_admin=row.is_admin, is_designer=row.is_designer, granted=held)
 
 
 def login(db: sa.Engine, user_id: str, password: str, address: str | None = None) -> tuple[str, dt.datetime, Actor]:
@@ -187,9 +218,13 @@ def login(db: sa.Engine, user_id: str, password: str, address: str | None = None
     with db.begin() as conn:
         row, address_before = _admit(conn, user_id, address, now)
     right = _verify(row.password_hash if row is not None else _dummy_hash(), password)
-    if not (right and row is not None and row.active):
+    by_code = (not right and row is not None and row.reset_code_hash is not None
+               and row.reset_code_expires_at is not None and row.reset_code_expires_at > now
+               and _verify(row.reset_code_hash, normalise_code(password)))
+    if not ((right or by_code) and row is not None and row.active):
         _failed(db, user_id, address, now)
         raise Unauthenticated(WRONG_LOGIN)
+    scope = "password" if by_code or row.must_change_password else "full"
     token = secrets.token_urlsafe(32)
     expires = now + TOKEN_LIFETIME
     with db.begin() as conn:
@@ -205,9 +240,24 @@ def login(db: sa.Engine, user_id: str, password: str, address: str | None = None
                 failures=login_attempts.c.failures - 1,
                 last_failure_at=sa.case((login_attempts.c.last_failure_at == now, address_before),
                                         else_=login_attempts.c.last_failure_at)))
+        if by_code:  # used up: the token it gives allows only setting a new password
+            if not conn.execute(sa.update(users).where(users.c.id == row.id,
+                                                       users.c.reset_code_hash == row.reset_code_hash).values(
+                    reset_code_hash=None, reset_code_expires_at=None, must_change_password=True)).rowcount:
+                raise Unauthenticated(WRONG_LOGIN)  # a concurrent sign-in used the code first
+            record(conn, row.id, "signed_in_with_code", row.id, {"address": address})
         conn.execute(sa.insert(api_tokens).values(token_hash=_token_hash(token), user_id=row.id, created_at=now,
-                                                  expires_at=expires))
-        return token, expires, actor_of(conn, row.id)
+                                                  expires_at=expires, scope=scope))
+        return token, expires, _scoped(actor_of(conn, row.id), scope)
+
+
+def normalise_code(typed: str) -> str:
+    """A one-time code as stored: letters upper-cased, dashes and spaces dropped (``k7p2-m9qx`` = ``K7P2M9QX``)."""
+    return "".join(ch for ch in typed.upper() if ch.isascii() and ch.isalnum())
+
+
+def _scoped(actor: Actor, scope: str) -> Actor:
+    return dataclasses.replace(actor, must_change_password=True) if scope == "password" else actor
 
 
 def _subjects(user_id: str, address: str | None) -> list[tuple[str, str, int]]:
@@ -275,7 +325,7 @@ def _failed(db: sa.Engine, user_id: str, address: str | None, now: dt.datetime) 
             login_attempts.c.scope == "user", login_attempts.c.subject == user_id[:200],
             login_attempts.c.failures >= limit, login_attempts.c.locked_at.is_(None)).values(locked_at=now)).rowcount
         if locked:
-            _record(conn, user_id[:200], "locked", "system", {"failures": limit, "address": address})
+            record(conn, user_id[:200], "locked", "system", {"failures": limit, "address": address})
 
 
 def _locked() -> TooManyAttempts:
@@ -292,7 +342,7 @@ def unlock(conn: sa.Connection, user_id: str, by: str) -> bool:
     was_locked = attempts is not None and attempts.locked_at is not None
     conn.execute(sa.delete(login_attempts).where(login_attempts.c.scope == "user",
                                                  login_attempts.c.subject == user_id))
-    _record(conn, user_id, "unlocked", by, {"was_locked": was_locked,
+    record(conn, user_id, "unlocked", by, {"was_locked": was_locked,
                                             "failures": attempts.failures if attempts is not None else 0})
     return was_locked
 
@@ -305,13 +355,9 @@ def authenticate(conn: sa.Connection, token: str) -> Actor:
     row = conn.execute(sa.select(api_tokens).where(api_tokens.c.token_hash == _token_hash(token))).first()
     if row is None or row.expires_at <= clock.now():
         raise Unauthenticated(Text("登录已失效，请重新登录", "the token is unknown or expired: log in again"))
-    return actor_of(conn, row.user_id)
+    return _scoped(actor_of(conn, row.user_id), row.scope)
 
 
 def logout(conn: sa.Connection, token: str) -> None:
     conn.execute(sa.delete(api_tokens).where(api_tokens.c.token_hash == _token_hash(token)))
 
-
-
-def list_units(conn: sa.Connection) -> list[dict]:
-    return [dict(r) for r in conn.execute(sa.select(units).order_by(units.c.code)).mappings()]

@@ -1,8 +1,10 @@
-"""Demo data for `make run`: a community, a building, and one demo user per role of every deployed process.
+"""Demo data for `make run`: a street with a community and a building under it, and one demo user per role of every
+deployed process.
 
 Every demo user's password is ``yishi-demo``; the user id is the role code (``proposer``,
 ``grid_steward``, ``union_fed``, …), plus ``admin`` and ``designer``. Community roles are members
-of 金江路社区, the bargaining roles of 五华科创大厦.
+of 金江路社区, the bargaining roles of 五华科创大厦, ``street_office`` of 拓东街道 (it covers the units below).
+``community_admin`` administers 金江路社区 only (people and units of that subtree).
 """
 
 from __future__ import annotations
@@ -11,9 +13,11 @@ import sqlalchemy as sa
 
 from engine.definitions import bpmn
 from engine.definitions.xmlsafe import parse_bpmn
-from engine.people import accounts
+from engine.domain.actors import ADMIN_ROLE
+from engine.people import accounts, units
 from engine.store.tables import definition_versions
 
+STREET = "拓东街道"
 COMMUNITY = "金江路社区"
 BUILDING = "五华科创大厦"
 PASSWORD = "yishi-demo"
@@ -44,13 +48,16 @@ def deployed_roles(conn: sa.Connection) -> set[str]:
 def seed(db: sa.Engine) -> list[str]:
     """Create what is missing (idempotent); returns the demo user ids."""
     with db.begin() as conn:
-        accounts.ensure_unit(conn, COMMUNITY, "community", "盘龙区金江路社区")
-        accounts.ensure_unit(conn, BUILDING, "building", "五华科创大厦")
+        units.ensure(conn, STREET, "street", "盘龙区拓东街道")
+        units.ensure(conn, COMMUNITY, "community", "盘龙区金江路社区", parent=STREET)
+        units.ensure(conn, BUILDING, "building", "五华科创大厦", parent=STREET)
         accounts.ensure_user(conn, "admin", PASSWORD, display_name="管理员 Administrator", admin=True)
         accounts.ensure_user(conn, "designer", PASSWORD, display_name="流程设计 Designer", designer=True)
-        users = ["admin", "designer"]
+        accounts.ensure_user(conn, "community_admin", PASSWORD, display_name="社区管理员 Community administrator",
+                             roles=[(COMMUNITY, ADMIN_ROLE)])
+        users = ["admin", "designer", "community_admin"]
         for role in sorted(deployed_roles(conn)):
-            unit = BUILDING if role in BUILDING_ROLES else COMMUNITY
+            unit = BUILDING if role in BUILDING_ROLES else STREET if role == "street_office" else COMMUNITY
             accounts.ensure_user(conn, role, PASSWORD, display_name=role, roles=[(unit, role)])
             users.append(role)
         return users

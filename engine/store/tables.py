@@ -108,7 +108,9 @@ open_tasks = sa.Table(
     sa.Column("created_at", UTCDateTime, nullable=False),
     sa.Column("claimed_by", sa.String(100)),
     sa.Column("claimed_at", UTCDateTime),
+    sa.Column("assignee", sa.String(100)),  # a task addressed to one user (yishi:assignee): only they see it
     sa.Index("ix_open_tasks_role_unit_due", "role", "unit", "due_at"),
+    sa.Index("ix_open_tasks_assignee", "assignee"),
     sa.Index("ix_open_tasks_due_at", "due_at"),
 )
 
@@ -158,11 +160,13 @@ seals = sa.Table(  # `yishi seal`: a signed digest of every case's head at one i
     sa.Index("ix_seals_created_at", "created_at"),
 )
 
-units = sa.Table(
+units = sa.Table(  # a tree: street → community → residents' group / courtyard / building (kinds: YISHI_UNIT_KINDS)
     "units", metadata,
     sa.Column("code", sa.String(200), primary_key=True),
-    sa.Column("kind", sa.String(20), nullable=False),  # community | building
+    sa.Column("kind", sa.String(20), nullable=False),
     sa.Column("name", sa.String(400), nullable=False),
+    sa.Column("parent", sa.String(200), sa.ForeignKey("units.code")),  # none: a root (a street, or a lone unit)
+    sa.Index("ix_units_parent", "parent"),
 )
 
 users = sa.Table(
@@ -174,6 +178,12 @@ users = sa.Table(
     sa.Column("is_designer", sa.Boolean, nullable=False),
     sa.Column("active", sa.Boolean, nullable=False),
     sa.Column("created_at", UTCDateTime, nullable=False),
+    sa.Column("phone", sa.String(32)),  # digits, an optional leading +; SMS goes here (the notifications read it)
+    sa.Column("email", sa.String(254)),
+    sa.Column("must_change_password", sa.Boolean, nullable=False, server_default=sa.false()),
+    sa.Column("reset_code_hash", sa.String(300)),  # a one-time code an administrator issued (argon2), until used
+    sa.Column("reset_code_expires_at", UTCDateTime),
+    sa.Index("ix_users_phone", "phone"),
 )
 
 memberships = sa.Table(
@@ -181,6 +191,8 @@ memberships = sa.Table(
     sa.Column("user_id", sa.String(100), sa.ForeignKey("users.id"), primary_key=True),
     sa.Column("unit", sa.String(200), sa.ForeignKey("units.code"), primary_key=True),
     sa.Column("role", sa.String(200), primary_key=True),
+    sa.Column("valid_from", sa.Date),  # dates in Beijing time, both inclusive; none: open-ended
+    sa.Column("valid_to", sa.Date),
     sa.Index("ix_memberships_unit_role", "unit", "role"),
 )
 
@@ -190,6 +202,7 @@ api_tokens = sa.Table(
     sa.Column("user_id", sa.String(100), sa.ForeignKey("users.id"), nullable=False, index=True),
     sa.Column("created_at", UTCDateTime, nullable=False),
     sa.Column("expires_at", UTCDateTime, nullable=False),
+    sa.Column("scope", sa.String(20), nullable=False, server_default="full"),  # full | password (set it, nothing else)
 )
 
 login_attempts = sa.Table(  # failed logins per user and per client address, shared by every worker
@@ -210,4 +223,15 @@ account_events = sa.Table(  # what happened to accounts: lockouts, unlocks, priv
     sa.Column("actor", sa.String(200), nullable=False),
     sa.Column("data", sa.JSON, nullable=False),
     sa.Index("ix_account_events_user_id", "user_id"),
+)
+
+unit_events = sa.Table(  # what happened to units: created, renamed, moved in the tree (cases keep their unit)
+    "unit_events", metadata,
+    sa.Column("id", sa.BigInteger().with_variant(sa.Integer, "sqlite"), primary_key=True),
+    sa.Column("at", UTCDateTime, nullable=False),
+    sa.Column("unit", sa.String(200), nullable=False),
+    sa.Column("kind", sa.String(40), nullable=False),
+    sa.Column("actor", sa.String(200), nullable=False),
+    sa.Column("data", sa.JSON, nullable=False),
+    sa.Index("ix_unit_events_unit", "unit"),
 )

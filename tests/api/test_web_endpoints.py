@@ -64,7 +64,7 @@ def test_methods_i_may_start(client):
     assert get(client, "/api/methods", "assembly").json() == []  # no start role
     admin = get(client, "/api/methods", "admin").json()
     assert {m["key"] for m in admin} == {"five_step", "three_stage_six_step", "building_collective_bargaining"}
-    assert all(set(m["can_start_in"]) == {COMMUNITY, BUILDING} for m in admin)  # shared processes never listed
+    assert all(set(m["can_start_in"]) == {demo.STREET, COMMUNITY, BUILDING} for m in admin)  # shared: never
     assert client.get("/api/methods").status_code == 401
 
 
