@@ -451,7 +451,11 @@ class StuckCase(Model):
 
 
 class StuckList(Model):
-    items: list[StuckCase]
+    items: list[StuckCase] = Field(description="one page, the longest stuck first")
+    counts: dict[str, int] = Field(description="rows per reason, over every page")
+    total: int = Field(description="rows over every page")
+    limit: int
+    offset: int
 
 
 class ClockResult(Model):

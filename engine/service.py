@@ -237,6 +237,17 @@ class Yishi:
                 units = {unit} if units is None else units & {unit}
             return monitor.stuck_cases(conn, now or clock.now(), units=units, reason=reason)
 
+    def stuck_page(self, actor: Actor, *, reason: str | None = None, unit: str | None = None,
+                   method: str | None = None, limit: int = 100, offset: int = 0) -> dict:
+        """One page of the stuck report, oldest first, with how many rows there are per reason."""
+        with self.db.connect() as conn:
+            units = self._visible_units(actor)
+            if unit:
+                units = {unit} if units is None else units & {unit}
+            rows, counts = monitor.stuck_report(conn, clock.now(), units=units, reason=reason, method=method,
+                                                limit=limit, offset=offset)
+        return {"items": rows, "counts": counts, "total": sum(counts.values()), "limit": limit, "offset": offset}
+
     def version_content(self, key: str, version: int, actor: Actor) -> dict:
         """One version's BPMN files and forms: for designers and administrators only."""
         dv = definition_versions

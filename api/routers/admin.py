@@ -11,7 +11,19 @@ from api.i18n import LanguageDep, localise
 from api.models import CaseDetail, Heat, StuckList, TaskSummary
 from api.problems import errors
 from api.routers.cases import with_figures
-from api.schemas import CaseRef, DefinitionKey, OptionalReason, Reason, Reassign, Retry, TaskId, UnitFilter
+from api.schemas import (
+    CaseRef,
+    DefinitionKey,
+    Limit,
+    MethodFilter,
+    Offset,
+    OptionalReason,
+    Reason,
+    Reassign,
+    Retry,
+    TaskId,
+    UnitFilter,
+)
 from engine.read.monitor import StuckReason
 
 router = APIRouter(prefix="/admin", tags=["administrators"])
@@ -22,9 +34,10 @@ ACTION_ERRORS = errors(401, 403, 404, 409, 422)
             summary="Overdue, idle, errored, long-suspended and looping cases, with why and since when")
 def stuck(service: ServiceDep, actor: AdminDep, language: LanguageDep,
           reason: Annotated[StuckReason | None, Query(description="only this reason")] = None,
-          unit: UnitFilter = None) -> dict:
-    rows = service.stuck(actor, reason=reason.value if reason else None, unit=unit)
-    return {"items": localise(rows, language)}
+          unit: UnitFilter = None, method: MethodFilter = None, limit: Limit = 100, offset: Offset = 0) -> dict:
+    page = service.stuck_page(actor, reason=reason.value if reason else None, unit=unit, method=method, limit=limit,
+                              offset=offset)
+    return {**page, "items": localise(page["items"], language)}
 
 
 @router.post("/cases/{case}/suspend", response_model=CaseDetail, responses=ACTION_ERRORS,

@@ -42,89 +42,129 @@ def _setting(settings: dict | None, name: str) -> int:
         return DEFAULTS[name]
 
 
+def _groups(conn: sa.Connection, name: str) -> dict[int, list[int]]:
+    """Definition version ids grouped by their value of the threshold ``name`` (few versions, fewer values)."""
+    groups: dict[int, list[int]] = {}
+    for row in conn.execute(sa.select(definition_versions.c.id, definition_versions.c.settings)):
+        groups.setdefault(_setting(row.settings, name), []).append(row.id)
+    return groups
+
+
+def _reasons(conn: sa.Connection, now: dt.datetime, reason: str | None) -> list[sa.Select]:
+    """One SELECT per reason (and threshold), each yielding ``case_id, reason, element_id, role, since, name,
+    amount, message`` for the stuck rows it finds. Scoping by unit and method is done by the caller on ``cases``."""
+    active = cases.c.status.in_(ACTIVE_STATUSES)
+    null = sa.null()
+    parts: list[sa.Select] = []
+    if reason in (None, "overdue"):
+        parts.append(sa.select(cases.c.id.label("case_id"), sa.literal("overdue").label("reason"),
+                               open_tasks.c.element_id, open_tasks.c.role, open_tasks.c.due_at.label("since"),
+                               open_tasks.c.name, sa.cast(null, sa.Integer).label("amount"),
+                               sa.cast(null, sa.Text).label("message"))
+                     .select_from(cases.join(open_tasks, open_tasks.c.case_id == cases.c.id))
+                     .where(active, open_tasks.c.due_at < now))
+    if reason in (None, "error", "unreadable"):
+        latest_cause = (sa.select(case_events.c.data["cause"].as_string())
+                        .where(case_events.c.case_id == cases.c.id, case_events.c.kind == EventKind.CASE_ERROR)
+                        .order_by(case_events.c.seq.desc()).limit(1).scalar_subquery())
+        unreadable = sa.func.coalesce(latest_cause, "") == UNREADABLE_MARK
+        why = sa.case((unreadable, sa.literal("unreadable")), else_=sa.literal("error"))
+        query = (sa.select(cases.c.id.label("case_id"), why.label("reason"),
+                           sa.case((unreadable, null), else_=cases.c.error_element).label("element_id"),
+                           sa.cast(null, sa.String).label("role"), cases.c.updated_at.label("since"),
+                           sa.cast(null, sa.String).label("name"), sa.cast(null, sa.Integer).label("amount"),
+                           cases.c.error_message.label("message"))
+                 .where(cases.c.status == CaseStatus.ERROR))
+        if reason is not None:
+            query = query.where(unreadable if reason == "unreadable" else sa.not_(unreadable))
+        parts.append(query)
+    if reason in (None, "suspended"):
+        for days, versions in _groups(conn, "stuckSuspendedDays").items():
+            parts.append(sa.select(cases.c.id.label("case_id"), sa.literal("suspended").label("reason"),
+                                   sa.cast(null, sa.String).label("element_id"), sa.cast(null, sa.String).label("role"),
+                                   cases.c.updated_at.label("since"), sa.cast(null, sa.String).label("name"),
+                                   sa.literal(days).label("amount"), sa.cast(null, sa.Text).label("message"))
+                         .where(cases.c.status == CaseStatus.SUSPENDED, cases.c.definition_version_id.in_(versions),
+                                cases.c.updated_at < now - dt.timedelta(days=days)))
+    if reason in (None, "idle"):
+        for days, versions in _groups(conn, "stuckIdleDays").items():
+            parts.append(sa.select(cases.c.id.label("case_id"), sa.literal("idle").label("reason"),
+                                   sa.cast(null, sa.String).label("element_id"), sa.cast(null, sa.String).label("role"),
+                                   cases.c.last_progress_at.label("since"), sa.cast(null, sa.String).label("name"),
+                                   sa.literal(days).label("amount"), sa.cast(null, sa.Text).label("message"))
+                         .where(active, cases.c.definition_version_id.in_(versions),
+                                cases.c.last_progress_at < now - dt.timedelta(days=days)))
+    if reason in (None, "looping"):
+        running = sa.or_(active, cases.c.status == CaseStatus.SUSPENDED)
+        for times, versions in _groups(conn, "stuckLoopCount").items():
+            parts.append(sa.select(cases.c.id.label("case_id"), sa.literal("looping").label("reason"),
+                                   case_events.c.element_id, sa.cast(null, sa.String).label("role"),
+                                   sa.func.max(case_events.c.at).label("since"), sa.cast(null, sa.String).label("name"),
+                                   sa.func.count().label("amount"), sa.cast(null, sa.Text).label("message"))
+                         .select_from(cases.join(case_events, case_events.c.case_id == cases.c.id))
+                         .where(running, cases.c.definition_version_id.in_(versions),
+                                case_events.c.kind == EventKind.TASK_COMPLETED)
+                         .group_by(cases.c.id, case_events.c.element_id)
+                         .having(sa.func.count() >= times))
+    return parts
+
+
+def _scoped(part: sa.Select, units: set[str] | None, method: str | None) -> sa.Select:
+    if units is not None:
+        part = part.where(cases.c.unit.in_(sorted(units)))
+    if method:
+        part = part.where(cases.c.definition_key == method)
+    return part
+
+
+def stuck_report(conn: sa.Connection, now: dt.datetime, *, units: set[str] | None = None,
+                 reason: str | None = None, method: str | None = None, limit: int | None = None,
+                 offset: int = 0) -> tuple[list[dict], dict[str, int]]:
+    """The stuck rows, oldest ``since`` first, one per (case, reason) (overdue and looping: per element), paged by
+    ``limit``/``offset``, and how many there are per reason. Every reason is one query over the projections and
+    the case file; thresholds per definition version become one condition per distinct value."""
+    parts = [_scoped(part, units, method) for part in _reasons(conn, now, reason)]
+    if not parts:
+        return [], {}
+    found = sa.union_all(*parts).subquery("stuck")
+    counts = {row.reason: row.n for row in conn.execute(
+        sa.select(found.c.reason, sa.func.count().label("n")).group_by(found.c.reason))}
+    page = (sa.select(found, cases.c.reference, cases.c.title, cases.c.definition_key, cases.c.unit)
+            .join(cases, cases.c.id == found.c.case_id)
+            .order_by(found.c.since, found.c.case_id, found.c.reason, found.c.element_id))
+    if limit is not None:
+        page = page.limit(limit).offset(offset)
+    rows = [dict(r) for r in conn.execute(page).mappings()]
+    waiting = _waiting_roles(conn, [r["case_id"] for r in rows if r["reason"] == "idle"])
+    for row in rows:
+        why = row["reason"]
+        if why == "idle":
+            row["element_id"], row["role"] = waiting.get(row["case_id"], (None, None))
+        row["detail"] = _detail(why, row)
+        for column in ("name", "amount", "message"):
+            row.pop(column)
+    return rows, counts
+
+
+def _detail(why: str, row: dict) -> Text:
+    if why == "overdue":
+        return Text("“{name}”已到期", "'{name}' was due", name=names.split(row["name"] or row["element_id"] or ""))
+    if why == "unreadable":
+        return Text("存储的流程状态无法读取：{message}", "{message}", message=row["message"] or "")
+    if why == "error":
+        return Text("{message}", "{message}", message=row["message"] or "")
+    if why == "suspended":
+        return Text("已暂停超过 {days} 日", "suspended for more than {days} days", days=row["amount"])
+    if why == "idle":
+        return Text("超过 {days} 日没有进展", "no progress for more than {days} days", days=row["amount"])
+    return Text("已完成 {times} 次", "completed {times} times", times=row["amount"])
+
+
 def stuck_cases(conn: sa.Connection, now: dt.datetime, *, units: set[str] | None = None,
                 reason: str | None = None) -> list[dict]:
-    """One row per (case, reason): why, at which element, waiting for which role, in which unit, since when.
-
-    ``detail`` is a bilingual ``Text`` (the caller renders it in its language)."""
-    columns = (cases.c.id, cases.c.reference, cases.c.title, cases.c.definition_key, cases.c.unit, cases.c.status,
-               cases.c.last_progress_at, cases.c.updated_at, cases.c.error_element, cases.c.error_message,
-               definition_versions.c.settings)
-    joined = cases.join(definition_versions, definition_versions.c.id == cases.c.definition_version_id)
-    base = sa.select(*columns).select_from(joined)
-    if units is not None:
-        base = base.where(cases.c.unit.in_(sorted(units)))
-    rows: list[dict] = []
-
-    def add(case, why, since, element=None, role=None, detail: Text | None = None):
-        rows.append({"case_id": case.id, "reference": case.reference, "title": case.title,
-                     "definition_key": case.definition_key, "unit": case.unit, "reason": why,
-                     "element_id": element, "role": role, "since": since, "detail": detail or Text("", "")})
-
-    active = cases.c.status.in_(ACTIVE_STATUSES)
-    if reason in (None, "overdue"):
-        query = (sa.select(*columns, open_tasks.c.element_id, open_tasks.c.role, open_tasks.c.due_at, open_tasks.c.name)
-                 .select_from(joined.join(open_tasks, open_tasks.c.case_id == cases.c.id))
-                 .where(active, open_tasks.c.due_at < now))
-        if units is not None:
-            query = query.where(cases.c.unit.in_(sorted(units)))
-        for case in conn.execute(query):
-            add(case, "overdue", case.due_at, case.element_id, case.role,
-                Text("“{name}”已到期", "'{name}' was due", name=names.split(case.name)))
-    if reason in (None, "error", "unreadable"):
-        errored = list(conn.execute(base.where(cases.c.status == CaseStatus.ERROR)))
-        unreadable = _unreadable(conn, [c.id for c in errored])
-        for case in errored:
-            message = case.error_message or ""
-            if case.id in unreadable:
-                if reason in (None, "unreadable"):
-                    add(case, "unreadable", case.updated_at, None, None,
-                        Text("存储的流程状态无法读取：{message}", "{message}", message=message))
-            elif reason in (None, "error"):
-                add(case, "error", case.updated_at, case.error_element, None,
-                    Text("{message}", "{message}", message=message))
-    candidates = list(conn.execute(base.where(sa.or_(active, cases.c.status == CaseStatus.SUSPENDED))))
-    if reason in (None, "suspended"):
-        for case in candidates:
-            days = _setting(case.settings, "stuckSuspendedDays")
-            if case.status == CaseStatus.SUSPENDED and case.updated_at < now - dt.timedelta(days=days):
-                add(case, "suspended", case.updated_at,
-                    detail=Text("已暂停超过 {days} 日", "suspended for more than {days} days", days=days))
-    if reason in (None, "idle"):
-        waiting_roles = _waiting_roles(conn, [c.id for c in candidates])
-        for case in candidates:
-            days = _setting(case.settings, "stuckIdleDays")
-            if case.status != CaseStatus.SUSPENDED and case.last_progress_at < now - dt.timedelta(days=days):
-                element, role = waiting_roles.get(case.id, (None, None))
-                add(case, "idle", case.last_progress_at, element, role,
-                    Text("超过 {days} 日没有进展", "no progress for more than {days} days", days=days))
-    if reason in (None, "looping"):
-        by_id = {c.id: c for c in candidates}
-        counts = conn.execute(
-            sa.select(case_events.c.case_id, case_events.c.element_id, sa.func.count().label("times"),
-                      sa.func.max(case_events.c.at).label("last"))
-            .where(case_events.c.kind == EventKind.TASK_COMPLETED, case_events.c.case_id.in_(list(by_id) or [-1]))
-            .group_by(case_events.c.case_id, case_events.c.element_id))
-        for row in counts:
-            case = by_id[row.case_id]
-            limit = _setting(case.settings, "stuckLoopCount")
-            if row.times >= limit:
-                add(case, "looping", row.last, row.element_id, None,
-                    Text("已完成 {times} 次", "completed {times} times", times=row.times))
-    rows.sort(key=lambda r: (r["since"], r["case_id"], r["reason"]))
-    return rows
-
-
-def _unreadable(conn: sa.Connection, case_ids: list[int]) -> set[int]:
-    """Cases (of those in error) whose latest case_error says their stored state cannot be loaded."""
-    latest: dict[int, dict] = {}
-    if case_ids:
-        for row in conn.execute(sa.select(case_events.c.case_id, case_events.c.data)
-                                .where(case_events.c.kind == EventKind.CASE_ERROR,
-                                       case_events.c.case_id.in_(case_ids))
-                                .order_by(case_events.c.case_id, case_events.c.seq)):
-            latest[row.case_id] = row.data or {}
-    return {case_id for case_id, data in latest.items() if data.get("cause") == UNREADABLE_MARK}
+    """Every stuck row (``stuck_report`` without paging): why, at which element, waiting for which role, in which
+    unit, since when. ``detail`` is a bilingual ``Text`` (the caller renders it in its language)."""
+    return stuck_report(conn, now, units=units, reason=reason)[0]
 
 
 def _waiting_roles(conn: sa.Connection, case_ids: list[int]) -> dict[int, tuple[str, str]]:

@@ -12,6 +12,7 @@ import { localizeQuoted } from '../lib/labels';
 import { MethodName, useRoleName, useUnitName } from '../components/bits';
 
 type Action = 'suspend' | 'resume' | 'cancel' | 'retry' | 'reassign';
+const PAGE = 500;
 const REASON_COLORS: Record<string, string> = { overdue: 'red', idle: 'gold', error: 'magenta', suspended: 'default', looping: 'purple' };
 
 function countBy(items: StuckItem[], key: (i: StuckItem) => string) {
@@ -58,9 +59,15 @@ function StuckDashboard() {
   const [form] = Form.useForm<{ reason?: string; user?: string }>();
   const [lastResult, setLastResult] = useState<string | null>(null);
 
-  const stuck = useQuery({ queryKey: ['stuck'], queryFn: () => ok(api.GET('/api/admin/stuck')), refetchInterval: 60_000 });
+  // the server filters, counts every reason and pages (the oldest rows first): a million cases stay cheap
+  const stuck = useQuery({
+    queryKey: ['stuck', reason, unit, method],
+    queryFn: () => ok(api.GET('/api/admin/stuck', { params: { query: { reason: reason as StuckItem['reason'] | undefined, unit, method, limit: PAGE } } })),
+    refetchInterval: 60_000,
+  });
   const all = stuck.data?.items ?? [];
-  const items = all.filter((i) => (!reason || i.reason === reason) && (!unit || i.unit === unit) && (!method || i.definition_key === method));
+  const items = all;
+  const counts = stuck.data?.counts ?? {};
 
   const act = useMutation({
     mutationFn: async ({ action, row, values }: { action: Action; row: StuckItem; values: { reason?: string; user?: string } }) => {
@@ -96,7 +103,8 @@ function StuckDashboard() {
     setPending({ action, row });
   };
 
-  const unique = (key: (i: StuckItem) => string | null | undefined) => [...new Set(all.map(key).filter(Boolean) as string[])];
+  const unique = (key: (i: StuckItem) => string | null | undefined, chosen?: string) =>
+    [...new Set([...all.map(key), chosen].filter(Boolean) as string[])];
   const actions = (r: StuckItem) => (
     <Space wrap size={4}>
       {r.reason === 'suspended'
@@ -121,30 +129,31 @@ function StuckDashboard() {
 
   const needsReason = pending && (pending.action === 'suspend' || pending.action === 'cancel' || pending.action === 'reassign');
   const summary = useMemo(() => ({
-    reason: countBy(all, (i) => i.reason), unit: countBy(all, (i) => i.unit), method: countBy(all, (i) => i.definition_key),
-  }), [all]);
+    reason: Object.entries(counts).sort((a, b) => b[1] - a[1]), unit: countBy(all, (i) => i.unit), method: countBy(all, (i) => i.definition_key),
+  }), [all, counts]);
 
   return (
     <div className="page wide">
       <h2>{t('stuck.title')}</h2>
       {lastResult && <Alert type="success" showIcon closable message={lastResult} onClose={() => setLastResult(null)} className="form-alert" />}
       <Row gutter={[12, 12]} className="stuck-summary">
-        <Col xs={12} md={6}><Card size="small"><Statistic title={t('stuck.total')} value={all.length} /></Card></Col>
+        <Col xs={12} md={6}><Card size="small"><Statistic title={t('stuck.total')} value={stuck.data?.total ?? 0} /></Card></Col>
         {summary.reason.map(([r, n]) => (
           <Col xs={12} md={6} key={r}><Card size="small"><Statistic title={t(`reason.${r}`, { defaultValue: r })} value={n} /></Card></Col>
         ))}
       </Row>
+      {(stuck.data?.total ?? 0) > all.length && <p className="muted">{t('stuck.partial', { shown: all.length, total: stuck.data?.total })}</p>}
       <p className="muted">
         {summary.unit.map(([u, n]) => `${unitName(u)} ${n}`).join('　')}{summary.method.length > 0 && '　|　'}
         {summary.method.map(([m, n]) => `${t(`method.${m}`, { defaultValue: m })} ${n}`).join('　')}
       </p>
       <Space wrap className="filters">
         <Select allowClear placeholder={t('stuck.allReasons')} aria-label={t('stuck.reason')} value={reason} onChange={setReason} className="filter"
-          options={unique((i) => i.reason).map((v) => ({ value: v, label: t(`reason.${v}`, { defaultValue: v }) }))} />
+          options={[...new Set([...(reason ? [reason] : []), ...Object.keys(counts)])].map((v) => ({ value: v, label: t(`reason.${v}`, { defaultValue: v }) }))} />
         <Select allowClear placeholder={t('inbox.allUnits')} aria-label={t('stuck.unit')} value={unit} onChange={setUnit} className="filter"
-          options={unique((i) => i.unit).map((v) => ({ value: v, label: unitName(v) }))} />
+          options={unique((i) => i.unit, unit).map((v) => ({ value: v, label: unitName(v) }))} />
         <Select allowClear placeholder={t('inbox.allMethods')} aria-label={t('stuck.method')} value={method} onChange={setMethod} className="filter"
-          options={unique((i) => i.definition_key).map((v) => ({ value: v, label: t(`method.${v}`, { defaultValue: v }) }))} />
+          options={unique((i) => i.definition_key, method).map((v) => ({ value: v, label: t(`method.${v}`, { defaultValue: v }) }))} />
       </Space>
       {stuck.error && <Alert type="error" showIcon message={t('error.load')} />}
       <Table rowKey={(r) => `${r.case_id}-${r.reason}-${r.element_id ?? ''}`} columns={columns} dataSource={items}
