@@ -18,7 +18,20 @@ from starlette.requests import Request
 
 from api import docs, problems, web
 from api.i18n import request_language
-from api.routers import admin, attachments, auth, cases, definitions, dev, export, methods, public, system, tasks
+from api.routers import (
+    admin,
+    attachments,
+    auth,
+    cases,
+    definitions,
+    dev,
+    export,
+    methods,
+    public,
+    stats,
+    system,
+    tasks,
+)
 from engine.definitions.compiler import load_bundle
 from engine.domain.actors import Actor
 from engine.domain.texts import Text
@@ -144,6 +157,7 @@ def create_app(service: Yishi | None = None, *, config: Settings | None = None, 
     for router in routers:
         app.include_router(router, prefix=API_PREFIX)
         app.include_router(router, include_in_schema=False)  # the paths before /api, kept for old clients
+    app.include_router(stats.router, prefix=API_PREFIX)  # new: only under /api (the web app's page is /stats)
     docs.install(app)  # /docs and /redoc with local assets (no CDN)
     web.mount_web(app)  # the built web app at / (web/dist), after every API route
     return app

@@ -13,14 +13,14 @@ from engine.cases.timers import TickResult
 from engine.definitions import bpmn, deployments, forms, instructions
 from engine.definitions.compiler import Bundle
 from engine.definitions.xmlsafe import parse_bpmn
-from engine.domain import clock, names, roles
+from engine.domain import clock, names, periods, roles
 from engine.domain.actors import ADMIN_ROLE, DESIGNER_ROLE, Actor
 from engine.domain.statuses import EventKind
 from engine.domain.texts import DEFAULT_LANGUAGE, Text
-from engine.errors import Conflict, Forbidden, NotFound
+from engine.errors import Conflict, FieldError, Forbidden, InvalidInput, NotFound
 from engine.people import accounts, demo
 from engine.people import units as unit_tree
-from engine.read import export, export_check, monitor, public, queries
+from engine.read import export, export_check, monitor, public, queries, stats
 from engine.sandbox import budget
 from engine.settings import settings
 from engine.store import audit
@@ -32,6 +32,8 @@ try:
     TOOL_VERSION = importlib.metadata.version("yishi")
 except importlib.metadata.PackageNotFoundError:  # run from a checkout without installing
     TOOL_VERSION = "unknown"
+
+STATS_YEARS = (2000, 2099)  # the dates a statistics period may span
 
 
 class Yishi:
@@ -476,6 +478,74 @@ class Yishi:
         return {"key": version["key"], "name": names.render(version["name"], language), "version": version["version"],
                 "bpmn": version["bpmn"], "elements": elements, "running_cases": sum(counts.values()),
                 "waiting_for_timer": counts.get("waiting_for_timer", 0)}
+
+    # ----- statistics for the street ---------------------------------------------------------------------------
+
+    def stats(self, actor: Actor, *, unit: str | None = None, method: str | None = None,
+              from_date: dt.date | None = None, to_date: dt.date | None = None,
+              language: str = DEFAULT_LANGUAGE) -> dict:
+        """Statistics over a period (Beijing dates, both included; default this year up to today) for the units
+        the actor sees, rolled up the unit tree, narrowed to ``unit`` (and the units below it) and ``method``.
+        What each figure counts is said in ``engine.read.stats``."""
+        today = periods.to_local_date(clock.now())
+        from_date = from_date or dt.date(today.year, 1, 1)
+        to_date = to_date or today
+        for field, day in (("from", from_date), ("to", to_date)):
+            if not STATS_YEARS[0] <= day.year <= STATS_YEARS[1]:
+                raise InvalidInput(Text("统计日期须在 {first} 年至 {last} 年之间", "dates must be in the years {first} "
+                                        "to {last}", first=STATS_YEARS[0], last=STATS_YEARS[1]),
+                                   [FieldError(field, Text("超出范围", "out of range"))])
+        if to_date < from_date:
+            raise InvalidInput(Text("统计期间的截止日期早于起始日期", "the period ends before it starts"),
+                               [FieldError("to", Text("不能早于起始日期 {start}", "must not be before {start}",
+                                                      start=from_date.isoformat()))])
+        start = dt.datetime.combine(from_date, dt.time(), periods.TZ)
+        end = dt.datetime.combine(to_date + dt.timedelta(days=1), dt.time(), periods.TZ)
+        visible = self._visible_units(actor)
+        with self.db.connect() as conn:
+            if unit is not None:
+                known = {u["code"] for u in accounts.list_units(conn)}
+                if unit not in known:
+                    raise NotFound(Text("未找到单位 {unit}", "unit {unit} not found", unit=unit))
+                if visible is not None and unit not in visible:
+                    raise Forbidden(Text("您看不到{unit}的统计", "the statistics of {unit} are not yours to see",
+                                         unit=unit))
+            report = stats.report(conn, start, end, clock.now(), visible=visible, unit=unit, method=method)
+            newest = {row["key"]: row for row in queries.startable_definitions(conn)}
+            versions = {m["method"]: newest[m["method"]]["id"] for m in report["methods"] if m["method"] in newest}
+            element_names = self._element_names(conn, set(versions.values()))
+        method_names = {key: row["name"] for key, row in newest.items()}
+
+        def named(key: str, element: str | None) -> str:
+            found = element_names.get(versions.get(key), {}).get(element) if element else None
+            return names.render(found or element or "", language)
+
+        def ends(counted: dict) -> list[dict]:
+            return [{"method": key, "end_event": element, "name": named(key, element), "count": n}
+                    for (key, element), n in sorted(counted.items(), key=lambda item: (-item[1], item[0]))]
+
+        def figures(counted: dict, finished: dict) -> dict:
+            rate = counted["tasks_late"] / counted["tasks_with_due"] if counted["tasks_with_due"] else None
+            return {**counted, "overdue_rate": round(rate, 4) if rate is not None else None,
+                    "by_end_event": ends(finished)}
+
+        return {
+            "from_date": from_date, "to_date": to_date, "timezone": "Asia/Shanghai", "unit": unit, "method": method,
+            "totals": figures(report["totals"], report["ends"]),
+            "units": [{"code": u["code"], "name": u["name"], "kind": u["kind"], "parent": u["parent"],
+                       "depth": u["depth"], "figures": figures(u["figures"], u["ends"])} for u in report["units"]],
+            "methods": [{"method": m["method"], "name": names.render(method_names.get(m["method"], m["method"]),
+                                                                     language),
+                         "figures": figures(m["figures"], m["ends"]),
+                         "median_days_to_finish": m["median_days_to_finish"],
+                         "stages": [{"element_id": s["element_id"],
+                                     "name": names.render(s["name"] or s["element_id"], language),
+                                     "completed": s["completed"], "median_days": s["median_days"],
+                                     "tasks_with_due": s["tasks_with_due"], "tasks_late": s["tasks_late"],
+                                     "overdue_rate": round(s["tasks_late"] / s["tasks_with_due"], 4)
+                                     if s["tasks_with_due"] else None} for s in m["stages"]]}
+                        for m in report["methods"]],
+        }
 
     _names_by_content: dict[str, dict[str, str]] = {}  # element id → name per version content (immutable)
 
