@@ -224,3 +224,26 @@ test('the public board shows a running publication without login', async ({ page
   await axe(page, 'board');
   await snap(page, '17-board');
 });
+
+test('the street office reads the statistics with charts and exports them for Excel', async ({ page }) => {
+  await login(page, 'street_office');
+  await page.getByRole('link', { name: /统计/ }).first().click();
+  await expect(page).toHaveURL(/\/stats/);
+  await expect(page.getByRole('heading', { name: '统计' })).toBeVisible();
+  // the cases of the walk-through above were started in 金江路社区 this year
+  const row = page.locator('.stats-table tr', { hasText: '金江路社区' }).first();
+  await expect(row).toBeVisible();
+  expect(Number(await row.locator('td').first().textContent())).toBeGreaterThanOrEqual(2);
+  await expect(page.locator('canvas[role=img]').first()).toBeVisible();  // the chart chunk loaded
+  await expect(page.locator('.stats-table').nth(1)).toContainText('登记建档');
+  await axe(page, 'stats');
+  await snap(page, '18-stats');
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: /导出 CSV/ }).click()]);
+  expect(download.suggestedFilename()).toMatch(/^yishi-stats-\d{4}-01-01-\d{4}-\d{2}-\d{2}\.csv$/);
+  const stream = await download.createReadStream();
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream) chunks.push(chunk as Buffer);
+  const bytes = Buffer.concat(chunks);
+  expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);  // UTF-8 BOM: Excel reads the Chinese correctly
+  expect(bytes.toString('utf8')).toContain('盘龙区金江路社区');
+});

@@ -20,6 +20,7 @@ const SettingsPage = lazy(() => import('./pages/Settings'));
 const StuckPage = lazy(() => import('./pages/Stuck'));
 const MethodPage = lazy(() => import('./pages/Method'));
 const BoardPage = lazy(() => import('./pages/Board'));
+const StatsPage = lazy(() => import('./pages/Stats'));
 
 function RequireLogin({ children, admin = false }: { children: ReactNode; admin?: boolean }) {
   const { me, loading } = useSession();
@@ -68,6 +69,7 @@ export function App() {
           <Route path="/mine" element={page(<MinePage />)} />
           <Route path="/case/:ref" element={page(<CasePage />)} />
           <Route path="/settings" element={page(<SettingsPage />)} />
+          <Route path="/stats" element={page(<StatsPage />)} />
           <Route path="/console/stuck" element={page(<StuckPage />, true)} />
           <Route path="/console/methods/:key" element={page(<MethodPage />, true)} />
           <Route path="*" element={<Navigate to="/inbox" replace />} />

@@ -34,3 +34,4 @@ export type DoneList = Ok<paths['/api/tasks/done']['get']>;
 export type DoneItem = DoneList['items'][number];
 export type PublicBoard = Ok<paths['/api/public/units/{unit}/board']['get']>;
 export type Heat = Ok<paths['/api/admin/methods/{key}/heat']['get']>;
+export type Stats = Ok<paths['/api/stats']['get']>;

@@ -2,7 +2,7 @@ import type { ReactNode } from 'react';
 import { Link, NavLink, useNavigate } from 'react-router-dom';
 import { Button, Switch } from 'antd';
 import { CheckSquareOutlined, FileDoneOutlined, FolderOpenOutlined, LogoutOutlined, PlusCircleOutlined,
-  SettingOutlined, AlertOutlined, UserOutlined } from '@ant-design/icons';
+  SettingOutlined, AlertOutlined, BarChartOutlined, UserOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import { useSession } from '../session';
 import { useInbox } from '../lib/queries';
@@ -25,6 +25,7 @@ export function Shell({ children }: { children: ReactNode }) {
     { to: '/done', icon: <FileDoneOutlined />, label: t('nav.done') },
     { to: '/start', icon: <PlusCircleOutlined />, label: t('nav.start') },
     { to: '/mine', icon: <FolderOpenOutlined />, label: t('nav.mine') },
+    ...(me?.is_admin || me?.memberships.length ? [{ to: '/stats', icon: <BarChartOutlined />, label: t('nav.statistics') }] : []),
     ...(me?.is_admin ? [{ to: '/console/stuck', icon: <AlertOutlined />, label: t('nav.stuck') }] : []),
   ];
 
