@@ -190,9 +190,8 @@ def days_to_finish(conn: sa.Connection, start: dt.datetime, end: dt.datetime, *,
 
 def unit_tree(conn: sa.Connection) -> dict[str, dict]:
     """Every unit: ``{code: {code, name, kind, parent}}`` (``parent`` None for a root)."""
-    parent = units.c.parent if "parent" in units.c else sa.null()
     return {r.code: {"code": r.code, "name": r.name, "kind": r.kind, "parent": r.parent} for r in conn.execute(
-        sa.select(units.c.code, units.c.name, units.c.kind, parent.label("parent")))}
+        sa.select(units.c.code, units.c.name, units.c.kind, units.c.parent))}
 
 
 def _descendants(tree: dict[str, dict], root: str) -> set[str]:

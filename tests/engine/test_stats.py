@@ -24,6 +24,7 @@ import sqlalchemy as sa
 from engine.definitions.compiler import Bundle, load_bundle
 from engine.domain.actors import Actor
 from engine.errors import Forbidden, InvalidInput, NotFound
+from engine.people import accounts
 from engine.store.tables import units
 from tests.support.demo_case import ADMIN, DEMO, DESIGNER, PROPOSAL, VOTE, open_task
 
@@ -117,7 +118,9 @@ def test_median_days_per_stage_and_to_finish(demo, figures):
 
 
 def test_a_street_user_sees_its_communities_and_not_another_streets(demo, figures):
-    street = Actor("zhao", frozenset({(STREET, "street_office"), (A, "street_office"), (B, "street_office")}))
+    with demo.db.begin() as conn:  # the street office role covers the units below its street (engine.people)
+        accounts.ensure_user(conn, "zhao", "pw-zhao-2026", roles=[(STREET, "street_office")])
+    street = demo.user("zhao")
     report = demo.stats(street)
     assert [u["code"] for u in report["units"]] == [STREET, A, B]
     assert counts(report["totals"]) == (4, 2, 0, 7, 3, 1, 0, 0)
