@@ -504,8 +504,7 @@ class Yishi:
         visible = self._visible_units(actor)
         with self.db.connect() as conn:
             if unit is not None:
-                known = {u["code"] for u in accounts.list_units(conn)}
-                if unit not in known:
+                if not unit_tree.exists(conn, unit):
                     raise NotFound(Text("未找到单位 {unit}", "unit {unit} not found", unit=unit))
                 if visible is not None and unit not in visible:
                     raise Forbidden(Text("您看不到{unit}的统计", "the statistics of {unit} are not yours to see",

@@ -75,7 +75,7 @@ def test_the_csv_opens_in_excel(client):
     assert rows[0] == ["统计期间 2026-03-01 至 2026-03-02（北京时间）"]
     assert rows[3][:5] == ["单位", "单位代码", "上级单位", "发起", "办结"]
     row = next(r for r in rows if len(r) > 1 and r[1] == COMMUNITY)
-    assert row[:5] == ["盘龙区金江路社区", COMMUNITY, "", "2", "1"]
+    assert row[:5] == ["盘龙区金江路社区", COMMUNITY, "拓东街道", "2", "1"]  # the demo street above it
     assert ["小区议事", "不予受理", "1"] in rows
     english = get(client, "/api/stats.csv", "admin", **{"Accept-Language": "en"}).content.decode("utf-8-sig")
     assert "unit,unit code,parent unit,started,finished" in english
