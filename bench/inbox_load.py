@@ -45,7 +45,7 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(len(ordered) * q))]
 
 
-async def measure(port: int, requests: int, stats_requests: int) -> dict[str, list[float]]:
+async def measure(port: int, requests: int, stuck_requests: int, stats_requests: int) -> dict[str, list[float]]:
     tokens = {}
     for user in USERS:
         conn = await Connection(port).open()
@@ -54,12 +54,12 @@ async def measure(port: int, requests: int, stats_requests: int) -> dict[str, li
         tokens[user] = json.loads(body)["access_token"]
         conn.close()
     plan = [(f"inbox as {user}", user, "/api/tasks?limit=50", requests) for user in USERS]
-    plan.append(("stuck report (admin)", "admin", "/api/admin/stuck?limit=50", requests))
+    plan.append(("stuck report (admin)", "admin", "/api/admin/stuck?limit=50", stuck_requests))
     plan += [(f"stats as {user}", user, "/api/stats", stats_requests) for user in USERS]
     results: dict[str, list[float]] = {}
     for name, user, path, count in plan:
         conn = await Connection(port, tokens[user]).open()
-        for _ in range(max(3, count // 10)):  # warm the server's caches and PostgreSQL's buffers
+        for _ in range(max(2, count // 10)):  # warm the server's caches and PostgreSQL's buffers
             status, body = await conn.request("GET", path)
             assert status == 200, (path, status, body[:300])
         timings = []
@@ -122,6 +122,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--database", required=True)
     parser.add_argument("--requests", type=int, default=200, help="timed requests per inbox and stuck report")
+    parser.add_argument("--stuck-requests", type=int, default=20, help="timed requests of the stuck report")
     parser.add_argument("--stats-requests", type=int, default=5, help="timed requests per statistics report")
     parser.add_argument("--workers", type=int, default=1)
     parser.add_argument("--explain", type=Path, help="write EXPLAIN (ANALYZE, BUFFERS) of every statement here")
@@ -132,7 +133,7 @@ def main() -> None:
     server = start_server(args.database, port, args.workers, None)
     try:
         asyncio.run(wait_ready(port, server))
-        asyncio.run(measure(port, args.requests, args.stats_requests))
+        asyncio.run(measure(port, args.requests, args.stuck_requests, args.stats_requests))
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)

@@ -484,12 +484,14 @@ class Yishi:
     def stats(self, actor: Actor, *, unit: str | None = None, method: str | None = None,
               from_date: dt.date | None = None, to_date: dt.date | None = None,
               language: str = DEFAULT_LANGUAGE) -> dict:
-        """Statistics over a period (Beijing dates, both included; default this year up to today) for the units
+        """Statistics over a period (Beijing dates, both included; default 1 January up to today, or to the end
+        of the year of a later ``from_date``, or from 1 January of ``to_date``'s year) for the units
         the actor sees, rolled up the unit tree, narrowed to ``unit`` (and the units below it) and ``method``.
         What each figure counts is said in ``engine.read.stats``."""
         today = periods.to_local_date(clock.now())
-        from_date = from_date or dt.date(today.year, 1, 1)
-        to_date = to_date or today
+        if to_date is None:  # today, or the end of the year asked for when it starts later
+            to_date = today if from_date is None or from_date <= today else dt.date(from_date.year, 12, 31)
+        from_date = from_date or dt.date(to_date.year, 1, 1)
         for field, day in (("from", from_date), ("to", to_date)):
             if not STATS_YEARS[0] <= day.year <= STATS_YEARS[1]:
                 raise InvalidInput(Text("统计日期须在 {first} 年至 {last} 年之间", "dates must be in the years {first} "

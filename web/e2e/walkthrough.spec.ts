@@ -230,10 +230,11 @@ test('the street office reads the statistics with charts and exports them for Ex
   await page.getByRole('link', { name: /统计/ }).first().click();
   await expect(page).toHaveURL(/\/stats/);
   await expect(page.getByRole('heading', { name: '统计' })).toBeVisible();
-  // the cases of the walk-through above were started in 金江路社区 this year
   const row = page.locator('.stats-table tr', { hasText: '金江路社区' }).first();
   await expect(row).toBeVisible();
-  expect(Number(await row.locator('td').first().textContent())).toBeGreaterThanOrEqual(2);
+  // at least the first case; the board's case started after the dev clock moved 8 days, beyond the page's
+  // default period (1 January to the browser's today)
+  expect(Number(await row.locator('td').first().textContent())).toBeGreaterThanOrEqual(1);
   await expect(page.locator('canvas[role=img]').first()).toBeVisible();  // the chart chunk loaded
   await expect(page.locator('.stats-table').nth(1)).toContainText('登记建档');
   await axe(page, 'stats');
