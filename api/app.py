@@ -27,6 +27,7 @@ from api.routers import (
     dev,
     export,
     methods,
+    notifications,
     public,
     stats,
     system,
@@ -95,7 +96,8 @@ class BodyLimit:
 
 
 class Ticker:
-    """Fires due timers every ``seconds`` in a daemon thread until stopped."""
+    """Fires due timers, records due-date reminders and delivers the notification outbox every ``seconds`` in a
+    daemon thread until stopped."""
 
     def __init__(self, service: Yishi, seconds: float):
         self.service, self.seconds = service, seconds
@@ -110,6 +112,11 @@ class Ticker:
                     log.info("ticker: %s timer(s) fired in %s case(s)", result.timers_fired, result.cases)
             except Exception:  # keep ticking; the failure is logged
                 log.exception("ticker failed")
+            try:  # then the notifications: reminders found, the outbox delivered
+                self.service.remind()
+                self.service.deliver()
+            except Exception:
+                log.exception("notification round failed")
 
 
 def create_app(service: Yishi | None = None, *, config: Settings | None = None, processes_dir: str | None = None,
@@ -151,7 +158,8 @@ def create_app(service: Yishi | None = None, *, config: Settings | None = None, 
     app.add_middleware(BodyLimit, limit=config.max_body_bytes, upload_limit=config.max_upload_bytes,
                        attachment_limit=config.attachment_max_bytes + MULTIPART_OVERHEAD)
     routers = [system.router, auth.router, tasks.router, cases.router, attachments.router, export.router,
-               methods.router, definitions.router, admin.router, public.router]
+               methods.router, definitions.router, admin.router, public.router, notifications.router,
+               notifications.admin_router]
     if config.dev_clock:
         routers.append(dev.router)  # development only: the route does not exist otherwise
     for router in routers:

@@ -238,8 +238,9 @@ def tick(now: Annotated[str | None, typer.Option(help="Fire timers due at this i
 def worker(every: Annotated[float, typer.Option(help="Seconds between ticks.")] = 30.0,
            once: Annotated[bool, typer.Option(help="Tick once and exit.")] = False,
            database: DatabaseOpt = None) -> None:
-    """Fire due timers in a loop (safe to run several at once: each case is taken under SKIP LOCKED); seal every
-    case's head once a day (`yishi seal`)."""
+    """Fire due timers in a loop (safe to run several at once: each case is taken under SKIP LOCKED), record due-date
+    reminders and deliver the notification outbox (rows also taken under SKIP LOCKED); seal every case's head once a
+    day (`yishi seal`)."""
     import time
 
     with _handled():
@@ -248,6 +249,10 @@ def worker(every: Annotated[float, typer.Option(help="Seconds between ticks.")] 
             result = service.tick()
             if result.timers_fired or result.errors:
                 typer.echo(f"{result.timers_fired} timer(s) fired in {result.cases} case(s); {result.errors} error(s)")
+            service.remind()
+            sent = service.deliver()
+            if sent.sent or sent.failed:
+                typer.echo(f"notifications: {sent.sent} sent, {sent.retrying} to retry, {sent.failed} failed")
             _daily_seal(service)
             if once:
                 return

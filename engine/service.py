@@ -18,6 +18,7 @@ from engine.domain.actors import ADMIN_ROLE, DESIGNER_ROLE, Actor
 from engine.domain.statuses import EventKind
 from engine.domain.texts import DEFAULT_LANGUAGE, Text
 from engine.errors import Conflict, FieldError, Forbidden, InvalidInput, NotFound
+from engine.notify.door import NotificationsDoor
 from engine.people import accounts, demo
 from engine.people import units as unit_tree
 from engine.read import export, export_check, monitor, public, queries, stats
@@ -36,7 +37,9 @@ except importlib.metadata.PackageNotFoundError:  # run from a checkout without i
 STATS_YEARS = (2000, 2099)  # the dates a statistics period may span
 
 
-class Yishi:
+class Yishi(NotificationsDoor):
+    """The engine's front door (notifications: ``engine.notify.door``)."""
+
     def __init__(self, url: str | None = None, db: sa.Engine | None = None, files: FileStore | None = None):
         config = settings()
         budget.configure(budget.Limits(seconds=config.step_seconds, operations=config.step_operations,

@@ -59,6 +59,12 @@ class Settings(BaseSettings):
                                   "administrator issues stays valid")
     seal_old_keys: SecretStr | None = Field(None, description="retired keys still accepted when verifying, as "
                                             "`id:key,id:key`")
+    public_url: str = Field("http://127.0.0.1:8000", description="the web app's address as people open it; "
+                            "notifications link back to it")
+    notify_max_attempts: int = Field(8, ge=1, description="deliveries of one message tried before it is marked "
+                                     "failed")
+    notify_backoff_seconds: float = Field(60, gt=0, description="wait before the first retry; doubles each time "
+                                          "(at most 6 hours)")
 
     def unit_kind_codes(self) -> tuple[str, ...]:
         return tuple(dict.fromkeys(self.unit_kinds.split(",")))

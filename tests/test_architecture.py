@@ -13,7 +13,7 @@ from engine.sandbox.functions import FUNCTIONS
 from engine.settings import ENVIRONMENT_VARIABLES
 
 ROOT = Path(__file__).resolve().parent.parent
-PACKAGES = ("domain", "definitions", "sandbox", "workflow", "cases", "read", "people", "store")
+PACKAGES = ("domain", "definitions", "sandbox", "workflow", "cases", "read", "people", "notify", "store")
 
 
 def imports_of(path: Path) -> set[str]:
@@ -48,6 +48,13 @@ def test_the_read_side_never_restores_workflows():
     for path in modules("engine/read"):
         for module in imports_of(path):
             assert not module.startswith(("engine.workflow", "engine.cases", "SpiffWorkflow")), (path.name, module)
+
+
+def test_notifications_never_restore_workflows_nor_touch_cases():
+    for path in modules("engine/notify"):
+        for module in imports_of(path):
+            assert not module.startswith(("engine.workflow", "engine.cases", "engine.definitions", "engine.read",
+                                          "SpiffWorkflow", "api")), (path.name, module)
 
 
 def test_the_api_goes_through_the_service():

@@ -24,6 +24,7 @@ from engine.domain.actors import SYSTEM
 from engine.domain.statuses import CaseStatus, EventKind
 from engine.domain.texts import Text
 from engine.errors import Conflict, FieldError, InvalidInput, InvalidState, NotFound, YishiError
+from engine.notify import rules as notification_rules
 from engine.sandbox.environment import make_script_engine
 from engine.settings import settings
 from engine.store import audit
@@ -33,6 +34,10 @@ from engine.workflow import projection, serializer
 from engine.workflow.projection import OpenTask, Snapshot
 
 MAX_ERROR_MESSAGE = 2000
+
+# every case write appends to the case file through engine.store.audit; the notifications its events cause are
+# written in that same transaction (the outbox), so a write that fails leaves neither
+audit.observe(notification_rules.on_events)
 _MISSING = object()
 
 # Statements built once (SQLAlchemy then skips building them and computing their cache key on every step);

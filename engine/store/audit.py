@@ -18,7 +18,7 @@ import functools
 import hashlib
 import hmac
 import json
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -87,6 +87,23 @@ def keyring() -> Keyring:
     return Keyring.from_settings(settings())
 
 
+# Work that must commit or roll back with the events it follows (the notification outbox, engine.notify.rules):
+# each observer is called as ``observer(conn, case_id, at, events)`` by ``append``, after the events are inserted,
+# in the same transaction. The store knows nothing of what observers do.
+OBSERVERS: list[Callable[[sa.Connection, int, dt.datetime, list[Event]], None]] = []
+
+
+def observe(observer: Callable[[sa.Connection, int, dt.datetime, list[Event]], None]) -> None:
+    """Call ``observer`` after every append (once, however often registered)."""
+    if observer not in OBSERVERS:
+        OBSERVERS.append(observer)
+
+
+def _notify(conn: sa.Connection, case_id: int, at: dt.datetime, events: list[Event]) -> None:
+    for observer in OBSERVERS:
+        observer(conn, case_id, at, events)
+
+
 @dataclass
 class Event:
     kind: str
@@ -148,6 +165,7 @@ def append(conn: sa.Connection, case_id: int, at: dt.datetime, events: list[Even
     in its one update of the case row); they are only inserted."""
     if chained is not None:
         insert(conn, chained)
+        _notify(conn, case_id, at, events)
         return
     if not events:
         return
@@ -162,6 +180,7 @@ def append(conn: sa.Connection, case_id: int, at: dt.datetime, events: list[Even
                             "case {ref}'s file was written by someone else meanwhile; reload and try again",
                             ref=case_id))
     insert(conn, rows)
+    _notify(conn, case_id, at, events)
 
 
 def history(conn: sa.Connection, case_id: int) -> list[dict]:

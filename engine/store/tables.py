@@ -235,3 +235,75 @@ unit_events = sa.Table(  # what happened to units: created, renamed, moved in th
     sa.Column("data", sa.JSON, nullable=False),
     sa.Index("ix_unit_events_unit", "unit"),
 )
+
+# ----- notifications (engine.notify): written in the transaction of the case event that causes them ----------
+
+notifications = sa.Table(  # what a person is told, in the web app (the bell); other channels go through the outbox
+    "notifications", metadata,
+    sa.Column("id", sa.BigInteger().with_variant(sa.Integer, "sqlite"), primary_key=True),
+    sa.Column("user_id", sa.String(100), nullable=False),
+    sa.Column("kind", sa.String(40), nullable=False),
+    sa.Column("case_id", sa.Integer, sa.ForeignKey("cases.id")),
+    sa.Column("task_id", sa.String(36)),
+    sa.Column("payload", sa.JSON, nullable=False),  # the facts the message is rendered from, in either language
+    sa.Column("created_at", UTCDateTime, nullable=False),
+    sa.Column("read_at", UTCDateTime),
+    sa.Column("dedupe_key", sa.String(300), unique=True),  # reminders: one per task, due date and person
+    sa.Index("ix_notifications_user_id_id", "user_id", "id"),
+)
+
+outbox = sa.Table(  # one row per message × channel, delivered by the worker (engine.notify.delivery)
+    "outbox", metadata,
+    sa.Column("id", sa.BigInteger().with_variant(sa.Integer, "sqlite"), primary_key=True),
+    sa.Column("notification_id", sa.BigInteger().with_variant(sa.Integer, "sqlite"),
+              sa.ForeignKey("notifications.id")),
+    sa.Column("user_id", sa.String(100)),  # none for a unit's group webhook
+    sa.Column("case_id", sa.Integer, sa.ForeignKey("cases.id")),
+    sa.Column("kind", sa.String(40), nullable=False),
+    sa.Column("channel", sa.String(20), nullable=False),  # email | sms | webhook | wecom | dingtalk
+    sa.Column("address", sa.String(500), nullable=False),  # e-mail, phone, group webhook id, platform user id
+    sa.Column("payload", sa.JSON, nullable=False),  # the rendered message (title, lines, link, template params)
+    sa.Column("idempotency_key", sa.String(100), nullable=False, unique=True),
+    sa.Column("status", sa.String(10), nullable=False),  # pending | sent | failed
+    sa.Column("attempts", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("next_attempt_at", UTCDateTime, nullable=False),
+    sa.Column("last_error", sa.Text),
+    sa.Column("created_at", UTCDateTime, nullable=False),
+    sa.Column("sent_at", UTCDateTime),
+    sa.Index("ix_outbox_status_next_attempt_at", "status", "next_attempt_at"),
+    sa.Index("ix_outbox_channel_address_sent_at", "channel", "address", "sent_at"),  # SMS rate limit
+)
+
+notification_preferences = sa.Table(  # a person's channels and quiet hours (no row: the defaults)
+    "notification_preferences", metadata,
+    sa.Column("user_id", sa.String(100), sa.ForeignKey("users.id"), primary_key=True),
+    sa.Column("channels", sa.JSON, nullable=False),
+    sa.Column("quiet_start", sa.String(5)),  # "22:00" Beijing time; none: no quiet hours
+    sa.Column("quiet_end", sa.String(5)),
+    sa.Column("language", sa.String(8), nullable=False, server_default="zh-CN"),
+    sa.Column("updated_at", UTCDateTime, nullable=False),
+)
+
+group_webhooks = sa.Table(  # a unit's group chat for one role (WeCom / DingTalk robot, or any HTTP receiver)
+    "group_webhooks", metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("unit", sa.String(200), sa.ForeignKey("units.code"), nullable=False),
+    sa.Column("role", sa.String(200), nullable=False),
+    sa.Column("url", sa.String(1000), nullable=False),
+    sa.Column("format", sa.String(20), nullable=False),  # json | wecom | dingtalk
+    sa.Column("secret", sa.String(300)),  # HMAC key (json, wecom: our header; dingtalk: its sign)
+    sa.Column("active", sa.Boolean, nullable=False),
+    sa.Column("created_by", sa.String(200), nullable=False),
+    sa.Column("created_at", UTCDateTime, nullable=False),
+    sa.Index("ix_group_webhooks_unit_role", "unit", "role"),
+)
+
+external_accounts = sa.Table(  # a WeCom or DingTalk account linked to a Yishi user (sign-in, to-dos, cards)
+    "external_accounts", metadata,
+    sa.Column("platform", sa.String(20), primary_key=True),  # wecom | dingtalk
+    sa.Column("external_id", sa.String(200), primary_key=True),  # WeCom userid, DingTalk unionId
+    sa.Column("user_id", sa.String(100), sa.ForeignKey("users.id"), nullable=False),
+    sa.Column("linked_by", sa.String(200), nullable=False),
+    sa.Column("linked_at", UTCDateTime, nullable=False),
+    sa.UniqueConstraint("platform", "user_id"),
+)

@@ -9,8 +9,9 @@ generated examples per operation so the file stays well under a minute and a hal
     YISHI_FUZZ_EXAMPLES=500 .venv/bin/pytest tests/api/test_fuzz.py -p no:cacheprovider
 
 Left out: ``POST /api/auth/logout`` (it would revoke the token every other request uses; the logout tests cover
-it). Logins are fuzzed with the default throttling: once the fuzzer's wrong guesses pass the free failures of
-its client address every further login answers the declared 429 at once.
+it) and ``GET /api/notifications/stream`` (a Server-Sent Events stream open for minutes; tests/notify/test_api.py
+reads it over real HTTP). Logins are fuzzed with the default throttling: once the fuzzer's wrong guesses pass the
+free failures of its client address every further login answers the declared 429 at once.
 """
 
 from __future__ import annotations
@@ -70,7 +71,8 @@ class LateApp:
 
 # The document comes from an app without a database (cheap at collection time).
 DOCUMENT = create_app(config=CONFIG, processes_dir="", seed_demo=False, tick_seconds=0).openapi()
-schema = schemathesis.openapi.from_dict(DOCUMENT).exclude(path="/api/auth/logout")
+schema = (schemathesis.openapi.from_dict(DOCUMENT).exclude(path="/api/auth/logout")
+          .exclude(path="/api/notifications/stream"))
 schema.app = LateApp()
 QUERY_NAMES = {(path, method.upper()): {p["name"] for p in operation.get("parameters", []) if p["in"] == "query"}
                for path, item in DOCUMENT["paths"].items() for method, operation in item.items()}

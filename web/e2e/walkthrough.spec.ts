@@ -82,6 +82,18 @@ test('the grid steward registers it, after one wrong submission', async ({ page 
   await expect(page.locator('.topnav .count-pill')).toHaveText(/\d+/);
   await axe(page, 'inbox');
   await snap(page, '04-inbox');
+  // the bell: the proposer's new case waits for the grid steward's role
+  await expect(page.locator('.bell-link .bell-count')).toHaveText(/\d+/);
+  await page.locator('.bell-link').click();
+  await expect(page.getByRole('heading', { name: '消息' })).toBeVisible();
+  const notice = page.locator('.notify-item', { hasText: '3号院加装电梯' }).first();
+  await expect(notice).toContainText('新待办：登记建档');
+  await expect(notice).toContainText('办理角色：网格管家');
+  await axe(page, 'notifications');
+  await snap(page, '04b-notifications');
+  await notice.locator('button').click(); // read, and straight to the task
+  await expect(page.getByRole('heading', { name: '登记建档' })).toBeVisible();
+  await page.goto('/inbox');
   await card.click();
   await expect(page.getByRole('heading', { name: '登记建档' })).toBeVisible();
   // a wrong submission: the server's field errors show on their fields
@@ -247,4 +259,23 @@ test('the street office reads the statistics with charts and exports them for Ex
   const bytes = Buffer.concat(chunks);
   expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);  // UTF-8 BOM: Excel reads the Chinese correctly
   expect(bytes.toString('utf8')).toContain('盘龙区金江路社区');
+});
+
+test('the bell lights up live when a resident starts a case, and the settings keep channels and quiet hours', async ({ page, request }) => {
+  await login(page, 'grid_steward');
+  const bell = page.locator('.bell-link');
+  const before = Number(await bell.getAttribute('data-unread'));
+  const driver = new Driver(request);
+  await driver.call('POST', '/api/cases', 'proposer', { definition: 'five_step', unit: UNIT, data: { title: '5号楼楼道灯' } });
+  // no reload: the stream (Server-Sent Events read with fetch) brings it
+  await expect(bell).toHaveAttribute('data-unread', String(before + 1));
+  await page.goto('/settings');
+  await expect(page.getByRole('heading', { name: '消息通知' })).toBeVisible();
+  await page.getByLabel('到', { exact: true }).fill('06:30');
+  await page.getByRole('button', { name: '保存通知设置' }).click();
+  await expect(page.getByText('已保存')).toBeVisible();
+  await page.reload();
+  await expect(page.getByLabel('到', { exact: true })).toHaveValue('06:30');
+  await axe(page, 'settings-notifications');
+  await snap(page, '19-settings-notifications');
 });

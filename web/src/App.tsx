@@ -21,6 +21,8 @@ const StuckPage = lazy(() => import('./pages/Stuck'));
 const MethodPage = lazy(() => import('./pages/Method'));
 const BoardPage = lazy(() => import('./pages/Board'));
 const StatsPage = lazy(() => import('./pages/Stats'));
+const NotificationsPage = lazy(() => import('./pages/Notifications'));
+const DeliveriesPage = lazy(() => import('./pages/Deliveries'));
 
 function RequireLogin({ children, admin = false }: { children: ReactNode; admin?: boolean }) {
   const { me, loading } = useSession();
@@ -70,6 +72,8 @@ export function App() {
           <Route path="/case/:ref" element={page(<CasePage />)} />
           <Route path="/settings" element={page(<SettingsPage />)} />
           <Route path="/stats" element={page(<StatsPage />)} />
+          <Route path="/notifications" element={page(<NotificationsPage />)} />
+          <Route path="/console/deliveries" element={page(<DeliveriesPage />, true)} />
           <Route path="/console/stuck" element={page(<StuckPage />, true)} />
           <Route path="/console/methods/:key" element={page(<MethodPage />, true)} />
           <Route path="*" element={<Navigate to="/inbox" replace />} />

@@ -35,3 +35,6 @@ export type DoneItem = DoneList['items'][number];
 export type PublicBoard = Ok<paths['/api/public/units/{unit}/board']['get']>;
 export type Heat = Ok<paths['/api/admin/methods/{key}/heat']['get']>;
 export type Stats = Ok<paths['/api/stats']['get']>;
+export type NotificationPage = Ok<paths['/api/notifications']['get']>;
+export type NotificationPreferences = Ok<paths['/api/notifications/preferences']['get']>;
+export type Deliveries = Ok<paths['/api/admin/deliveries']['get']>;

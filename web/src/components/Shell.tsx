@@ -1,11 +1,25 @@
 import type { ReactNode } from 'react';
 import { Link, NavLink, useNavigate } from 'react-router-dom';
 import { Button, Switch } from 'antd';
-import { CheckSquareOutlined, FileDoneOutlined, FolderOpenOutlined, LogoutOutlined, PlusCircleOutlined,
+import { BellOutlined, CheckSquareOutlined, FileDoneOutlined, FolderOpenOutlined, LogoutOutlined, PlusCircleOutlined,
   SettingOutlined, AlertOutlined, BarChartOutlined, UserOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import { useSession } from '../session';
 import { useInbox } from '../lib/queries';
+import { useNotifications, useNotificationStream } from '../lib/notifications';
+
+/** The bell: my unread notifications, kept live by the stream; it opens the notifications page. */
+function Bell() {
+  const { t } = useTranslation();
+  const { data } = useNotifications();
+  const unread = data?.unread ?? 0;
+  return (
+    <Link to="/notifications" className="bell-link" aria-label={t('notify.bell', { count: unread })} data-unread={unread}>
+      <BellOutlined aria-hidden />
+      {unread > 0 && <span className="count-pill bell-count" aria-hidden>{unread > 99 ? '99+' : unread}</span>}
+    </Link>
+  );
+}
 
 function TaskCount() {
   const { data } = useInbox();
@@ -19,6 +33,7 @@ export function Shell({ children }: { children: ReactNode }) {
   const navigate = useNavigate();
   const { data } = useInbox();
   const count = data?.items.length ?? 0;
+  useNotificationStream(!!me);
 
   const links = [
     { to: '/inbox', icon: <CheckSquareOutlined />, label: t('nav.inbox'), badge: true },
@@ -52,6 +67,7 @@ export function Shell({ children }: { children: ReactNode }) {
           ))}
         </nav>
         <div className="topbar-right">
+          <Bell />
           <label className="elder-toggle">
             <span className="elder-label">{t('settings.elder')}</span>
             <span className="elder-label-short" aria-hidden>{t('settings.elderShort')}</span>

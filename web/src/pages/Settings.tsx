@@ -4,6 +4,7 @@ import { Link, useNavigate } from 'react-router-dom';
 import { useTranslation } from 'react-i18next';
 import { useSession } from '../session';
 import { useRoleName } from '../components/bits';
+import { NotificationSettings } from '../components/NotificationSettings';
 
 export default function SettingsPage() {
   const { t, i18n } = useTranslation();
@@ -46,6 +47,10 @@ export default function SettingsPage() {
           <Switch aria-labelledby="elder-label" checked={prefs.elder} onChange={(elder) => setPrefs({ elder })} />
         </div>
         <p className="muted">{t('settings.elderHelp')}</p>
+      </Section>
+      <Section title={t('notify.settings')}>
+        <NotificationSettings />
+        {me?.is_admin && <p><Link to="/console/deliveries">{t('deliveries.title')}</Link></p>}
       </Section>
       <Button danger block size="large" onClick={async () => { await logout(); navigate('/login', { state: { loggedOut: true } }); }}>
         {t('nav.logout')}
