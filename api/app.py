@@ -28,6 +28,7 @@ from api.routers import (
     export,
     methods,
     notifications,
+    platforms,
     public,
     stats,
     system,
@@ -159,7 +160,7 @@ def create_app(service: Yishi | None = None, *, config: Settings | None = None, 
                        attachment_limit=config.attachment_max_bytes + MULTIPART_OVERHEAD)
     routers = [system.router, auth.router, tasks.router, cases.router, attachments.router, export.router,
                methods.router, definitions.router, admin.router, public.router, notifications.router,
-               notifications.admin_router]
+               notifications.admin_router, platforms.router]
     if config.dev_clock:
         routers.append(dev.router)  # development only: the route does not exist otherwise
     for router in routers:

@@ -114,3 +114,47 @@ class NewGroupWebhook(Body):
                           description="http(s) address of the receiver or robot")
     format: Literal["json", "wecom", "dingtalk"] = "json"
     secret: SafeText | None = Field(None, max_length=300, description="HMAC key; for DingTalk the robot's SEC… secret")
+
+
+Platform = Literal["wecom", "dingtalk"]
+PlatformPath = Annotated[Platform, Path(description="wecom (企业微信) or dingtalk (钉钉)")]
+
+
+class PlatformInfo(Model):
+    platform: Platform
+    name: str = Field(description="in the request's language")
+
+
+class Platforms(Model):
+    items: list[PlatformInfo]
+
+
+class AuthorizeUrl(Model):
+    url: str = Field(description="open it: the platform's sign-in page, which comes back to redirect_uri with "
+                                 "`code` (DingTalk: `authCode`) and `state`")
+
+
+class PlatformCode(Body):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"code": "CODE-FROM-THE-PLATFORM"}]})
+    code: SafeText = Field(min_length=1, max_length=512, description="the code the platform's sign-in page gave")
+
+
+class PlatformLink(Model):
+    platform: Platform
+    external_id: str = Field(description="WeCom userid or DingTalk unionId")
+    linked_by: str
+    linked_at: Instant
+
+
+class PlatformLinks(Model):
+    items: list[PlatformLink]
+
+
+class SetPlatformLink(Body):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"external_id": "WangXiaoMing"}]})
+    external_id: SafeText = Field(min_length=1, max_length=200, pattern=r"\S",
+                                  description="WeCom userid or DingTalk unionId")
+
+
+class Removed(Model):
+    removed: bool

@@ -65,6 +65,32 @@ class Settings(BaseSettings):
                                      "failed")
     notify_backoff_seconds: float = Field(60, gt=0, description="wait before the first retry; doubles each time "
                                           "(at most 6 hours)")
+    smtp_host: str | None = Field(None, description="SMTP server for e-mail notifications; unset: no e-mail")
+    smtp_port: int = Field(25, ge=1, le=65535, description="its port")
+    smtp_sender: str = Field("yishi@localhost", description="the From address of notification e-mails")
+    smtp_user: str | None = Field(None, description="SMTP login, when the server wants one")
+    smtp_password: SecretStr | None = Field(None, description="SMTP password")
+    smtp_starttls: bool = Field(False, description="upgrade the SMTP connection with STARTTLS")
+    sms_url: str | None = Field(None, description="the SMS gateway's send endpoint (HTTP, JSON); unset: no SMS")
+    sms_key: SecretStr | None = Field(None, description="bearer key for the SMS gateway")
+    sms_signature: str = Field("社区议事", description="the approved SMS signature (shown as 【社区议事】)")
+    sms_templates: str = Field("", description="approved template ids per notification kind: "
+                               "`task_opened=SMS_1,overdue=SMS_2,*=SMS_0`")
+    sms_hourly_limit: int = Field(5, ge=0, description="text messages one number may get per rolling hour; more "
+                                  "wait (0: no limit)")
+    wecom_corp_id: str | None = Field(None, description="WeCom corporation id (corpid); unset: no WeCom sign-in "
+                                      "or cards")
+    wecom_agent_id: str | None = Field(None, description="the WeCom app's agentid")
+    wecom_secret: SecretStr | None = Field(None, description="the WeCom app's secret (corpsecret)")
+    wecom_api_url: str = Field("https://qyapi.weixin.qq.com", description="WeCom's server API")
+    wecom_authorize_url: str = Field("https://open.weixin.qq.com/connect/oauth2/authorize",
+                                     description="WeCom's OAuth2 authorize page")
+    dingtalk_app_key: str | None = Field(None, description="DingTalk app key (client id); unset: no DingTalk "
+                                         "sign-in or to-dos")
+    dingtalk_app_secret: SecretStr | None = Field(None, description="DingTalk app secret (client secret)")
+    dingtalk_api_url: str = Field("https://api.dingtalk.com", description="DingTalk's server API")
+    dingtalk_authorize_url: str = Field("https://login.dingtalk.com/oauth2/auth",
+                                        description="DingTalk's OAuth2 authorize page")
 
     def unit_kind_codes(self) -> tuple[str, ...]:
         return tuple(dict.fromkeys(self.unit_kinds.split(",")))

@@ -94,6 +94,40 @@ class Deliverer:
 
 def configured_channels() -> dict[str, Channel]:
     """The adapters of every channel this server's settings configure (group webhooks always)."""
+    from engine.notify.mail import Mail
+    from engine.notify.sms import SmsGateway, parse_templates
     from engine.notify.webhooks import Webhooks
+    from engine.settings import settings
 
-    return {"webhook": Webhooks()}
+    config = settings()
+    found: dict[str, Channel] = {"webhook": Webhooks()}
+    if config.smtp_host:
+        found["email"] = Mail(config.smtp_host, config.smtp_port, config.smtp_sender, user=config.smtp_user,
+                              password=config.smtp_password.get_secret_value() if config.smtp_password else None,
+                              starttls=config.smtp_starttls)
+    if config.sms_url:
+        found["sms"] = SmsGateway(config.sms_url, config.sms_key.get_secret_value() if config.sms_key else None,
+                                  parse_templates(config.sms_templates), signature=config.sms_signature,
+                                  hourly_limit=config.sms_hourly_limit)
+    found.update(platforms())
+    return found
+
+
+def platforms() -> dict:
+    """The WeCom and DingTalk adapters the settings configure (sign-in and delivery share them)."""
+    from engine.notify.dingtalk import DingTalk
+    from engine.notify.wecom import WeCom
+    from engine.settings import settings
+
+    config = settings()
+    found = {}
+    if config.wecom_corp_id:
+        found["wecom"] = WeCom(config.wecom_corp_id, config.wecom_agent_id or "",
+                               config.wecom_secret.get_secret_value() if config.wecom_secret else "",
+                               api_url=config.wecom_api_url, authorize_url=config.wecom_authorize_url)
+    if config.dingtalk_app_key:
+        found["dingtalk"] = DingTalk(config.dingtalk_app_key,
+                                     config.dingtalk_app_secret.get_secret_value() if config.dingtalk_app_secret
+                                     else "", api_url=config.dingtalk_api_url,
+                                     authorize_url=config.dingtalk_authorize_url)
+    return found

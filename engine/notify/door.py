@@ -8,10 +8,13 @@ import datetime as dt
 from engine.domain import clock
 from engine.domain.actors import Actor
 from engine.domain.texts import DEFAULT_LANGUAGE, Text
-from engine.errors import Forbidden
+from engine.errors import Forbidden, InvalidInput, NotFound, Unauthenticated
 from engine.notify import groups, inbox, preferences, reminders
-from engine.notify.delivery import Deliverer, RoundResult, configured_channels
+from engine.notify.channels import DeliveryFailed
+from engine.notify.delivery import Deliverer, RoundResult, configured_channels, platforms
 from engine.notify.outbox import personal_channels
+from engine.people import external
+from engine.settings import settings
 
 
 def _admin(actor: Actor) -> None:
@@ -23,6 +26,7 @@ class NotificationsDoor:
     """Needs ``self.db``."""
 
     _deliverer: Deliverer | None = None
+    _platforms: dict | None = None
 
     @property
     def deliverer(self) -> Deliverer:
@@ -100,3 +104,66 @@ class NotificationsDoor:
     def deliver(self, now: dt.datetime | None = None, limit: int = 50) -> RoundResult:
         """One delivery round over the configured channels."""
         return self.deliverer.run(now or clock.now(), limit)
+
+    # ----- WeCom and DingTalk: sign-in and linked accounts ------------------------------------------------
+
+    def platforms(self) -> dict:
+        """The configured platform adapters (their access tokens are kept between calls)."""
+        if self._platforms is None:
+            self._platforms = platforms()
+        return self._platforms
+
+    def offered_platforms(self, language: str = DEFAULT_LANGUAGE) -> list[dict]:
+        """The platforms people may sign in with here, named in ``language``."""
+        return [{"platform": name, "name": external.PLATFORM_NAMES[name].render(language)}
+                for name in sorted(self.platforms())]
+
+    def _platform(self, name: str):
+        adapter = self.platforms().get(name)
+        if adapter is None:
+            raise NotFound(Text("本系统未开通{platform}登录", "{platform} sign-in is not set up on this server",
+                                platform=external.PLATFORM_NAMES.get(name, Text(name, name))))
+        return adapter
+
+    def platform_authorize(self, name: str, redirect_uri: str, state: str) -> str:
+        """The platform's sign-in page, coming back to ``redirect_uri`` (a page of this web app) with a code."""
+        base = settings().public_url.rstrip("/") + "/"
+        if not redirect_uri.startswith(base):
+            raise InvalidInput(Text("redirect_uri：须为本系统的页面（{base}…）",
+                                    "redirect_uri: must be a page of this web app ({base}…)", base=base))
+        return self._platform(name).authorize(redirect_uri, state)
+
+    def _external_id(self, name: str, code: str) -> str:
+        try:
+            return self._platform(name).user_by_code(code)
+        except DeliveryFailed as failed:
+            raise Unauthenticated(Text("{platform}未能确认登录：{why}", "{platform} did not confirm the sign-in: "
+                                       "{why}", platform=external.PLATFORM_NAMES[name], why=failed.reason)) from None
+
+    def platform_sign_in(self, name: str, code: str):
+        """Exchange the platform's sign-in ``code`` for the linked user's bearer token."""
+        return external.sign_in(self.db, name, self._external_id(name, code))
+
+    def link_platform(self, actor: Actor, name: str, code: str) -> dict:
+        """Link the platform account that signed in with ``code`` to ``actor``."""
+        external_id = self._external_id(name, code)
+        with self.db.begin() as conn:
+            return external.link(conn, name, external_id, actor.user_id, actor.user_id)
+
+    def platform_links(self, actor: Actor, user: str | None = None) -> list[dict]:
+        """My linked accounts (an administrator: anyone's)."""
+        if user is not None and user != actor.user_id:
+            _admin(actor)
+        with self.db.connect() as conn:
+            return external.links(conn, user or actor.user_id)
+
+    def set_platform_link(self, actor: Actor, user: str, name: str, external_id: str) -> dict:
+        _admin(actor)
+        with self.db.begin() as conn:
+            return external.link(conn, name, external_id, user, actor.user_id)
+
+    def remove_platform_link(self, actor: Actor, user: str, name: str) -> bool:
+        if user != actor.user_id:
+            _admin(actor)
+        with self.db.begin() as conn:
+            return external.unlink(conn, name, user, actor.user_id)

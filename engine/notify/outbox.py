@@ -17,6 +17,7 @@ import sqlalchemy as sa
 
 from engine.notify import messages, preferences
 from engine.notify.channels import Delivery
+from engine.notify.dingtalk import TODO_KINDS
 from engine.settings import settings
 from engine.store.tables import group_webhooks, notifications, outbox
 
@@ -30,9 +31,9 @@ def personal_channels() -> set[str]:
     """The personal channels this server can deliver (by its settings)."""
     config = settings()
     found = set()
-    if getattr(config, "smtp_host", None):
+    if config.smtp_host:
         found.add("email")
-    if getattr(config, "sms_url", None):
+    if config.sms_url:
         found.add("sms")
     if getattr(config, "wecom_corp_id", None):
         found.add("wecom")
@@ -64,6 +65,8 @@ def record(conn: sa.Connection, case_id: int | None, notices: list, at: dt.datet
             message = messages.render(notice.kind, facts, mine.language, base_url)
             for channel in mine.channels:
                 address = where[user].get(channel)
+                if channel == "dingtalk" and notice.kind not in TODO_KINDS:
+                    continue  # DingTalk: to-dos only
                 if channel in available and address:
                     conn.execute(sa.insert(outbox).values(
                         notification_id=notification_id, user_id=user, case_id=case_id, kind=notice.kind,

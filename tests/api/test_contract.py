@@ -142,9 +142,12 @@ def test_every_documented_example_is_accepted(db_url):
             ("post", "/api/notifications/read", "grid_steward", {200}),
             ("put", "/api/notifications/preferences", "grid_steward", {200}),
             ("post", "/api/admin/group-webhooks", "admin", {201}),
+            ("post", "/api/auth/{platform}/login", None, {404}),  # no platform configured here
+            ("post", "/api/me/platforms/{platform}", "grid_steward", {404}),
+            ("put", "/api/admin/users/{user}/platforms/{platform}", "admin", {200}),
         ]
         assert {(m, p) for m, p, _u, _s in plan} == set(examples), "every operation with a body is tried"
-        values: dict[str, str] = {"key": "five_step"}
+        values: dict[str, str] = {"key": "five_step", "platform": "wecom", "user": "grid_steward"}
         for method, path, user, accepted in plan:
             for example in examples[(method, path)]:
                 url = re.sub(r"\{(\w+)\}", lambda m: str(values[m.group(1)]), path)

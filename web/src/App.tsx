@@ -23,6 +23,7 @@ const BoardPage = lazy(() => import('./pages/Board'));
 const StatsPage = lazy(() => import('./pages/Stats'));
 const NotificationsPage = lazy(() => import('./pages/Notifications'));
 const DeliveriesPage = lazy(() => import('./pages/Deliveries'));
+const PlatformCallbackPage = lazy(() => import('./pages/PlatformCallback'));
 
 function RequireLogin({ children, admin = false }: { children: ReactNode; admin?: boolean }) {
   const { me, loading } = useSession();
@@ -63,6 +64,7 @@ export function App() {
     <ConfigProvider locale={english ? enUS : zhCN} theme={themeConfig} componentSize={prefs.elder ? 'large' : 'middle'} button={{ autoInsertSpace: false }}>
         <Routes>
           <Route path="/login" element={<LoginPage />} />
+          <Route path="/login/:platform" element={<Suspense fallback={<Loading />}><PlatformCallbackPage /></Suspense>} />
           <Route path="/board/:unit" element={<Suspense fallback={<Loading />}><BoardPage /></Suspense>} />
           <Route path="/inbox" element={page(<InboxPage />)} />
           <Route path="/done" element={page(<DonePage />)} />

@@ -1,6 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import { Navigate, useLocation, useNavigate } from 'react-router-dom';
 import { Alert, Button, Input } from 'antd';
+import { PlatformButtons } from '../components/PlatformButtons';
 import { useTranslation } from 'react-i18next';
 import { useSession } from '../session';
 import { ApiError } from '../api/client';
@@ -63,6 +64,7 @@ export function LoginPage() {
             aria-invalid={missing && !password} aria-describedby={missing && !password ? 'login-password-error' : undefined} />
           {missing && !password && <div id="login-password-error" className="field-error">{t('login.passwordRequired')}</div>}
           <Button type="primary" htmlType="submit" block loading={busy} size="large" className="login-submit">{t('login.submit')}</Button>
+          <PlatformButtons />
         </form>
         <div className="login-footer">
           <div className="lang-choice" role="group" aria-label={t('settings.language')}>

@@ -5,6 +5,7 @@ import { useTranslation } from 'react-i18next';
 import { useSession } from '../session';
 import { useRoleName } from '../components/bits';
 import { NotificationSettings } from '../components/NotificationSettings';
+import { PlatformLinks } from '../components/PlatformLinks';
 
 export default function SettingsPage() {
   const { t, i18n } = useTranslation();
@@ -50,6 +51,7 @@ export default function SettingsPage() {
       </Section>
       <Section title={t('notify.settings')}>
         <NotificationSettings />
+        <PlatformLinks />
         {me?.is_admin && <p><Link to="/console/deliveries">{t('deliveries.title')}</Link></p>}
       </Section>
       <Button danger block size="large" onClick={async () => { await logout(); navigate('/login', { state: { loggedOut: true } }); }}>
