@@ -39,7 +39,7 @@ def offered(service: ServiceDep, language: LanguageDep) -> dict:
             summary="The platform's sign-in page for this web app (redirect_uri must be one of its pages)")
 def authorize(platform: PlatformPath, service: ServiceDep,
               redirect_uri: Annotated[SafeText, Query(min_length=1, max_length=1000)],
-              state: Annotated[SafeText, Query(min_length=8, max_length=128, pattern=r"^[A-Za-z0-9_-]+$",
+              state: Annotated[SafeText, Query(min_length=8, max_length=128,
                                                description="a random value the web app checks on return")]) -> dict:
     return {"url": service.platform_authorize(platform, redirect_uri, state)}
 

@@ -127,11 +127,12 @@ class NotificationsDoor:
 
     def platform_authorize(self, name: str, redirect_uri: str, state: str) -> str:
         """The platform's sign-in page, coming back to ``redirect_uri`` (a page of this web app) with a code."""
+        adapter = self._platform(name)
         base = settings().public_url.rstrip("/") + "/"
         if not redirect_uri.startswith(base):
             raise InvalidInput(Text("redirect_uri：须为本系统的页面（{base}…）",
                                     "redirect_uri: must be a page of this web app ({base}…)", base=base))
-        return self._platform(name).authorize(redirect_uri, state)
+        return adapter.authorize(redirect_uri, state)
 
     def _external_id(self, name: str, code: str) -> str:
         try:
