@@ -24,7 +24,7 @@ from engine.errors import Conflict
 from engine.settings import Settings
 from engine.store import audit
 from engine.store.audit import Event, Keyring
-from engine.store.tables import case_events, cases, open_tasks, seals
+from engine.store.tables import case_events, cases, notifications, open_tasks, outbox, seals
 from tests.support.demo_case import ASSEMBLY, DEMO, PROPOSER, UNIT, drive_to_vote, open_task
 
 SERVER_KEY = Keyring.from_settings(Settings(seal_key=SecretStr("a-server-key-32-characters-long"),
@@ -295,6 +295,8 @@ def test_an_exported_seal_catches_deleted_cases_and_rolled_back_files(demo, monk
     execute(demo,
             sa.delete(case_events).where(case_events.c.case_id == removed),
             sa.delete(open_tasks).where(open_tasks.c.case_id == removed),
+            sa.delete(outbox).where(outbox.c.case_id == removed),  # and what it told people
+            sa.delete(notifications).where(notifications.c.case_id == removed),
             sa.delete(cases).where(cases.c.id == removed),
             delete_events(rolled, old_head["event_count"] + 1),
             sa.update(open_tasks).where(open_tasks.c.case_id == rolled).values(claimed_by=None, claimed_at=None),
