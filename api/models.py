@@ -235,6 +235,18 @@ class CaseDetail(_Case):
                                         description="the latest value of everything the process computed")
 
 
+class ObjectionLodged(Model):
+    objector: str = Field(description="who objects: the member, or the resident the supervision committee named")
+    lodged_by: str
+    on_behalf: bool
+    lodged_at: Instant
+    text: str
+    attachments: list[dict[str, Any]] = Field(default_factory=list, description="the files it names, as references "
+                                              "`{sha256, name, size, media_type}` of the case's attachments")
+    publication_kind: str | None = Field(None, description="the notice objected to (resolution, result, …)")
+    case: CaseDetail = Field(description="the case after the objection: the committee's ruling task is open")
+
+
 class Event(Model):
     seq: int
     at: Instant

@@ -139,6 +139,17 @@ class Retry(Body):
     data: JsonObject = Field(default_factory=dict, description="data patch for the failed element")
 
 
+class LodgeObjection(Body):
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "text": "电梯井挡住3号楼一层的采光，请重新论证。 The lift shaft blocks building 3's ground-floor light."}]})
+    text: SafeText = Field(min_length=1, max_length=4000, description="what the objection is")
+    on_behalf_of: SafeText | None = Field(None, max_length=200, description="the resident the supervision committee "
+                                          "lodges it for (only the supervision committee may)")
+    attachments: list[JsonObject] = Field(default_factory=list, max_length=20, description="references "
+                                          "`{sha256, name}` of files added to the case first "
+                                          "(`POST /api/cases/{id}/attachments`)")
+
+
 class Reassign(Body):
     model_config = ConfigDict(json_schema_extra={"examples": [{"user": "grid_steward",
                                                                "reason": "原办理人休假 The holder is on leave"}]})

@@ -224,6 +224,22 @@ def complete(case: str, task: str, user: UserOpt, member: MemberOpt = None,
         _emit(result, as_json, _case_text(result))
 
 
+@app.command("object")
+def lodge_objection(case: str, user: UserOpt, member: MemberOpt = None,
+                    text: Annotated[str, typer.Option(help="What the objection is.")] = "",
+                    on_behalf_of: Annotated[str | None, typer.Option(help="The resident the supervision committee "
+                                                                       "lodges it for.")] = None,
+                    attachment: Annotated[list[str] | None, typer.Option(help="SHA-256 of a file added to the case "
+                                                                         "(repeatable).")] = None,
+                    database: DatabaseOpt = None, as_json: JsonOpt = False) -> None:
+    """Object to the notice (公示) a case is publishing now; the supervision committee rules on it."""
+    with _handled(as_json):
+        refs = [{"sha256": sha} for sha in attachment or []]
+        result = _service(database).lodge_objection(case, _actor(user, member), text, on_behalf_of, refs)
+        _emit(result, as_json, f"objection by {result['objector']} lodged at {result['lodged_at']}\n"
+                               f"{_case_text(result['case'])}")
+
+
 @app.command()
 def tick(now: Annotated[str | None, typer.Option(help="Fire timers due at this instant (ISO-8601).")] = None,
          database: DatabaseOpt = None, as_json: JsonOpt = False) -> None:

@@ -8,6 +8,7 @@ import importlib.metadata
 import sqlalchemy as sa
 
 from engine.cases import attachments
+from engine.cases.objections import Objection
 from engine.cases.runtime import Runtime
 from engine.cases.timers import TickResult
 from engine.definitions import bpmn, deployments, forms, instructions
@@ -217,6 +218,14 @@ class Yishi(NotificationsDoor):
                 raise NotFound(Text("未找到事项 {ref}", "case {ref} not found", ref=case_ref))
             detail["key_figures"] = queries.key_figures(conn, case_id)
             return detail
+
+    def lodge_objection(self, case_ref, actor: Actor, text: str, on_behalf_of: str | None = None,
+                        attachments: list | None = None) -> dict:
+        """Object to the case's running publication (a member of its unit), optionally with files added to the
+        case first; the objection as recorded, with the case after it."""
+        case_id = self.visible_case(case_ref, actor)["id"]
+        lodged = self.runtime.lodge_objection(case_id, actor, Objection(text, on_behalf_of, attachments or []))
+        return {**lodged, "case": self.visible_case(case_id, actor)}
 
     def claim(self, task_id: str, actor: Actor) -> dict:
         case_id = self.case_id_of_task(task_id, actor)

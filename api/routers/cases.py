@@ -8,9 +8,9 @@ from fastapi import APIRouter, Query
 
 from api.deps import ActorDep, ServiceDep
 from api.i18n import LanguageDep, localise
-from api.models import CaseDetail, CasePage, CaseStatusFilter, Diagram, History
+from api.models import CaseDetail, CasePage, CaseStatusFilter, Diagram, History, ObjectionLodged
 from api.problems import errors
-from api.schemas import CaseRef, Limit, Mine, Offset, StartCase, UnitFilter
+from api.schemas import CaseRef, Limit, LodgeObjection, Mine, Offset, StartCase, UnitFilter
 from engine.service import Yishi
 
 router = APIRouter(prefix="/cases", tags=["cases"])
@@ -67,3 +67,12 @@ def history(case: CaseRef, service: ServiceDep, actor: ActorDep, language: Langu
             summary="The version's BPMN plus completed and active element ids")
 def diagram(case: CaseRef, service: ServiceDep, actor: ActorDep) -> dict:
     return service.diagram(case, actor)
+
+
+@router.post("/{case}/objections", status_code=201, response_model=ObjectionLodged,
+             responses=errors(401, 403, 404, 409, 422),
+             summary="Object to the notice (公示) the case is publishing now; the supervision committee rules on it")
+def lodge_objection(case: CaseRef, body: LodgeObjection, service: ServiceDep, actor: ActorDep) -> dict:
+    lodged = service.lodge_objection(case, actor, body.text, body.on_behalf_of, body.attachments)
+    with_figures(service, lodged["case"])
+    return lodged

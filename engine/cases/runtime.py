@@ -16,6 +16,7 @@ from SpiffWorkflow.util.task import TaskState
 from engine.cases import attachments
 from engine.cases.admin import Administration
 from engine.cases.claims import Claims
+from engine.cases.objections import Objections
 from engine.cases.timers import Timers
 from engine.cases.unit import CaseUnit, Loaded, TooLarge, Unstorable, json_copy
 from engine.definitions import compiler as definitions
@@ -41,7 +42,7 @@ class TaskView:
     forms: dict[str, dict]
 
 
-class Runtime(CaseUnit, Claims, Timers, Administration):
+class Runtime(CaseUnit, Claims, Timers, Administration, Objections):
     """Case operations over one database; the service calls these methods."""
 
     def start(self, key: str, unit: str, actor: Actor, data: dict | None = None, title: str | None = None) -> int:

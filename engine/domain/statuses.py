@@ -41,6 +41,7 @@ class EventKind(StrEnum):
     COMPUTED = "computed"
     RULE_BROKEN = "rule_broken"
     ATTACHMENT_ADDED = "attachment_added"
+    OBJECTION_LODGED = "objection_lodged"  # a member objects while a publication (公示) runs
 
 
 class MigrationRefusal(StrEnum):

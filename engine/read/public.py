@@ -20,6 +20,7 @@ from engine.store.tables import case_events, cases, units
 
 POST_ELEMENT = "PUB_UT_Post"  # the shared publication process (processes/publication.bpmn): the notice posted
 WINDOW_ELEMENT = "PUB_ST_Window"  # … and the script that computes the end of its period
+STOPPED_ELEMENT = "PUB_ST_Upheld"  # … and the script that stops it early after a substantive objection
 PUBLIC_POST_FIELDS = ("start_at", "content")  # of the posted notice: since when, and what it says
 OUTCOMES = 20
 MAX_PUBLICATIONS = 50  # a board shows at most this many notices (the soonest to end first)
@@ -32,6 +33,7 @@ PUBLICATION_KINDS: dict[str, Text] = {  # publication_kind, set by the caller of
     "outcome": Text("结果公示", "Outcome"),
     "rejection": Text("不予提交理由公示", "Reasons for rejection"),
     "non_adoption": Text("未通过结果公示", "Not adopted"),
+    "correction": Text("纠正意见和理由公示", "Correction and its reasons"),
 }
 
 
@@ -56,17 +58,21 @@ def running_publications(conn: sa.Connection, unit: str, now: dt.datetime) -> li
             CaseStatus.SUSPENDED, CaseStatus.ERROR)
     rows = conn.execute(
         sa.select(case_events.c.case_id, case_events.c.seq, case_events.c.kind, case_events.c.task_id,
-                  case_events.c.data, cases.c.reference, cases.c.title)
+                  case_events.c.data, case_events.c.element_id, cases.c.reference, cases.c.title)
         .join(cases, cases.c.id == case_events.c.case_id)
         .where(cases.c.unit == unit, cases.c.status.in_(live),
                sa.or_(sa.and_(case_events.c.kind == EventKind.TASK_COMPLETED, case_events.c.element_id == POST_ELEMENT),
-                      sa.and_(case_events.c.kind == EventKind.COMPUTED, case_events.c.element_id == WINDOW_ELEMENT)))
+                      sa.and_(case_events.c.kind == EventKind.COMPUTED,
+                              case_events.c.element_id.in_((WINDOW_ELEMENT, STOPPED_ELEMENT)))))
         .order_by(case_events.c.case_id, case_events.c.seq)).mappings()
     found, posted = [], {}
     for row in rows:
         data = row["data"] if isinstance(row["data"], dict) else {}
         if row["kind"] == EventKind.TASK_COMPLETED:
             posted[row["case_id"]] = data.get("data") if isinstance(data.get("data"), dict) else {}
+            continue
+        if row["element_id"] == STOPPED_ELEMENT:  # a substantive objection took the notice down
+            found = [f for f in found if f["case_id"] != row["case_id"]]
             continue
         post = posted.pop(row["case_id"], None)
         ends_at = _instant(data.get("publication_ends_at"))

@@ -34,6 +34,47 @@ def test_a_whole_five_step_case_through_the_api(client):
     assert s.completions()["PUB_UT_Post"] == 2
 
 
+def test_objections_during_the_resolution_notice_over_http(client):
+    """A dismissed objection is answered and the notice runs on; a substantive one stops it and sends the plan
+    back to a new 审议 and vote. Each objection is in the case file as soon as the request that lodges it returns."""
+    s = HttpScenario.start(client, "five_step", unit=five.UNIT, data={"title": "3号院加装电梯"})
+    five.to_party_approval(s)
+    five.assembly(s, eligible=41, present=30, yes=22, no=5, abstain=3)
+    s.do("PUB_UT_Post", {"channels": ["notice_board"], "start_at": dt.datetime.now(dt.UTC).isoformat(),
+                         "content": "决议：加装电梯", "posting_evidence": s.attach("notice.jpg", by="grid_steward")},
+         by="grid_steward")
+    running = s.case["key_figures"]
+    assert running["publication_in_progress"] is True and running["publication_kind"] == "resolution"
+    lodged = s.object("电梯井挡住一层采光", by="proposer")
+    assert lodged["case"]["open_tasks"][0]["element_id"] == "PUB_UT_RuleObjection"
+    assert lodged["lodged_at"].endswith("+08:00") and lodged["case"]["key_figures"]["objections_lodged"] == 1
+    assert [e["data"]["text"] for e in s.events("objection_lodged")] == ["电梯井挡住一层采光"]
+    # only the supervision committee lodges for a resident; a stranger to the unit does not see the case
+    refused = s.request("post", f"/api/cases/{s.case_id}/objections", "proposer",
+                        json={"text": "代人", "on_behalf_of": "李四"})
+    assert refused.status_code == 403, refused.text
+    stranger = s.request("post", f"/api/cases/{s.case_id}/objections", "union_fed", json={"text": "外人"})
+    assert stranger.status_code == 404
+    empty = s.request("post", f"/api/cases/{s.case_id}/objections", "proposer", json={"text": ""})
+    assert empty.status_code == 422 and "text" in empty.text
+    s.do("PUB_UT_RuleObjection", {"ruling": "dismissed", "ruling_reasons": "经测算不影响",
+                                  "explanation": "经测算一层采光不受影响"}, by="supervision_committee")
+    s.do("PUB_UT_PostAnswer", {"answer_channels": ["notice_board"], "answered_at": dt.datetime.now(dt.UTC).isoformat(),
+                               "answer_evidence": s.attach("answer.jpg", by="grid_steward")}, by="grid_steward")
+    photo = s.attach("noise.jpg", by="supervision_committee")  # an objection may carry files of the case
+    with_photo = s.object("施工噪音问题未讨论", by="supervision_committee", on_behalf_of="王大爷", attachments=photo)
+    assert [(a["name"], a["media_type"]) for a in with_photo["attachments"]] == [("noise.jpg", "image/png")]
+    unknown = s.request("post", f"/api/cases/{s.case_id}/objections", "proposer",
+                        json={"text": "附件不在档案中", "attachments": [{"sha256": "0" * 64, "name": "x.jpg"}]})
+    assert unknown.status_code == 422 and "attachments/0" in unknown.text
+    s.do("PUB_UT_RuleObjection", {"ruling": "substantive", "ruling_reasons": "确未讨论"}, by="supervision_committee")
+    assert s.open() == ["A_UT_PartyReview"]
+    figures = s.case["key_figures"]
+    assert figures["objection_substantive"] is True and figures["publication_in_progress"] is False
+    late = s.request("post", f"/api/cases/{s.case_id}/objections", "proposer", json={"text": "太晚了"})
+    assert late.status_code == 409
+
+
 def test_a_whole_bargaining_case_through_the_api(client):
     s = HttpScenario.start(client, "building_collective_bargaining", unit=bargaining.UNIT,
                            data={"title": "2026年楼宇集体合同"}, role="union_fed")

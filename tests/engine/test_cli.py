@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import subprocess
@@ -10,7 +11,10 @@ from pathlib import Path
 
 import pytest
 
+from engine.domain.actors import Actor
+from engine.service import Yishi
 from tests.support.demo_case import DEMO, FIXTURES, UNIT
+from tests.support.scenario import PROCESSES, file_bytes
 
 YISHI = Path(sys.executable).parent / "yishi"
 PROPOSAL = {"description": "在3号院增设电动自行车集中充电桩，解决飞线充电隐患。"}
@@ -105,3 +109,27 @@ def test_bad_input_is_one_line_and_non_zero(cli, args, message):
     assert result.returncode != 0
     assert message in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_an_objection_from_the_command_line(cli, tmp_path):
+    cli("deploy", str(PROCESSES / "publication.bpmn"))
+    steward = ["--as", "wang", "--member", f"{UNIT}:grid_steward"]
+    case = as_json(cli("start", "publication", "--unit", UNIT, *steward, "--json", "--data",
+                       '{"publication_kind": "resolution", "publication_period": 7}'))
+    [post] = as_json(cli("tasks", *steward, "--json"))
+    refused = cli("object", case["reference"], "--as", "li", "--member", f"{UNIT}:proposer", "--text", "太早", ok=False)
+    assert refused.returncode == 1 and "error:" in refused.stderr
+    service = Yishi(f"sqlite:///{tmp_path / 'cli.db'}")  # files are added through the API; here in-process
+    [photo] = [service.attach(case["id"], Actor.parse("wang", [f"{UNIT}:grid_steward"]), io.BytesIO(file_bytes(n)), n)
+               for n in ("board.jpg",)]
+    [evidence] = [service.attach(case["id"], Actor.parse("li", [f"{UNIT}:proposer"]), io.BytesIO(file_bytes(n)), n)
+                  for n in ("crack.jpg",)]
+    service.db.dispose()
+    cli("complete", case["reference"], post["task_id"], *steward, "--data", json.dumps(
+        {"channels": ["notice_board"], "start_at": "2026-12-01T09:00:00+08:00", "content": "决议",
+         "posting_evidence": [{"sha256": photo["sha256"], "name": "board.jpg"}]}))
+    lodged = as_json(cli("object", case["reference"], "--as", "li", "--member", f"{UNIT}:proposer",
+                         "--text", "异议内容", "--attachment", evidence["sha256"], "--json"))
+    assert lodged["objector"] == "li" and lodged["case"]["open_tasks"][0]["element_id"] == "PUB_UT_RuleObjection"
+    assert [a["name"] for a in lodged["attachments"]] == ["crack.jpg"]
+    assert "objection_lodged" in cli("history", case["reference"]).stdout

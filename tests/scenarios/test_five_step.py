@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import pytest
 
+from engine.domain import clock
 from engine.errors import Forbidden, InvalidInput
+from engine.read import public
 from tests.support.five_step import (
     CRITERIA,
     PANEL,
@@ -52,15 +54,15 @@ def test_a_t1_happy_path_jinjianglu(yishi):
     assert completed_sequence(s) == [
         "A_UT_Register", "A_UT_Triage", "A_UT_Consult", "A_UT_Evaluate", "A_UT_PartyReview",
         "AV_UT_PublishNotice", "AV_UT_RecordVote",  # the agenda is published before the assembly
-        "PUB_UT_Post", "PUB_UT_ReviewObjections",  # the resolution
+        "PUB_UT_Post",  # the resolution (no objection: the period runs out)
         "CI_UT_Classify", "CI_UT_Assign", "CI_UT_Implement", "CI_UT_Accept",
-        "PUB_UT_Post", "PUB_UT_ReviewObjections",  # the result
+        "PUB_UT_Post",  # the result
         "RE_UT_Evaluate", "AR_UT_Archive",
     ]
     # completed on day 45 of 60: the overdue timer never fired
     fired = [e["element_id"] for e in s.events("timer_fired")]
     assert "CI_BT_Overdue" not in fired
-    assert fired.count("PUB_TE_WindowEnds") == 2 and fired.count("AV_TE_Meeting") == 1
+    assert fired.count("PUB_BT_WindowEnds") == 2 and fired.count("AV_TE_Meeting") == 1
     # the case file (一事一档) holds every form as submitted, with who submitted it in which role
     completed = s.events("task_completed")
     assert all(e["data"]["data"] for e in completed)
@@ -168,7 +170,7 @@ def test_a_t7_residents_convention(yishi):
     assert s.computed("implementation_due") == []  # no deadline computed, so no deadline timer
     opened = {e["element_id"] for e in s.events("task_opened")}
     assert "CI_UT_Implement" not in opened and "CI_UT_EscalateOverdue" not in opened
-    assert {e["element_id"] for e in s.events("timer_fired")} == {"AV_TE_Meeting", "PUB_TE_WindowEnds"}
+    assert {e["element_id"] for e in s.events("timer_fired")} == {"AV_TE_Meeting", "PUB_BT_WindowEnds"}
     filing = next(e for e in s.events("task_completed") if e["element_id"] == "CI_UT_FileConvention")
     assert filing["data"]["role"] == "street_office"
     assert filing["data"]["data"]["filing_authority"] == "street_office"
@@ -329,8 +331,14 @@ def test_substantive_objection_returns_to_party_review(yishi):
     s = start(yishi)
     to_party_approval(s)
     assembly(s, eligible=41, present=30, yes=22, no=5, abstain=3)
-    publish(s, objections=3, substantive=True)
+    publish(s, objections=3, substantive=True)  # two dismissed and answered, the third upheld
     assert s.open() == ["A_UT_PartyReview"]
+    assert [e["data"]["text"] for e in s.events("objection_lodged")] == [
+        "第1条异议 Objection 1", "第2条异议 Objection 2", "第3条异议 Objection 3"]
+    assert s.completions()["PUB_UT_PostAnswer"] == 2
+    assert yishi.key_figures(s.case_id)["publication_in_progress"] is False
+    with yishi.db.connect() as conn:  # the notice is off the public board at once, days before its period ends
+        assert public.running_publications(conn, UNIT, clock.now()) == []
     party_review(s)
     assembly(s, eligible=41, present=30, yes=25, no=3, abstain=2)
     after_vote_to_close(s)

@@ -9,7 +9,7 @@ import datetime as dt
 import pytest
 
 from engine.definitions.compiler import load_bundle
-from engine.errors import InvalidInput
+from engine.errors import Conflict, Forbidden, InvalidInput, NotFound
 from tests.support.demo_case import UNIT
 from tests.support.scenario import DESIGNER, PROCESSES, SHANGHAI, Scenario, member
 
@@ -86,27 +86,132 @@ def test_assembly_vote_profiles(shared, profile, present, yes, outcome):
     assert s.computed("vote_outcome")[0] == outcome
 
 
-def test_publication_waits_out_the_period_and_records_objections(shared, frozen_clock):
-    s = Scenario.start(shared, "publication", unit=UNIT,
-                       data={"publication_kind": "resolution", "publication_period": 7})
+def start_publication(service, kind: str = "resolution") -> Scenario:
+    s = Scenario.start(service, "publication", unit=UNIT, data={"publication_kind": kind, "publication_period": 7})
     s.do("PUB_UT_Post", {"channels": ["notice_board"], "start_at": "2026-03-02T10:00:00+08:00",
                          "content": "决议公示", "posting_evidence": s.attach("board.jpg", by="grid_steward")},
          by="grid_steward")
+    return s
+
+
+DISMISS = {"ruling": "dismissed", "ruling_reasons": "采光经测算不受影响",
+           "explanation": "经测算，3号楼一层采光不受影响"}
+def answer(s: Scenario) -> dict:
+    return {"answer_channels": ["notice_board"], "answered_at": "2026-03-04T10:00:00+08:00",
+            "answer_evidence": s.attach("answer.jpg", by="grid_steward")}
+
+
+def test_publication_runs_its_period_without_objections(shared, frozen_clock):
+    s = start_publication(shared)
     # 03-02 + 7 days = 03-09, a Monday working day; ends 24:00 [S22 Arts 201-204]
     assert s.computed("publication_ends_at") == ["2026-03-09T23:59:59+08:00"]
+    # the notice runs with no open task: the key figures say so
+    figures = shared.key_figures(s.case_id)
+    assert figures["publication_in_progress"] is True and figures["publication_kind"] == "resolution"
+    assert figures["publication_content"] == "决议公示" and figures["objections_lodged"] == 0
+    assert s.open() == [] and s.case["status"] == "waiting_for_timer"
     assert s.advance(days=7) == 0
     assert s.advance(days=1) == 1
-    review = s.task("PUB_UT_ReviewObjections")
-    assert review["role"] == "supervision_committee"
+    assert s.case["end_event"] == "PUB_EE_Done"
+    assert shared.key_figures(s.case_id)["publication_in_progress"] is False
+    assert s.computed("objection_substantive")[-1] is False
+
+
+def test_objections_are_in_the_case_file_at_once_and_ruled_one_by_one(shared, frozen_clock):
+    """Two objections while the notice runs: each is an event of the case file in the request that lodges it
+    and opens its own ruling task; both dismissed and answered in public; the period then runs out."""
+    s = start_publication(shared)
+    lodged = s.object("电梯井挡住3号楼一层的采光", by="proposer")
+    assert lodged["objector"] == "proposer-user" and lodged["publication_kind"] == "resolution"
+    assert lodged["lodged_at"] == "2026-03-02T09:00:00+08:00" and lodged["attachments"] == []
+    [event] = s.events("objection_lodged")
+    assert event["actor"] == "proposer-user" and event["data"]["text"] == "电梯井挡住3号楼一层的采光"
+    assert event["element_id"] == "PUB_RT_Running"
+    assert s.open() == ["PUB_UT_RuleObjection"]
+    # the supervision committee lodges one on a resident's behalf, naming the resident
+    s.advance(days=1)
+    photo = s.attach("noise.jpg", by="supervision_committee")
+    second = s.object("施工噪音扰民", by="supervision_committee", on_behalf_of="王大爷（3号楼）", attachments=photo)
+    assert second["objector"] == "王大爷（3号楼）" and second["lodged_by"] == "supervision_committee-user"
+    assert second["on_behalf"] is True
+    # the files it names are the case's, with size and type as stored
+    [attached] = second["attachments"]
+    assert attached["sha256"] == photo[0]["sha256"] and attached["media_type"] == "image/png"
+    assert s.events("objection_lodged")[-1]["data"]["attachments"] == [attached]
+    rulings = [t for t in s.case["open_tasks"] if t["element_id"] == "PUB_UT_RuleObjection"]
+    assert len(rulings) == 2 and all(t["role"] == "supervision_committee" for t in rulings)
+    assert shared.key_figures(s.case_id)["objections_lodged"] == 2
+    # the ruling task shows which objection it is
+    view = shared.runtime.task_view(s.case_id, rulings[1]["task_id"])
+    assert (view.data["objection_no"], view.data["objection_by"]) == (2, "王大爷（3号楼）")
+    # a dismissal needs the explanation that is published
     with pytest.raises(InvalidInput) as caught:
-        s.do("PUB_UT_ReviewObjections", {"objections": 2, "substantive": False}, by="supervision_committee")
+        shared.complete(s.case_id, rulings[0]["task_id"], member(UNIT, "supervision_committee"),
+                        {"ruling": "dismissed", "ruling_reasons": "不成立"})
     assert [e.path for e in caught.value.errors] == ["explanation"]
-    with pytest.raises(InvalidInput):
-        s.do("PUB_UT_ReviewObjections", {"objections": 0, "substantive": True}, by="supervision_committee")
-    s.do("PUB_UT_ReviewObjections", {"objections": 2, "substantive": False, "explanation": "异议不成立，已公开说明"},
-         by="supervision_committee")
+    for task in rulings:
+        shared.complete(s.case_id, task["task_id"], member(UNIT, "supervision_committee"), DISMISS)
+    assert s.open() == ["PUB_UT_PostAnswer", "PUB_UT_PostAnswer"]
+    for task in s.case["open_tasks"]:
+        shared.complete(s.case_id, task["task_id"], member(UNIT, "grid_steward"), answer(s))
+    assert s.case["status"] == "waiting_for_timer"  # still publishing
+    assert s.advance(days=7) == 1
     assert s.case["end_event"] == "PUB_EE_Done"
     assert s.computed("objection_substantive")[-1] is False
+    assert s.completions()["PUB_UT_PostAnswer"] == 2
+
+
+def test_a_substantive_objection_stops_the_publication_at_once(shared, frozen_clock):
+    s = start_publication(shared)
+    s.object("方案未经楼栋居民讨论", by="proposer")
+    s.object("费用分摊不公", by="proposer")
+    first, second = [t["task_id"] for t in s.case["open_tasks"]]
+    shared.complete(s.case_id, first, member(UNIT, "supervision_committee"),
+                    {"ruling": "substantive", "ruling_reasons": "确未讨论"})
+    case = s.case
+    # terminated: the notice is down, the other ruling closed with it, no timer left
+    assert case["status"] == "completed" and case["end_event"] == "PUB_EE_Stopped"
+    assert case["open_tasks"] == [] and case["next_timer_at"] is None
+    closed = [e for e in s.events("task_closed") if e["element_id"] == "PUB_UT_RuleObjection"]
+    assert [e["task_id"] for e in closed] == [second]
+    figures = shared.key_figures(s.case_id)
+    assert figures["objection_substantive"] is True and figures["publication_in_progress"] is False
+    assert "publication_stopped_at" in figures
+
+
+def test_objections_only_while_a_notice_runs_and_only_from_members(shared, frozen_clock):
+    s = Scenario.start(shared, "publication", unit=UNIT, data={"publication_kind": "result", "publication_period": 7})
+    with pytest.raises(Conflict):  # the notice is not posted yet
+        s.object("太早了")
+    s.do("PUB_UT_Post", {"channels": ["notice_board"], "start_at": "2026-03-02T10:00:00+08:00",
+                         "content": "落实结果", "posting_evidence": s.attach("board.jpg", by="grid_steward")},
+         by="grid_steward")
+    with pytest.raises(NotFound):  # not a member of the unit: the case does not exist for them
+        shared.lodge_objection(s.case_id, member("五华科创大厦", "union_fed"), "外单位的异议")
+    with pytest.raises(Forbidden):  # only the supervision committee lodges for a resident
+        s.object("代人提出", by="proposer", on_behalf_of="李四")
+    with pytest.raises(InvalidInput) as caught:
+        s.object("   ")
+    assert [e.path for e in caught.value.errors] == ["text"]
+    with pytest.raises(InvalidInput) as caught:  # not a reference
+        s.object("附件不对", attachments=[{"sha256": "photo.jpg"}])
+    assert [e.path for e in caught.value.errors] == ["attachments/0"]
+    with pytest.raises(InvalidInput) as caught:  # a file never added to this case
+        s.object("附件不在档案中", attachments=[{"sha256": "a" * 64, "name": "x.jpg"}])
+    assert [e.path for e in caught.value.errors] == ["attachments/0"]
+    assert s.events("objection_lodged") == []
+    # the last minute of the period still counts; the first minute after does not
+    assert s.advance_to(dt.datetime(2026, 3, 9, 23, 58, tzinfo=SHANGHAI)) == 0
+    s.object("最后一分钟的异议")
+    assert s.advance_to(dt.datetime(2026, 3, 10, 0, 1, tzinfo=SHANGHAI)) == 1
+    with pytest.raises(Conflict):
+        s.object("期满之后")
+    # the ruling lodged in time is still owed after the period; dismissing it lets the publication end
+    assert s.open() == ["PUB_UT_RuleObjection"] and s.case["status"] == "waiting_for_people"
+    s.do("PUB_UT_RuleObjection", DISMISS, by="supervision_committee")
+    s.do("PUB_UT_PostAnswer", answer(s), by="grid_steward")
+    assert s.case["end_event"] in ("PUB_EE_Done", "PUB_EE_Answered") and s.case["status"] == "completed"
+    assert len(s.events("objection_lodged")) == 1
 
 
 def test_classified_implementation_convention_only_has_no_deadline(shared):
@@ -122,7 +227,7 @@ def test_classified_implementation_convention_only_has_no_deadline(shared):
                          "content": "公约全文", "posting_evidence": s.attach("x.jpg", by="grid_steward")},
          by="grid_steward")
     s.advance(days=10)
-    case = s.do("PUB_UT_ReviewObjections", {"objections": 0, "substantive": False}, by="supervision_committee")
+    case = s.case
     assert case["end_event"] == "CI_EE_Done"
     assert "CI_UT_Assign" not in s.completions() and s.computed("implementation_due") == []
     # the call activity's preScript chose the kind of publication; the case file says so when the period starts

@@ -56,7 +56,7 @@ def test_b_t1_happy_path_minor_item(service):
 
     done = s.completions()
     for element in ("B_UT_Collect", "B_UT_Confirm", "B_UT_DefineParticipants", "B_UT_PreNotify", "B_UT_Consult",
-                    "B_UT_RecordAgreement", "PUB_UT_Post", "PUB_UT_ReviewObjections", "CI_UT_Classify",
+                    "B_UT_RecordAgreement", "PUB_UT_Post", "CI_UT_Classify",
                     "CI_UT_Assign", "CI_UT_Implement", "CI_UT_Accept", "B_UT_Feedback", "RE_UT_Evaluate",
                     "AR_UT_Archive"):
         assert done[element] == 1, element
@@ -74,7 +74,7 @@ def test_b_t1_happy_path_minor_item(service):
     signed = [e for e in s.events("task_completed") if e["element_id"] == "B_UT_RecordAgreement"]
     assert len(signed[0]["data"]["data"]["signatories"]) == 9
     fired = [e["element_id"] for e in s.events("timer_fired")]
-    assert fired == ["B_TE_Meeting", "PUB_TE_WindowEnds"]
+    assert fired == ["B_TE_Meeting", "PUB_BT_WindowEnds"]
     assert s.events("case_completed")[0]["data"]["end_event"] == "B_EE_Closed"
 
 
@@ -254,15 +254,16 @@ def test_substantive_objection_returns_to_consultation(service):
     to_consultation(s)
     s.do("B_UT_Consult", consult(s), by="deliberation_committee")
     s.do("B_UT_RecordAgreement", agreement(), by="deliberation_committee")
-    publish(s, {"objections": 2, "substantive": True})
+    publish(s, substantive_objection=True)
     assert s.open() == ["B_UT_Consult"]
     s.do("B_UT_Consult", consult(s), by="deliberation_committee")
     s.do("B_UT_RecordAgreement", agreement(), by="deliberation_committee")
     publish(s)
     assert s.open() == ["CI_UT_Classify"]
-    # every value a script assigns is recorded: window reset, substantive; window reset, not substantive
+    # every value a script assigns is recorded: window opened, objection upheld (publication stopped); window
+    # opened, period ran out
     assert s.computed("objection_substantive") == [False, True, False, False]
-    assert s.computed("objections_received")[-1] == 0
+    assert s.computed("objections_lodged") == [0, 1, 0]
     assert s.completions()["PUB_UT_Post"] == 2
 
 

@@ -89,17 +89,26 @@ def assembly(s: Scenario, eligible: int, present: int, yes: int, no: int, abstai
 
 
 def publish(s: Scenario, channels=("notice_board", "wechat_official"), objections=0, substantive=False):
-    """Post a notice, let the publication period run out (timer), record the objections."""
+    """Post a notice; residents lodge ``objections`` while it runs, each ruled by the supervision committee:
+    dismissed and answered in public, or (``substantive``) the last one upheld, which stops the publication.
+    Without a substantive one the period runs out (timer)."""
     s.do("PUB_UT_Post", {"channels": list(channels), "start_at": iso(), "content": "公示内容 Notice",
                          "posting_evidence": s.attach("photos/posting.jpg", by="grid_steward")},
          by="grid_steward")
+    for n in range(1, objections + 1):
+        s.object(f"第{n}条异议 Objection {n}", by="proposer")
+        if substantive and n == objections:
+            s.do("PUB_UT_RuleObjection", {"ruling": "substantive", "ruling_reasons": "异议成立 It holds"},
+                 by="supervision_committee")
+            return
+        s.do("PUB_UT_RuleObjection", {"ruling": "dismissed", "ruling_reasons": "不影响方案 No effect on the plan",
+                                      "explanation": "已公开答复 Answered publicly"}, by="supervision_committee")
+        s.do("PUB_UT_PostAnswer", {"answer_channels": ["notice_board"], "answered_at": iso(),
+                                   "answer_evidence": s.attach("photos/answer.jpg", by="grid_steward")},
+             by="grid_steward")
     for _ in range(30):  # the period rolls past rest days and holidays, so step day by day
         if s.advance(days=1):
             break
-    review = {"objections": objections, "substantive": substantive}
-    if objections and not substantive:
-        review["explanation"] = "已公开答复 Answered publicly"
-    s.do("PUB_UT_ReviewObjections", review, by="supervision_committee")
 
 
 def implement(s: Scenario, deadline_days=60, done_on_day=45):

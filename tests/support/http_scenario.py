@@ -71,6 +71,15 @@ class HttpScenario:
             refs.append({"sha256": response.json()["sha256"], "name": response.json()["file_name"]})
         return refs
 
+    def object(self, text: str, *, by: str = "proposer", on_behalf_of: str | None = None,
+               attachments: list[dict] | None = None) -> dict:
+        """Lodge an objection against the running publication as the demo user ``by``."""
+        body = {"text": text, **({"on_behalf_of": on_behalf_of} if on_behalf_of else {}),
+                **({"attachments": attachments} if attachments else {})}
+        response = self.request("post", f"/api/cases/{self.case_id}/objections", by, json=body)
+        assert response.status_code == 201, response.text
+        return response.json()
+
     def advance(self, *, days: int = 0, hours: int = 0) -> int:
         response = self.request("post", "/api/dev/clock", "admin", json={"advance_days": days + hours / 24})
         assert response.status_code == 200, response.text

@@ -100,6 +100,11 @@ class Scenario:
             refs.append({"sha256": record["sha256"], "name": record["file_name"]})
         return refs
 
+    def object(self, text: str, *, by: str = "proposer", on_behalf_of: str | None = None,
+               attachments: list[dict] | None = None) -> dict:
+        """Lodge an objection against the running publication as a member holding ``by`` in the case's unit."""
+        return self.service.lodge_objection(self.case_id, member(self.unit, by), text, on_behalf_of, attachments)
+
     def advance(self, *, days: int = 0, hours: int = 0) -> int:
         """Move the injected clock forward and fire every due timer; returns how many fired."""
         clock.clock.advance(dt.timedelta(days=days, hours=hours))

@@ -81,7 +81,6 @@ def post(s: Scenario) -> dict:
             "posting_evidence": s.attach("photo/pub.jpg", by="grid_steward")}
 
 
-NO_OBJECTION = {"objections": 0, "substantive": False}
 
 
 def evaluation(respondents: int, satisfied: int, basically: int) -> dict:
@@ -119,13 +118,19 @@ def notice_and_meet(s: Scenario) -> None:
     assert s.open() == ["B_UT_Consult"]
 
 
-def publish(s: Scenario, review: dict = NO_OBJECTION) -> None:
+def publish(s: Scenario, substantive_objection: bool = False) -> None:
+    """Post the notice; with ``substantive_objection`` a resident objects and the committee upholds it (the
+    publication stops at once), else the period runs out: objections may come in until 24:00 of its last day."""
     s.do("PUB_UT_Post", post(s), by="grid_steward")
     assert s.open() == []
+    if substantive_objection:
+        s.object("收集点离窗户太近 Too close to our windows", by="proposer")
+        s.do("PUB_UT_RuleObjection", {"ruling": "substantive", "ruling_reasons": "距离不足 Too close"},
+             by="supervision_committee")
+        return
     ends_at = dt.datetime.fromisoformat(s.computed("publication_ends_at")[-1])
     assert s.advance_to(ends_at - dt.timedelta(minutes=1)) == 0  # objections may come in until 24:00
     assert s.advance_to(ends_at + dt.timedelta(minutes=1)) == 1
-    s.do("PUB_UT_ReviewObjections", review, by="supervision_committee")
 
 
 def implement(s: Scenario, deadline_days: int = 15, done_on_day: int = 10) -> None:
