@@ -139,6 +139,16 @@ class Retry(Body):
     data: JsonObject = Field(default_factory=dict, description="data patch for the failed element")
 
 
+class FlagCorrection(Body):
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "flag": "late_yunnan", "value": False,
+        "reason": "报送回执显示4月20日已送达 The receipt shows it was filed on 20 April"}]})
+    flag: SafeText = Field(min_length=1, max_length=100, pattern=r"^(late_[a-z0-9_]+|[a-z][a-z0-9_]*_late)$",
+                           description="a lateness flag the case file holds (named late_… or …_late)")
+    value: Annotated[bool, Strict()] = Field(description="the corrected value")
+    reason: SafeText = Field(min_length=1, max_length=2000, description="why, recorded in the case file")
+
+
 class LodgeObjection(Body):
     model_config = ConfigDict(json_schema_extra={"examples": [{
         "text": "电梯井挡住3号楼一层的采光，请重新论证。 The lift shaft blocks building 3's ground-floor light."}]})

@@ -224,6 +224,18 @@ def complete(case: str, task: str, user: UserOpt, member: MemberOpt = None,
         _emit(result, as_json, _case_text(result))
 
 
+@app.command("correct-flag")
+def correct_flag(case: str, flag: Annotated[str, typer.Option(help="The lateness flag (late_… or …_late).")],
+                 value: Annotated[bool, typer.Option("--value/--clear", help="Set the flag (--value) or clear it.")],
+                 reason: Annotated[str, typer.Option(help="Why; recorded in the case file.")],
+                 user: Annotated[str, typer.Option("--as", help="Administrator.")] = "admin",
+                 database: DatabaseOpt = None, as_json: JsonOpt = False) -> None:
+    """Correct a lateness flag the engine recorded (administrators), with the reason in the case file."""
+    with _handled(as_json):
+        result = _service(database).correct_flag(case, _actor(user, [], admin=True), flag, value, reason)
+        _emit(result, as_json, f"{flag} = {str(value).lower()}\n{_case_text(result)}")
+
+
 @app.command("object")
 def lodge_objection(case: str, user: UserOpt, member: MemberOpt = None,
                     text: Annotated[str, typer.Option(help="What the objection is.")] = "",

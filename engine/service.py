@@ -133,6 +133,12 @@ class Yishi(NotificationsDoor):
         self.runtime.cancel(case_id, actor, reason)
         return self.case(case_id)
 
+    def correct_flag(self, case_ref, actor: Actor, flag: str, value: bool, reason: str) -> dict:
+        """An administrator corrects a lateness flag the engine recorded, with a reason (an event)."""
+        case_id = self.case_id(case_ref)
+        self.runtime.correct_flag(case_id, actor, flag, value, reason)
+        return self.case(case_id)
+
     def retry(self, case_ref, actor: Actor, data: dict | None = None) -> dict:
         case_id = self.case_id(case_ref)
         self.runtime.retry(case_id, actor, data)

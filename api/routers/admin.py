@@ -14,6 +14,7 @@ from api.routers.cases import with_figures
 from api.schemas import (
     CaseRef,
     DefinitionKey,
+    FlagCorrection,
     Limit,
     MethodFilter,
     Offset,
@@ -60,6 +61,12 @@ def cancel(case: CaseRef, body: Reason, service: ServiceDep, actor: AdminDep) ->
              summary="Re-run the failed element, optionally with a data patch")
 def retry(case: CaseRef, body: Retry, service: ServiceDep, actor: AdminDep) -> dict:
     return with_figures(service, service.retry(case, actor, body.data))
+
+
+@router.post("/cases/{case}/flags", response_model=CaseDetail, responses=ACTION_ERRORS,
+             summary="Correct a lateness flag the engine recorded, with a reason (an event of the case file)")
+def correct_flag(case: CaseRef, body: FlagCorrection, service: ServiceDep, actor: AdminDep) -> dict:
+    return with_figures(service, service.correct_flag(case, actor, body.flag, body.value, body.reason))
 
 
 @router.post("/tasks/{task_id}/reassign", response_model=TaskSummary, responses=ACTION_ERRORS,

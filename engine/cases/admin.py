@@ -6,20 +6,23 @@ import copy
 from collections.abc import Callable
 
 import sqlalchemy as sa
+from SpiffWorkflow.util.task import TaskState
 
 from engine.cases.unit import Loaded, UnreadableState, json_copy, status_text
 from engine.domain import clock
 from engine.domain.actors import SYSTEM, Actor
 from engine.domain.statuses import ACTIVE_STATUSES, CaseStatus, EventKind
 from engine.domain.texts import Text
-from engine.errors import Conflict, Forbidden, InvalidInput, InvalidState
+from engine.errors import Conflict, FieldError, Forbidden, InvalidInput, InvalidState
+from engine.read import queries
 from engine.store import audit
 from engine.store.audit import Event
 from engine.store.tables import cases, open_tasks
 from engine.workflow import projection
 from engine.workflow.projection import Snapshot
 
-VERBS = {"suspend": "暂停", "resume": "恢复", "cancel": "取消", "retry": "重试"}  # the verbs in Chinese
+VERBS = {"suspend": "暂停", "resume": "恢复", "cancel": "取消", "retry": "重试",
+         "correct a flag of": "更正逾期标记"}  # the verbs in Chinese
 
 
 class Administration:
@@ -120,6 +123,46 @@ class Administration:
                     *events], snap, None
         self._admin_action(case_id, actor, (CaseStatus.ERROR,), "retry", act)
 
+
+    def correct_flag(self, case_id: int, actor: Actor, flag: str, value: bool, reason: str) -> None:
+        """An administrator's correction of a lateness flag the engine recorded (``late_*`` / ``*_late``), with
+        the reason, as an event of the case file; later steps of the case read the corrected value."""
+        if not actor.is_admin:
+            raise Forbidden(Text("只有管理员可以更正逾期标记", "only an administrator may correct a lateness flag"))
+        reason = _required_reason(reason)
+        if not is_lateness_flag(flag):
+            raise InvalidInput(Text("只能更正逾期标记（名称以 late_ 开头或以 _late 结尾），不能更正“{flag}”",
+                                    "only a lateness flag (named late_… or …_late) can be corrected, not '{flag}'",
+                                    flag=flag), [FieldError("flag", Text("不是逾期标记", "not a lateness flag"))])
+        if not isinstance(value, bool):
+            raise InvalidInput(Text("标记的值须为 true 或 false", "a flag is true or false"),
+                               [FieldError("value", Text("须为 true 或 false", "must be true or false"))])
+
+        def act(loaded):
+            with self.db.connect() as conn:
+                recorded = queries.key_figures(conn, loaded.row.id)
+            if not isinstance(recorded.get(flag), bool):  # the case's state, not the request, is at odds
+                raise InvalidState(Text("事项 {ref} 的档案中没有记录过标记“{flag}”",
+                                        "the case file of {ref} holds no flag '{flag}'",
+                                        ref=loaded.row.reference, flag=flag))
+            if recorded[flag] == value:
+                raise InvalidState(Text("事项 {ref} 的标记“{flag}”已经是 {value}",
+                                        "the flag '{flag}' of case {ref} is already {value}",
+                                        ref=loaded.row.reference, flag=flag, value=str(value).lower()))
+            for task in projection.all_tasks(loaded.workflow):  # the steps still to come read the correction
+                if task.state in (TaskState.READY, TaskState.WAITING, TaskState.STARTED) and flag in task.data:
+                    task.data[flag] = value
+            snap = projection.snapshot(loaded.workflow)
+            return [Event(EventKind.FLAG_CORRECTED, actor.user_id, {"flag": flag, "value": value,
+                                                                     "previous": recorded[flag],
+                                                                     "reason": reason})], snap, loaded.row.status
+        self._admin_action(case_id, actor, (*ACTIVE_STATUSES, CaseStatus.SUSPENDED, CaseStatus.COMPLETED),
+                           "correct a flag of", act)
+
+
+def is_lateness_flag(name: str) -> bool:
+    """A lateness flag is a boolean a process computes when a deadline passes, named ``late_*`` or ``*_late``."""
+    return isinstance(name, str) and name.isidentifier() and (name.startswith("late_") or name.endswith("_late"))
 
 
 def _required_reason(reason: str | None) -> str:

@@ -21,7 +21,7 @@ from SpiffWorkflow.task import Task
 from engine.definitions import compiler as definitions
 from engine.domain import periods, values
 from engine.domain.actors import SYSTEM
-from engine.domain.statuses import CaseStatus, EventKind
+from engine.domain.statuses import TIMER_CASE_EVENTS, CaseStatus, EventKind
 from engine.domain.texts import Text
 from engine.errors import Conflict, FieldError, InvalidInput, InvalidState, NotFound, YishiError
 from engine.notify import rules as notification_rules
@@ -176,6 +176,7 @@ class CaseUnit:
     def advance(self, workflow: BpmnWorkflow, action: Callable[[], None]) -> tuple[list[Event], Snapshot]:
         """Run ``action`` and the engine steps; a failing expression yields an error snapshot, not an exception."""
         already_fired = set(projection.fired_timer_tasks(workflow))
+        already_cycled = set(projection.cycle_timer_firings(workflow))
         error: tuple[str | None, str] | None = None
         computed: list[Event] = []
 
@@ -211,11 +212,20 @@ class CaseUnit:
             error = (_element_in_traceback(exc), _describe(exc))
         # a timer counts as fired when its task went on (not CANCELLED with its activity); one created and
         # already due within this very step (e.g. re-entering an overdue task) counts too
-        events = [Event(EventKind.TIMER_FIRED, SYSTEM,
-                        {"due_at": _iso(projection.timer_instant(task.internal_data.get("event_value")))},
-                        projection.element_id(task), str(task.id))
-                  for task_id, task in projection.fired_timer_tasks(workflow).items()
-                  if task_id not in already_fired] + computed
+        fired = [(task, task, projection.timer_instant(task.internal_data.get("event_value")))
+                 for task_id, task in projection.fired_timer_tasks(workflow).items() if task_id not in already_fired]
+        fired += [(timer, child, _cycle_instant(timer))
+                  for child_id, (timer, child) in projection.cycle_timer_firings(workflow).items()
+                  if child_id not in already_cycled]
+        events = []
+        for timer, task, due in fired:
+            element = projection.element_id(timer)
+            events.append(Event(EventKind.TIMER_FIRED, SYSTEM, {"due_at": _iso(due)}, element, str(task.id)))
+            kind = projection.case_event_of(timer)
+            if kind in TIMER_CASE_EVENTS:  # what the firing means, for the case file and notifications
+                events.append(Event(EventKind(kind), SYSTEM, {"due_at": _iso(due), "timer": timer.task_spec.bpmn_name},
+                                    element, str(task.id)))
+        events += computed
         snap = projection.snapshot(workflow)
         if error is not None:
             failed = projection.errored_task(workflow)
@@ -409,6 +419,15 @@ def _largest_data_element(workflow: BpmnWorkflow) -> str | None:
     sizes = [(t, size) for t, size in _task_data_sizes(workflow) if size is not None]
     biggest = max((size for _t, size in sizes), default=0)
     return next((projection.element_id(t) for t, size in sizes if size == biggest and t.parent is not None), None)
+
+
+def _cycle_instant(timer) -> dt.datetime | None:
+    """The instant a cycle timer just fired at: its next firing less one period."""
+    value = timer.internal_data.get("event_value")
+    if not isinstance(value, dict) or not isinstance(value.get("duration"), int | float):
+        return None
+    following = projection.timer_instant(value)
+    return following - dt.timedelta(seconds=value["duration"]) if following is not None else None
 
 
 def _iso(value: dt.datetime | None) -> str | None:

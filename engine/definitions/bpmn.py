@@ -13,6 +13,7 @@ FORM_PROPERTY = "formJsonSchemaFilename"
 START_FORM_PROPERTY = "startFormJsonSchemaFilename"
 START_ROLES_PROPERTY = "startRoles"
 DUE_PROPERTY = "dueDate"
+CASE_EVENT_PROPERTY = "caseEvent"  # on a timer boundary event: the case-file event kind its firing records
 CASE_VARIABLES_PROPERTY = "caseVariables"  # on a process: what it reads from its callers
 ROLE_PROPERTY = "role"  # on a lane: the role code that works its tasks
 

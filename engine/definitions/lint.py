@@ -23,6 +23,7 @@ from engine.definitions import bpmn, forms
 from engine.definitions.parser import YishiBpmnParser
 from engine.definitions.xmlsafe import parse_bpmn
 from engine.domain.case_variables import CASE_CONTEXT_KEYS
+from engine.domain.statuses import TIMER_CASE_EVENTS
 from engine.domain.texts import Text
 from engine.errors import Problem, UnsafeXML
 from engine.sandbox.environment import DEFAULT_GLOBALS
@@ -182,6 +183,18 @@ def _check_document(filename: str, tree: etree._ElementTree, form_files: dict[st
     for kind in ("timeDate", "timeDuration", "timeCycle"):
         for node in bpmn.xpath(root, f"//bpmn:timerEventDefinition/bpmn:{kind}"):
             _check_timer(kind, (node.text or "").strip(), node.getparent().getparent(), filename, report)
+
+    for event in bpmn.xpath(root, "//bpmn:boundaryEvent"):
+        kind = bpmn.properties(event).get(bpmn.CASE_EVENT_PROPERTY)
+        if kind is None:
+            continue
+        if not bpmn.xpath(event, "./bpmn:timerEventDefinition"):
+            problem(event, Text("只有定时边界事件可以设置 caseEvent", "only a timer boundary event may set caseEvent"),
+                    "case_event_invalid")
+        elif kind not in TIMER_CASE_EVENTS:
+            problem(event, Text("caseEvent“{kind}”不是定时事件可记录的事件，可选：{allowed}",
+                                "caseEvent '{kind}' is not an event a timer may record; one of {allowed}",
+                                kind=kind, allowed=", ".join(sorted(TIMER_CASE_EVENTS))), "case_event_invalid")
 
     for call in bpmn.xpath(root, "//bpmn:callActivity"):
         target = call.get("calledElement")

@@ -147,6 +147,13 @@ def to_instant(value) -> dt.datetime:
     return instant if instant.tzinfo else instant.replace(tzinfo=TZ)
 
 
+def shift_days(value, days: int) -> dt.datetime:
+    """The instant ``days`` calendar days after ``value`` (before it when negative), same time of day in
+    Asia/Shanghai: a reminder three days before a deadline, a further escalation a week after it."""
+    _days("days", abs(days) if isinstance(days, int) and not isinstance(days, bool) else days, 0)
+    return to_instant(value).astimezone(TZ) + dt.timedelta(days=days)
+
+
 def is_timely(at, deadline) -> bool:
     """Done at ``at`` within a period ending at ``deadline`` (届满 includes the last instant).
 

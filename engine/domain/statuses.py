@@ -42,6 +42,15 @@ class EventKind(StrEnum):
     RULE_BROKEN = "rule_broken"
     ATTACHMENT_ADDED = "attachment_added"
     OBJECTION_LODGED = "objection_lodged"  # a member objects while a publication (公示) runs
+    # a timer boundary event's firing, by its caseEvent property (besides timer_fired), for notifications:
+    DEADLINE_REMINDER = "deadline_reminder"  # a deadline is near: remind those who do the work
+    DEADLINE_PASSED = "deadline_passed"  # a deadline passed with the work open: first escalation
+    DEADLINE_ESCALATED = "deadline_escalated"  # still open a period later: a further escalation, each period
+    FLAG_CORRECTED = "flag_corrected"  # an administrator corrected a lateness flag, with a reason
+
+
+# the kinds a timer's caseEvent property may name
+TIMER_CASE_EVENTS = frozenset({EventKind.DEADLINE_REMINDER, EventKind.DEADLINE_PASSED, EventKind.DEADLINE_ESCALATED})
 
 
 class MigrationRefusal(StrEnum):

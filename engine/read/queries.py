@@ -190,12 +190,17 @@ def case_of_task(conn: sa.Connection, task_id: str) -> int | None:
 
 
 def key_figures(conn: sa.Connection, case_id: int) -> dict:
-    """The latest value of everything the process computed (quorum, passed, deadlines, flags)."""
+    """The latest value of everything the process computed (quorum, passed, deadlines, flags), with an
+    administrator's correction of a flag in its place in the file."""
     figures: dict = {}
-    for row in conn.execute(sa.select(case_events.c.data).where(case_events.c.case_id == case_id,
-                                                                case_events.c.kind == EventKind.COMPUTED)
+    for row in conn.execute(sa.select(case_events.c.kind, case_events.c.data)
+                            .where(case_events.c.case_id == case_id,
+                                   case_events.c.kind.in_((EventKind.COMPUTED, EventKind.FLAG_CORRECTED)))
                             .order_by(case_events.c.seq)):
-        figures.update(row.data)
+        if row.kind == EventKind.FLAG_CORRECTED:
+            figures[row.data["flag"]] = row.data["value"]
+        else:
+            figures.update(row.data)
     return figures
 
 

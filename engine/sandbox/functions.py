@@ -29,6 +29,16 @@ def add_months(value: Any, months: int) -> str:
     return periods.add_months(value, months).isoformat()
 
 
+def days_before(value: Any, days: int) -> str:
+    """The instant ``days`` calendar days before ``value`` (same time of day), ISO string."""
+    return periods.shift_days(value, -days).isoformat()
+
+
+def days_after(value: Any, days: int) -> str:
+    """The instant ``days`` calendar days after ``value`` (same time of day), ISO string."""
+    return periods.shift_days(value, days).isoformat()
+
+
 def days_between(start: Any, end: Any) -> int:
     """Calendar days between the local (Asia/Shanghai) dates of ``start`` and ``end``."""
     return periods.days_between(start, end)
@@ -109,6 +119,10 @@ FUNCTIONS: tuple[DomainFunction, ...] = (
                    "end of n working days", "deadline"),
     DomainFunction("end_of_day", end_of_day, "(value)", "当日 24 时", "24:00 of that day", "deadline"),
     DomainFunction("add_months", add_months, "(value, months)", "若干个月后的日期", "the date months later",
+                   "deadline"),
+    DomainFunction("days_before", days_before, "(value, days)", "若干日之前的同一时刻(如期限前3日提醒)",
+                   "the same time days earlier (a reminder before a deadline)", "deadline"),
+    DomainFunction("days_after", days_after, "(value, days)", "若干日之后的同一时刻", "the same time days later",
                    "deadline"),
     DomainFunction("days_between", days_between, "(start, end)", "两日期间相隔的日数", "calendar days between",
                    "deadline"),

@@ -10,7 +10,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from SpiffWorkflow.bpmn.exceptions import WorkflowTaskException
-from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
+from SpiffWorkflow.bpmn.specs.event_definitions.timer import CycleTimerEventDefinition, TimerEventDefinition
 from SpiffWorkflow.bpmn.specs.mixins.events.end_event import EndEvent
 from SpiffWorkflow.bpmn.specs.mixins.user_task import UserTask
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
@@ -143,6 +143,22 @@ def fired_timer_tasks(workflow: BpmnWorkflow) -> dict:
     return {task.id: task for task in all_tasks(workflow)
             if isinstance(getattr(task.task_spec, "event_definition", None), TimerEventDefinition)
             and task.has_state(fired)}
+
+
+def cycle_timer_firings(workflow: BpmnWorkflow) -> dict:
+    """The steps each firing of a cycle timer started, ``{child task id: (timer task, child)}``: a cycle timer
+    stays waiting and adds a child every time it fires (``R/start/P7D``: every seven days until its activity ends)."""
+    went_on = TaskState.READY | TaskState.STARTED | TaskState.COMPLETED | TaskState.WAITING | TaskState.ERROR
+    return {child.id: (task, child) for task in all_tasks(workflow)
+            if isinstance(getattr(task.task_spec, "event_definition", None), CycleTimerEventDefinition)
+            for child in task.children  # the elements it starts, not a merely predicted step or SpiffWorkflow's join
+            if child.has_state(went_on) and getattr(child.task_spec, "bpmn_id", None) is not None}
+
+
+def case_event_of(task) -> str | None:
+    """The case-file event a timer's firing records besides ``timer_fired`` (its ``caseEvent`` property)."""
+    props = (getattr(task.task_spec, "extensions", None) or {}).get("properties", {})
+    return props.get(bpmn.CASE_EVENT_PROPERTY)
 
 
 def next_timer(workflow: BpmnWorkflow) -> dt.datetime | None:

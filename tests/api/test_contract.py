@@ -139,6 +139,7 @@ def test_every_documented_example_is_accepted(db_url):
             ("post", "/api/admin/cases/{case}/suspend", "admin", {200}),
             ("post", "/api/admin/cases/{case}/resume", "admin", {200}),
             ("post", "/api/cases/{case}/objections", "proposer", {409}),  # no notice is running yet
+            ("post", "/api/admin/cases/{case}/flags", "admin", {409}),  # the case has recorded no such flag
             ("post", "/api/admin/cases/{case}/cancel", "admin", {200}),
             ("post", "/api/notifications/read", "grid_steward", {200}),
             ("put", "/api/notifications/preferences", "grid_steward", {200}),

@@ -75,6 +75,46 @@ def test_objections_during_the_resolution_notice_over_http(client):
     assert late.status_code == 409
 
 
+def test_an_overdue_implementation_reminds_and_escalates_over_http(client):
+    """A five-step case whose implementation deadline passes: the reminder, the supervision committee's escalation
+    and the street office's repeated follow-up, each in the case file; overdue in the key figures; the lateness
+    flag corrected by an administrator with a reason."""
+    s = HttpScenario.start(client, "five_step", unit=five.UNIT, data={"title": "中水灌溉改造"})
+    five.to_party_approval(s)
+    five.assembly(s, eligible=41, present=30, yes=22, no=5, abstain=3)
+    five.publish(s)
+    s.do("CI_UT_Classify", {"outcome_classes": ["implementation"]}, by="two_committees")
+    s.do("CI_UT_ReviewLegality", {"legality": "lawful", "reviewed_at": five.day()}, by="street_office")
+    s.do("CI_UT_Assign", {"owner": {"name": "周委员"}, "deadline": five.day(10),
+                          "stakeholder_supervisors": [{"name": "张居民"}]}, by="two_committees")
+    assert s.advance(days=8) == 1  # 3 days before the deadline
+    assert [e["element_id"] for e in s.events("deadline_reminder")] == ["CI_BT_Reminder"]
+    assert s.advance(days=3) == 1  # the deadline passed
+    assert s.open() == ["CI_UT_EscalateOverdue", "CI_UT_Implement"]
+    assert s.case["key_figures"]["implementation_overdue"] is True
+    assert s.advance(days=7) == 1 and s.advance(days=7) == 1  # the street office, every 7 days
+    street = s.request("get", "/api/tasks", "street_office").json()["items"]
+    assert [t["element_id"] for t in street] == ["CI_UT_StreetEscalation"] * 2
+    assert len(s.events("deadline_escalated")) == 2 and len(s.events("deadline_passed")) == 1
+    s.do("CI_UT_Implement", {"completed_at": five.day(-16), "evidence": ["photos/pipes.jpg"]}, by="two_committees")
+    figures = s.case["key_figures"]
+    assert figures["implementation_late"] is True and figures["implementation_overdue"] is False
+    refused = s.request("post", f"/api/admin/cases/{s.case_id}/flags", "street_office",
+                        json={"flag": "implementation_late", "value": False, "reason": "x"})
+    assert refused.status_code == 403
+    corrected = s.request("post", f"/api/admin/cases/{s.case_id}/flags", "admin",
+                          json={"flag": "implementation_late", "value": False, "reason": "验收记录显示按期完成"})
+    assert corrected.status_code == 200, corrected.text
+    assert corrected.json()["key_figures"]["implementation_late"] is False
+    again = s.request("post", f"/api/admin/cases/{s.case_id}/flags", "admin",
+                      json={"flag": "implementation_late", "value": False, "reason": "again"})
+    assert again.status_code == 409
+    bad = s.request("post", f"/api/admin/cases/{s.case_id}/flags", "admin",
+                    json={"flag": "title", "value": False, "reason": "x"})
+    assert bad.status_code == 422 and "flag" in bad.text
+    assert [e["data"]["reason"] for e in s.events("flag_corrected")] == ["验收记录显示按期完成"]
+
+
 def test_a_whole_bargaining_case_through_the_api(client):
     s = HttpScenario.start(client, "building_collective_bargaining", unit=bargaining.UNIT,
                            data={"title": "2026年楼宇集体合同"}, role="union_fed")

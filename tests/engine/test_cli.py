@@ -133,3 +133,23 @@ def test_an_objection_from_the_command_line(cli, tmp_path):
     assert lodged["objector"] == "li" and lodged["case"]["open_tasks"][0]["element_id"] == "PUB_UT_RuleObjection"
     assert [a["name"] for a in lodged["attachments"]] == ["crack.jpg"]
     assert "objection_lodged" in cli("history", case["reference"]).stdout
+
+
+def test_an_administrator_corrects_a_lateness_flag_from_the_command_line(cli, tmp_path):
+    from engine.service import Yishi
+    from tests.support import five_step as five
+
+    service = Yishi(f"sqlite:///{tmp_path / 'cli.db'}")
+    five.deploy_processes(service)
+    s = five.start(service)
+    five.register(s)
+    five.triage(s, "handle_directly", reason="物业可直接维修", reply_text="已安排物业维修")
+    s.advance(days=8)  # the reply is late: the engine records it
+    service.db.dispose()
+    reference = s.case["reference"]
+    refused = cli("correct-flag", reference, "--flag", "reply_late", "--clear", "--reason", " ", ok=False)
+    assert refused.returncode == 1 and "error:" in refused.stderr
+    done = as_json(cli("correct-flag", reference, "--flag", "reply_late", "--clear", "--reason", "已电话答复",
+                       "--json"))
+    assert done["reference"] == reference
+    assert "flag_corrected" in cli("history", reference).stdout

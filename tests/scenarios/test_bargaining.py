@@ -11,6 +11,8 @@ import datetime as dt
 
 import pytest
 
+from engine.domain.actors import Actor
+from engine.errors import Forbidden, InvalidInput, InvalidState
 from tests.support.bargaining import (
     ENTERPRISES,
     UNIT,
@@ -38,7 +40,7 @@ from tests.support.bargaining import (
     team,
     to_negotiation,
 )
-from tests.support.scenario import Scenario, day
+from tests.support.scenario import Scenario, day, member
 
 
 def test_c_t1_happy_path(yishi):
@@ -357,6 +359,47 @@ def test_filing_day_7_8_10_11(yishi, file_day, late_yunnan, late_national):
     expected_open = ["C_UT_Review"] + (["C_UT_RemindFiling"] if late_yunnan else []) + \
         (["C_UT_EscalateLateFiling"] if late_national else [])
     assert s.open() == sorted(expected_open)
+
+
+def test_a_back_dated_filing_cannot_clear_the_lateness_the_engine_recorded(yishi):
+    """Deadlines are judged by the clock: the Yunnan filing deadline passes with nothing filed, the engine records
+    late_yunnan then; a filing entered afterwards that declares a date within the period leaves the flag as it
+    is, with the declared date and the time of entry both in the case file. Only an administrator's correction,
+    with a reason, changes it."""
+    s = start(yishi)
+    to_congress(s)
+    congress(s, present=85, yes=70)
+    s.advance_to(at("2026-04-13", 9))
+    sign(s)
+    assert s.advance_to(at("2026-04-21", 9)) == 1  # Yunnan deadline 04-20 24:00 passed, nothing filed yet
+    [passed] = s.events("deadline_passed")
+    assert passed["element_id"] == "C_BT_FileDue"
+    assert last(s, "late_yunnan") is True  # recorded when the deadline passed
+    file(s, filed="2026-04-17")  # entered on the 21st, declaring the 17th
+    assert last(s, "late_yunnan") is True and last(s, "late_national") is False
+    assert last(s, "compliance_flags") == ["late_yunnan"]
+    [filing] = [e for e in s.events("task_completed") if e["element_id"] == "C_UT_File"]
+    assert filing["data"]["data"]["filed_at"] == "2026-04-17"  # the date declared ...
+    assert last(s, "filing_entered_at").startswith("2026-04-21T09:00")  # ... and when it was entered
+    assert last(s, "filing_days_after_signing") == 4
+    # an administrator corrects the flag, with the reason; the correction is an event of the case file
+    admin = Actor("admin", is_admin=True)
+    with pytest.raises(Forbidden):
+        yishi.correct_flag(s.case_id, member(UNIT, "labour_admin"), "late_yunnan", False, "回执为17日")
+    with pytest.raises(InvalidInput):  # a reason is required
+        yishi.correct_flag(s.case_id, admin, "late_yunnan", False, "  ")
+    with pytest.raises(InvalidInput):  # only lateness flags
+        yishi.correct_flag(s.case_id, admin, "passed", False, "x")
+    with pytest.raises(InvalidState):  # a flag this case never recorded
+        yishi.correct_flag(s.case_id, admin, "publication_late", False, "x")
+    yishi.correct_flag(s.case_id, admin, "late_yunnan", False, "报送回执显示4月17日已送达 The receipt shows the 17th")
+    [corrected] = s.events("flag_corrected")
+    assert corrected["actor"] == "admin" and corrected["data"] == {
+        "flag": "late_yunnan", "value": False, "previous": True,
+        "reason": "报送回执显示4月17日已送达 The receipt shows the 17th"}
+    assert yishi.key_figures(s.case_id)["late_yunnan"] is False
+    with pytest.raises(InvalidState):  # already corrected to that value
+        yishi.correct_flag(s.case_id, admin, "late_yunnan", False, "again")
 
 
 def test_objection_renegotiated_and_refiled(yishi):

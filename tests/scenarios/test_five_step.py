@@ -9,6 +9,7 @@ from __future__ import annotations
 import pytest
 
 from engine.domain import clock
+from engine.domain.actors import Actor
 from engine.errors import Forbidden, InvalidInput
 from engine.read import public
 from tests.support.five_step import (
@@ -32,7 +33,7 @@ from tests.support.five_step import (
     to_party_approval,
     triage,
 )
-from tests.support.scenario import Scenario, day, iso
+from tests.support.scenario import LAWFUL, Scenario, day, iso
 
 
 def test_a_t1_happy_path_jinjianglu(yishi):
@@ -55,7 +56,7 @@ def test_a_t1_happy_path_jinjianglu(yishi):
         "A_UT_Register", "A_UT_Triage", "A_UT_Consult", "A_UT_Evaluate", "A_UT_PartyReview",
         "AV_UT_PublishNotice", "AV_UT_RecordVote",  # the agenda is published before the assembly
         "PUB_UT_Post",  # the resolution (no objection: the period runs out)
-        "CI_UT_Classify", "CI_UT_Assign", "CI_UT_Implement", "CI_UT_Accept",
+        "CI_UT_Classify", "CI_UT_ReviewLegality", "CI_UT_Assign", "CI_UT_Implement", "CI_UT_Accept",
         "PUB_UT_Post",  # the result
         "RE_UT_Evaluate", "AR_UT_Archive",
     ]
@@ -151,6 +152,7 @@ def test_a_t7_residents_convention(yishi):
     assembly(s, eligible=380, present=201, yes=150, no=30, abstain=21)  # 402 > 380; 300 > 201
     publish(s)  # the resolution
     s.do("CI_UT_Classify", {"outcome_classes": ["convention"]}, by="two_committees")
+    s.do("CI_UT_ReviewLegality", LAWFUL, by="street_office")
     s.do("CI_UT_DraftConvention", {"convention_title": "电动自行车停放充电公约",
                                    "clauses": "一、集中停放；二、禁止入户充电。", "legality_self_check": True},
                                    by="two_committees")
@@ -384,8 +386,31 @@ def test_not_deliberated_is_answered_and_overdue_reply_is_urged(yishi):
     s.do("A_UT_ReplyProposer", {"replied_at": iso(), "reply_channel": "phone"}, by="grid_steward")
 
     assert s.case["end_event"] == "A_EE_Answered"
-    assert s.computed("reply_late") == [True]
+    # recorded by the engine when reply_due passed, and again when the reply was entered
+    assert s.computed("reply_late") == [True, True]
+    assert [e["element_id"] for e in s.events("deadline_passed")] == ["A_BT_ReplyOverdue"]
     assert "A_UT_Consult" not in s.completions()
+
+
+def test_a_back_dated_reply_stays_late_until_an_administrator_corrects_it(yishi):
+    s = start(yishi)
+    register(s)
+    triage(s, "handle_directly", reason="物业可直接维修", reply_text="已安排物业维修")
+    assert s.advance(days=8) == 1  # reply_due (03-09 24:00) passed with no reply: late, recorded now
+    assert s.computed("reply_late") == [True]
+    s.do("A_UT_UrgeReply", {"urged_at": iso(), "urge_note": "请尽快答复提议人"}, by="supervision_committee")
+    # entered on 03-10, declaring a reply on 03-08 (inside the period): still late
+    s.do("A_UT_ReplyProposer", {"replied_at": "2026-03-08T10:00:00+08:00", "reply_channel": "phone"},
+         by="grid_steward")
+    assert s.computed("reply_late") == [True, True]
+    assert s.computed("reply_entered_at")[0].startswith("2026-03-10T")
+    reply = [e for e in s.events("task_completed") if e["element_id"] == "A_UT_ReplyProposer"][0]
+    assert reply["data"]["data"]["replied_at"] == "2026-03-08T10:00:00+08:00"
+    yishi.correct_flag(s.case_id, Actor("admin", is_admin=True), "reply_late", False,
+                       "电话记录显示3月8日已答复 The phone log shows the reply on the 8th")
+    assert yishi.key_figures(s.case_id)["reply_late"] is False
+    assert s.case["status"] == "completed"  # a completed case's flag can be corrected; its file records it
+    assert [e["data"]["previous"] for e in s.events("flag_corrected")] == [True]
 
 
 def test_timely_reply(yishi):
@@ -466,6 +491,7 @@ def test_a_street_office_rules_the_convention_illegal(yishi):
     assembly(s, eligible=41, present=30, yes=22, no=5, abstain=3)
     publish(s)
     s.do("CI_UT_Classify", {"outcome_classes": ["convention", "implementation"]}, by="two_committees")
+    s.do("CI_UT_ReviewLegality", LAWFUL, by="street_office")
     s.do("CI_UT_DraftConvention", {"convention_title": "楼道堆物收费公约", "clauses": "堆物每日罚款50元",
                                    "legality_self_check": True}, by="two_committees")
     s.do("CI_UT_AdoptConvention", {"adopting_body": "residents_meeting", "adopted": True, "meeting_date": day(),
@@ -474,12 +500,45 @@ def test_a_street_office_rules_the_convention_illegal(yishi):
         s.do("CI_UT_FileConvention", {"filing_authority": "street_office", "filing_date": day(), "ruling": "illegal"},
              by="street_office")
     assert [e.path for e in caught.value.errors] == ["correction"]
-    case = s.do("CI_UT_FileConvention", {"filing_authority": "street_office", "filing_date": day(), "ruling": "illegal",
-                                         "correction": "居民公约不得设定罚款 A convention cannot fine"},
-                                         by="street_office")
+    s.do("CI_UT_FileConvention", {"filing_authority": "street_office", "filing_date": day(), "ruling": "illegal",
+                                  "correction": "居民公约不得设定罚款 A convention cannot fine"}, by="street_office")
+    # the correction and its reasons are published first (its own kind of notice), then the case ends
+    assert s.open() == ["CI_UT_Assign", "PUB_UT_Post"]
+    publish(s)
+    case = s.case
     assert (case["status"], case["end_event"]) == ("completed", "A_EE_Illegal")
+    assert s.computed("publication_kind")[-1] == "correction"
     assert case["open_tasks"] == []  # the parallel implementation branch was withdrawn with the call activity
     assert "CI_UT_Implement" not in s.completions()
+
+
+@pytest.mark.parametrize("classes", [["implementation"], ["refer_up"], ["convention", "implementation", "refer_up"]])
+def test_the_street_office_rules_any_outcome_illegal_at_classification(yishi, classes):
+    """DOMAIN.md §3.5 item 4, [S7]: whatever the outcome's class, the street office reviews it at classification;
+    an illegal one is not implemented, its correction is published, and the case ends at A_EE_Illegal."""
+    s = start(yishi)
+    to_party_approval(s)
+    assembly(s, eligible=41, present=30, yes=22, no=5, abstain=3)
+    publish(s)
+    s.do("CI_UT_Classify", {"outcome_classes": classes}, by="two_committees")
+    review = s.task("CI_UT_ReviewLegality")
+    assert review["role"] == "street_office"
+    with pytest.raises(InvalidInput) as caught:  # an illegal ruling needs the correction and its reasons
+        s.do("CI_UT_ReviewLegality", {"legality": "illegal", "reviewed_at": day()}, by="street_office")
+    assert [e.path for e in caught.value.errors] == ["correction"]
+    with pytest.raises(Forbidden):  # the two committees cannot rule on their own outcome
+        s.do("CI_UT_ReviewLegality", LAWFUL, by="two_committees")
+    s.do("CI_UT_ReviewLegality", {"legality": "illegal", "reviewed_at": day(),
+                                  "correction": "占用消防通道，违反《消防法》第二十八条，不予实施"}, by="street_office")
+    assert s.open() == ["PUB_UT_Post"]  # nothing is implemented: the correction is published first
+    publish(s)
+    windows = [e["data"]["publication_kind"] for e in s.events("computed") if e["element_id"] == "PUB_ST_Window"]
+    assert windows == ["resolution", "correction"]  # a publication of its own kind
+    case = s.case
+    assert (case["status"], case["end_event"]) == ("completed", "A_EE_Illegal")
+    done = s.completions()
+    assert not {"CI_UT_Assign", "CI_UT_DraftConvention", "CI_UT_ReferUp"} & set(done)
+    assert done["PUB_UT_Post"] == 2  # the resolution and the correction
 
 
 def test_a_step_done_by_a_member_without_the_lanes_role_is_refused(yishi):

@@ -5,13 +5,14 @@ method processes reuse them (their scenarios are in test_scenarios_*.py)."""
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 
 import pytest
 
 from engine.definitions.compiler import load_bundle
 from engine.errors import Conflict, Forbidden, InvalidInput, NotFound
 from tests.support.demo_case import UNIT
-from tests.support.scenario import DESIGNER, PROCESSES, SHANGHAI, Scenario, member
+from tests.support.scenario import DESIGNER, LAWFUL, PROCESSES, SHANGHAI, Scenario, member
 
 SHARED = ["assembly_vote", "publication", "classified_implementation", "residents_evaluation", "archive_case"]
 VOTE_CONFIG = {"rule_profile": "jmh_art9", "max_reconvene": 2, "pre_notice_min": 3}
@@ -217,6 +218,7 @@ def test_objections_only_while_a_notice_runs_and_only_from_members(shared, froze
 def test_classified_implementation_convention_only_has_no_deadline(shared):
     s = Scenario.start(shared, "classified_implementation", unit=UNIT, data={"publication_period": 7})
     s.do("CI_UT_Classify", {"outcome_classes": ["convention"]}, by="two_committees")
+    s.do("CI_UT_ReviewLegality", LAWFUL, by="street_office")
     s.do("CI_UT_DraftConvention", {"convention_title": "电动自行车停放充电公约", "clauses": "一、统一停放……",
                                    "legality_self_check": True}, by="two_committees")
     s.do("CI_UT_AdoptConvention", {"adopting_body": "residents_meeting", "adopted": True,
@@ -237,9 +239,13 @@ def test_classified_implementation_convention_only_has_no_deadline(shared):
     assert kinds == [("PUB_ST_Window", "convention"), ("CI_CA_PublishConvention", "convention")]
 
 
+CHAIN = {"reminder_days": 3, "escalation_days": 7}  # the methods' start-form defaults
+
+
 def test_classified_implementation_overdue_rework_and_referral(shared):
-    s = Scenario.start(shared, "classified_implementation", unit=UNIT, data={})
+    s = Scenario.start(shared, "classified_implementation", unit=UNIT, data=CHAIN)
     s.do("CI_UT_Classify", {"outcome_classes": ["implementation", "refer_up"]}, by="two_committees")
+    s.do("CI_UT_ReviewLegality", LAWFUL, by="street_office")
     assert s.open() == ["CI_UT_Assign", "CI_UT_ReferUp"]
     with pytest.raises(InvalidInput):
         s.do("CI_UT_Assign", {"owner": PERSON, "deadline": "2026-03-02", "stakeholder_supervisors": [PERSON]},
@@ -250,14 +256,15 @@ def test_classified_implementation_overdue_rework_and_referral(shared):
     assert s.task("CI_UT_Implement")["due_at"] == dt.datetime(2026, 3, 16, 23, 59, 59, tzinfo=SHANGHAI)
     s.do("CI_UT_ReferUp", {"referred_to": "金马街道", "referred_at": "2026-03-03", "report": "需街道协调管网产权"},
          by="two_committees")
-    assert s.advance(days=15) == 1  # 03-17: overdue, the supervision committee is asked to act
+    # 03-17: the reminder (03-13) and the deadline (03-16) have passed: the supervision committee is asked to act
+    assert s.advance(days=15) == 2
     assert s.open() == ["CI_UT_EscalateOverdue", "CI_UT_Implement", "CI_UT_RecordFeedback"]
     s.do("CI_UT_EscalateOverdue", {"action": "urged", "note": "请于一周内完成"}, by="supervision_committee")
     s.do("CI_UT_Implement", {"completed_at": "2026-03-18", "evidence": ["done.jpg"]}, by="two_committees")
     signed = [PERSON, {"name": "王芳", "role": "监督委员"}]
     s.do("CI_UT_Accept", {"acceptance": "rework", "signatories": signed, "notes": "地面未恢复"},
          by="supervision_committee")
-    # back in implementation past the deadline: the overdue timer fires again at once (second firing)
+    # back in implementation past the deadline: the reminder and overdue timers fire again at once
     assert s.open() == ["CI_UT_EscalateOverdue", "CI_UT_Implement", "CI_UT_RecordFeedback"]
     s.do("CI_UT_EscalateOverdue", {"action": "escalated_to_street", "note": "二次逾期，报告街道"},
          by="supervision_committee")
@@ -265,7 +272,8 @@ def test_classified_implementation_overdue_rework_and_referral(shared):
     s.do("CI_UT_Accept", {"acceptance": "accepted", "signatories": signed}, by="supervision_committee")
     case = s.do("CI_UT_RecordFeedback", {"received_at": "2026-03-25", "feedback": "街道已协调供水公司"},
                 by="street_office")
-    assert [e["element_id"] for e in s.events("timer_fired")] == ["CI_BT_Overdue", "CI_BT_Overdue"]
+    fired = Counter(e["element_id"] for e in s.events("timer_fired"))
+    assert fired == {"CI_BT_Reminder": 2, "CI_BT_Overdue": 2}  # done before the street office's first turn
     assert case["end_event"] == "CI_EE_Done"
     assert s.completions()["CI_UT_Implement"] == 2
     assert s.computed("rework_count") == [0, 1]
@@ -305,3 +313,78 @@ def test_roles_come_from_the_shared_lanes(shared):
     from engine.errors import Forbidden
     with pytest.raises(Forbidden):
         shared.complete(s.case_id, s.task("AV_UT_PublishNotice")["task_id"], member(UNIT, "assembly"), notice(s, 2, 5))
+
+
+def assigned(service, deadline: str, **chain) -> Scenario:
+    s = Scenario.start(service, "classified_implementation", unit=UNIT, data={**CHAIN, **chain})
+    s.do("CI_UT_Classify", {"outcome_classes": ["implementation"]}, by="two_committees")
+    s.do("CI_UT_ReviewLegality", LAWFUL, by="street_office")
+    s.do("CI_UT_Assign", {"owner": PERSON, "deadline": deadline, "stakeholder_supervisors": [PERSON]},
+         by="two_committees")
+    return s
+
+
+def at(day: str, time: str = "00:01") -> dt.datetime:
+    return dt.datetime.fromisoformat(f"{day}T{time}:00+08:00")
+
+
+def test_an_implementation_deadline_reminds_escalates_and_repeats_until_the_work_is_done(shared, frozen_clock):
+    """DOMAIN.md §4.6, §3.6: reminder 3 days before the deadline, the supervision committee when it passes (end of
+    day, Asia/Shanghai), the street office 7 days later and every 7 days after, each firing its own case-file
+    event; the implementation task stays open throughout and completing it ends the chain."""
+    s = assigned(shared, "2026-03-20")  # a Friday; the deadline is 2026-03-20 24:00
+    assert s.computed("reminder_at") == ["2026-03-17T23:59:59+08:00"]
+    assert s.advance_to(at("2026-03-17", "23:59")) == 0
+    assert s.advance_to(at("2026-03-18")) == 1  # the reminder: no task, an event for the implementers
+    [reminder] = s.events("deadline_reminder")
+    assert reminder["element_id"] == "CI_BT_Reminder" and reminder["data"]["due_at"] == "2026-03-17T15:59:59+00:00"
+    assert s.open() == ["CI_UT_Implement"]
+    assert shared.key_figures(s.case_id)["implementation_overdue"] is False
+    assert s.advance_to(at("2026-03-20", "23:59")) == 0  # the last day still counts
+    assert s.advance_to(at("2026-03-21")) == 1  # past 24:00: first escalation, to the supervision committee
+    assert [e["element_id"] for e in s.events("deadline_passed")] == ["CI_BT_Overdue"]
+    assert s.open() == ["CI_UT_EscalateOverdue", "CI_UT_Implement"]
+    figures = shared.key_figures(s.case_id)
+    assert (figures["implementation_overdue"], figures["implementation_late"], figures["overdue_days"]) == \
+        (True, True, 1)
+    s.do("CI_UT_EscalateOverdue", {"action": "urged", "note": "请尽快完成"}, by="supervision_committee")
+    assert s.advance_to(at("2026-03-27", "23:59")) == 0
+    assert s.advance_to(at("2026-03-28")) == 1  # 7 days after the deadline: the street office's task
+    assert s.open() == ["CI_UT_Implement", "CI_UT_StreetEscalation"]
+    street = s.task("CI_UT_StreetEscalation")
+    assert street["role"] == "street_office"
+    assert shared.key_figures(s.case_id)["overdue_days"] == 8
+    s.do("CI_UT_StreetEscalation", {"follow_up": "interview", "instructions": "限一周内完成",
+                                    "followed_up_at": "2026-03-28T10:00:00+08:00"}, by="street_office")
+    assert s.advance_to(at("2026-04-04")) == 1  # and again a week later, as long as the work is open
+    assert s.open() == ["CI_UT_Implement", "CI_UT_StreetEscalation"]
+    assert len(s.events("deadline_escalated")) == 2
+    # done at last, declared (back-dated) as finished on the deadline: the lateness the engine recorded stays
+    s.do("CI_UT_Implement", {"completed_at": "2026-03-20", "evidence": ["done.jpg"]}, by="two_committees")
+    figures = shared.key_figures(s.case_id)
+    assert figures["implementation_late"] is True and figures["implementation_overdue"] is False
+    assert figures["overdue_days"] == 15 and figures["implementation_entered_at"].startswith("2026-04-04T00:01")
+    # completing the task ended the chain: the street office's open follow-up is closed, no timer fires again
+    assert s.open() == ["CI_UT_Accept"]
+    assert [e["element_id"] for e in s.events("task_closed")] == ["CI_UT_StreetEscalation"]
+    assert s.advance(days=30) == 0
+    assert len(s.events("deadline_escalated")) == 2
+
+
+def test_work_done_in_time_is_reminded_once_and_never_escalated(shared, frozen_clock):
+    s = assigned(shared, "2026-03-20")
+    s.advance_to(at("2026-03-19", "10:00"))
+    s.do("CI_UT_Implement", {"completed_at": "2026-03-19", "evidence": ["done.jpg"]}, by="two_committees")
+    assert shared.key_figures(s.case_id)["implementation_late"] is False
+    assert s.advance(days=60) == 0
+    assert [e["kind"] for e in s.events() if e["kind"].startswith("deadline_")] == ["deadline_reminder"]
+
+
+def test_a_deadline_closer_than_the_reminder_period_reminds_at_once_and_the_periods_are_configurable(shared,
+                                                                                                   frozen_clock):
+    s = assigned(shared, "2026-03-03", reminder_days=5, escalation_days=2)  # tomorrow; remind 5 days ahead
+    assert [e["element_id"] for e in s.events("deadline_reminder")] == ["CI_BT_Reminder"]
+    assert s.advance_to(at("2026-03-04")) == 1  # overdue
+    assert s.advance_to(at("2026-03-06")) == 1  # 2 days later: the street office
+    assert s.advance_to(at("2026-03-08")) == 1  # and every 2 days
+    assert [t for t in s.open() if t == "CI_UT_StreetEscalation"] == ["CI_UT_StreetEscalation"] * 2

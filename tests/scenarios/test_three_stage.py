@@ -12,7 +12,7 @@ import pytest
 
 from engine.domain import clock
 from engine.errors import InvalidInput
-from tests.support.scenario import Scenario, deploy_processes
+from tests.support.scenario import LAWFUL, Scenario, deploy_processes
 from tests.support.three_stage import (
     ARCHIVE,
     ATTENDEES,
@@ -56,7 +56,7 @@ def test_b_t1_happy_path_minor_item(service):
 
     done = s.completions()
     for element in ("B_UT_Collect", "B_UT_Confirm", "B_UT_DefineParticipants", "B_UT_PreNotify", "B_UT_Consult",
-                    "B_UT_RecordAgreement", "PUB_UT_Post", "CI_UT_Classify",
+                    "B_UT_RecordAgreement", "PUB_UT_Post", "CI_UT_Classify", "CI_UT_ReviewLegality",
                     "CI_UT_Assign", "CI_UT_Implement", "CI_UT_Accept", "B_UT_Feedback", "RE_UT_Evaluate",
                     "AR_UT_Archive"):
         assert done[element] == 1, element
@@ -218,6 +218,60 @@ def test_rejected_vote_revised_and_passed_at_second_vote(service):
     assert s.open() == ["PUB_UT_Post"]
 
 
+def test_a_shared_activity_keeps_to_its_outputs_and_never_overwrites_the_callers_fields(service):
+    """Issue 9 item 11: the consultation notice (B_UT_PreNotify) and the assembly's notice (AV_UT_PublishNotice)
+    both record meeting_at, venue and content; the agreement (B_UT_RecordAgreement) and the acceptance
+    (CI_UT_Accept) both record signatories. The shared activities hand back only their declared outputs
+    (bpmn:ioSpecification), so the method's later steps read what its own steps recorded."""
+    s = start(service, title="加装电梯 Lift installation")
+    to_consultation(s, public_funds=True)
+    consultation = task_data(s, "B_UT_Consult")
+    s.do("B_UT_Consult", consult(s), by="deliberation_committee")
+    notice = {**pre_notify(s), "venue": "金江路社区居委会大会议室", "content": "居民会议：加装电梯表决"}
+    s.do("AV_UT_PublishNotice", notice, by="grid_steward")
+    s.advance(days=4)
+    s.do("AV_UT_RecordVote", {"eligible_total": 60, "present": 40, "yes": 20, "no": 10, "abstain": 10,
+                              "voting_method": "show_of_hands", "resolution_text": "加装电梯方案",
+                              "attendance_sheet": ["att.pdf"], "tally_sheet": ["tally.pdf"]}, by="assembly")
+    s.do("B_UT_DecideAfterRejection", {"next_step": "revise", "rejection_reasons": "费用分摊方案需调整"},
+         by="two_committees")
+    # back at the consultation: its context shows the consultation's meeting, not the assembly's
+    again = task_data(s, "B_UT_Consult")
+    assert (again["meeting_at"], again["venue"], again["content"]) == \
+        (consultation["meeting_at"], consultation["venue"], consultation["content"])
+    assert again["meeting_at"] != notice["meeting_at"] and again["venue"] != notice["venue"]
+    # what the vote hands back is there: its outcome and figures, its meeting under its own name
+    assert (again["vote_outcome"], again["present"], again["assembly_meeting_at"]) == \
+        ("rejected", 40, notice["meeting_at"])
+    assert "tally_sheet" not in again and again["notice_published_at"] == consultation["notice_published_at"]
+
+
+def test_the_agreements_signatories_survive_the_acceptances(service):
+    """Issue 9 item 11, the other clash: B_UT_RecordAgreement and CI_UT_Accept both record signatories."""
+    s = start(service)
+    to_consultation(s)
+    s.do("B_UT_Consult", consult(s), by="deliberation_committee")
+    s.do("B_UT_RecordAgreement", agreement(), by="deliberation_committee")
+    publish(s)
+    implement(s)
+    agreed = [e["data"]["data"]["signatories"] for e in s.events("task_completed")
+              if e["element_id"] == "B_UT_RecordAgreement"]
+    accepted = [e["data"]["data"]["signatories"] for e in s.events("task_completed")
+                if e["element_id"] == "CI_UT_Accept"]
+    assert agreed and accepted and agreed[0] != accepted[0]
+    after = task_data(s, "B_UT_Feedback")
+    assert after["signatories"] == agreed[0]
+    assert (after["acceptance"], after["outcome_classes"]) == ("accepted", ["implementation"])  # outputs came back
+    assert after["completed_at"] == [e["data"]["data"]["completed_at"] for e in s.events("task_completed")
+                                     if e["element_id"] == "CI_UT_Implement"][0]
+    assert "notes" not in after and "stakeholder_supervisors" in after
+
+
+def task_data(s: Scenario, element_id: str) -> dict:
+    """The case data the open task ``element_id`` sees (what its context and a following gateway read)."""
+    return s.service.runtime.task_view(s.case_id, s.task(element_id)["task_id"]).data
+
+
 def test_quorum_fails_three_times_and_the_street_office_takes_over(service):
     s = start(service, title="加装电梯 Lift installation")
     to_consultation(s, importance="major")
@@ -364,9 +418,12 @@ def test_overdue_implementation_is_urged_and_the_case_still_closes(service):
     publish(s)
     today = clock.now().astimezone(SHANGHAI).date()
     s.do("CI_UT_Classify", {"outcome_classes": ["implementation"]}, by="two_committees")
+    s.do("CI_UT_ReviewLegality", LAWFUL, by="street_office")
     s.do("CI_UT_Assign", {"owner": {"name": "居委会陈主任"}, "deadline": (today + dt.timedelta(days=15)).isoformat(),
                           "stakeholder_supervisors": [{"name": "居民1"}]}, by="two_committees")
-    assert s.advance(days=16) == 1  # the deadline has passed: CI_BT_Overdue fires, the work goes on
+    # the reminder (3 days before) and the deadline have passed: CI_BT_Reminder and CI_BT_Overdue fire, the work
+    # goes on
+    assert s.advance(days=16) == 2
     assert s.open() == ["CI_UT_EscalateOverdue", "CI_UT_Implement"]
     s.do("CI_UT_Implement", {"completed_at": clock.now().astimezone(SHANGHAI).date().isoformat(),
                              "evidence": ["photo/after.jpg"]}, by="two_committees")
@@ -404,6 +461,7 @@ def test_street_office_rules_the_convention_illegal(service):
     s.do("B_UT_RecordAgreement", agreement(), by="deliberation_committee")
     publish(s)
     s.do("CI_UT_Classify", {"outcome_classes": ["convention"]}, by="two_committees")
+    s.do("CI_UT_ReviewLegality", LAWFUL, by="street_office")
     s.do("CI_UT_DraftConvention", {"convention_title": "垃圾分类公约", "clauses": "未分类者公示姓名",
                                    "legality_self_check": True}, by="two_committees")
     s.do("CI_UT_AdoptConvention", {"adopting_body": "residents_meeting", "adopted": True,
@@ -411,5 +469,6 @@ def test_street_office_rules_the_convention_illegal(service):
     s.do("CI_UT_FileConvention", {"filing_authority": "street_office", "filing_date": "2026-03-21",
                                   "ruling": "illegal", "correction": "不得公示居民个人信息 No naming residents"},
                                   by="street_office")
+    publish(s)  # the correction and its reasons
     ends(s, "B_EE_Illegal")
     assert "B_UT_Feedback" not in s.completions()

@@ -131,8 +131,9 @@ def sign(s: Scenario) -> str:
     return signed
 
 
-def file(s: Scenario) -> str:
-    filed = day()
+def file(s: Scenario, filed: str | None = None) -> str:
+    """File the contract, declaring ``filed`` (default: today) as the filing date."""
+    filed = filed or day()
     s.do("C_UT_File", {
         "authority": "五华区人力资源和社会保障局", "filed_at": filed, "copies": 3,
         "materials": ["contract_text", "negotiation_report", "congress_resolution_with_votes",

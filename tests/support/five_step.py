@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from tests.support.scenario import Scenario, day, deploy_processes, iso, now
+from tests.support.scenario import LAWFUL, Scenario, day, deploy_processes, iso, now
 
 UNIT = "金江路社区"
 
@@ -113,6 +113,7 @@ def publish(s: Scenario, channels=("notice_board", "wechat_official"), objection
 
 def implement(s: Scenario, deadline_days=60, done_on_day=45):
     s.do("CI_UT_Classify", {"outcome_classes": ["implementation"]}, by="two_committees")
+    s.do("CI_UT_ReviewLegality", LAWFUL, by="street_office")
     deadline = day(deadline_days)
     s.do("CI_UT_Assign", {"owner": {"name": "周委员", "role": "居委会委员"}, "deadline": deadline,
                           "budget": 86000, "stakeholder_supervisors": [{"name": "张居民"}]}, by="two_committees")

@@ -22,6 +22,7 @@ from engine.service import Yishi
 
 PROCESSES = Path(__file__).resolve().parents[2] / "processes"
 DESIGNER = Actor("designer", is_designer=True)
+LAWFUL = {"legality": "lawful", "reviewed_at": "2026-03-02"}  # the street office's legality review at classification
 SHANGHAI = dt.timezone(dt.timedelta(hours=8))
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from engine.domain import clock
-from tests.support.scenario import Scenario
+from tests.support.scenario import LAWFUL, Scenario
 
 UNIT = "金江路社区"
 KEY = "three_stage_six_step"
@@ -136,6 +136,7 @@ def publish(s: Scenario, substantive_objection: bool = False) -> None:
 def implement(s: Scenario, deadline_days: int = 15, done_on_day: int = 10) -> None:
     today = clock.now().astimezone(SHANGHAI).date()
     s.do("CI_UT_Classify", {"outcome_classes": ["implementation"]}, by="two_committees")
+    s.do("CI_UT_ReviewLegality", LAWFUL, by="street_office")
     s.do("CI_UT_Assign", {"owner": {"name": "居委会陈主任", "role": "two_committees"},
                           "deadline": (today + dt.timedelta(days=deadline_days)).isoformat(),
                           "stakeholder_supervisors": [{"name": "居民1", "role": "resident"}]}, by="two_committees")
