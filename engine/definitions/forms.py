@@ -310,11 +310,12 @@ def with_defaults(schema: dict, data: dict) -> dict:
 def initial_values(schema: dict, case_data: dict) -> dict:
     """Prefill: case values for the form's top-level fields of the same name that the schema accepts."""
     values = {}
-    validator = FormValidator({}, format_checker=Draft202012Validator.FORMAT_CHECKER)
     for name, prop in (schema.get("properties") or {}).items():
         if name in case_data and isinstance(prop, dict):
             value = case_data[name]
-            if not list(validator.evolve(schema=_resolvable(schema, prop)).iter_errors(value)):
+            # a validator of its own per field: evolve() would keep resolving $ref against the first schema
+            validator = FormValidator(_resolvable(schema, prop), format_checker=Draft202012Validator.FORMAT_CHECKER)
+            if not list(validator.iter_errors(value)):
                 values[name] = copy.deepcopy(value)
     return values
 

@@ -7,6 +7,7 @@ from ``Accept-Language`` (zh-CN by default), the CLI and logs use English.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 from collections.abc import Callable
@@ -60,9 +61,27 @@ def fill(template: str, value_of: Callable[[str], str | None]) -> str:
 
 
 def show(value: Any, language: str = DEFAULT_LANGUAGE) -> str:
-    """A case value as a person reads it inside a sentence: text as is, a list of texts joined, else JSON."""
+    """A case value as a person reads it inside a sentence: an instant in Beijing time to the minute (a deadline's
+    last second as that day's 24:00), other text as is, a list of texts joined, else JSON."""
     if isinstance(value, str):
-        return value
+        return _instant(value) or value
     if isinstance(value, list) and all(isinstance(v, str) for v in value):
-        return ("、" if language != "en" else ", ").join(value)
+        return ("、" if language != "en" else ", ").join(_instant(v) or v for v in value)
     return json.dumps(value, ensure_ascii=False)
+
+
+_INSTANT = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})")
+_SHANGHAI = dt.timezone(dt.timedelta(hours=8), "Asia/Shanghai")
+
+
+def _instant(text: str) -> str | None:
+    """``2026-03-09T23:59:59+08:00`` as ``2026-03-09 24:00``; None when ``text`` is no ISO instant with an offset."""
+    if not _INSTANT.fullmatch(text):
+        return None
+    try:
+        at = dt.datetime.fromisoformat(text.replace("Z", "+00:00")).astimezone(_SHANGHAI)
+    except ValueError:
+        return None
+    if (at.hour, at.minute, at.second) == (23, 59, 59):
+        return f"{at.date().isoformat()} 24:00"
+    return at.strftime("%Y-%m-%d %H:%M")
