@@ -19,6 +19,7 @@ from tests.support.three_stage import (
     KEY,
     SHANGHAI,
     VETTED_BY,
+    agreed_and_published,
     agreement,
     collect,
     confirm,
@@ -249,10 +250,7 @@ def test_a_shared_activity_keeps_to_its_outputs_and_never_overwrites_the_callers
 def test_the_agreements_signatories_survive_the_acceptances(service):
     """Issue 9 item 11, the other clash: B_UT_RecordAgreement and CI_UT_Accept both record signatories."""
     s = start(service)
-    to_consultation(s)
-    s.do("B_UT_Consult", consult(s), by="deliberation_committee")
-    s.do("B_UT_RecordAgreement", agreement(), by="deliberation_committee")
-    publish(s)
+    agreed_and_published(s)
     implement(s)
     agreed = [e["data"]["data"]["signatories"] for e in s.events("task_completed")
               if e["element_id"] == "B_UT_RecordAgreement"]
@@ -412,10 +410,7 @@ def test_form_rules_of_steps_2_and_4(service):
 
 def test_overdue_implementation_is_urged_and_the_case_still_closes(service):
     s = start(service)
-    to_consultation(s)
-    s.do("B_UT_Consult", consult(s), by="deliberation_committee")
-    s.do("B_UT_RecordAgreement", agreement(), by="deliberation_committee")
-    publish(s)
+    agreed_and_published(s)
     today = clock.now().astimezone(SHANGHAI).date()
     s.do("CI_UT_Classify", {"outcome_classes": ["implementation"]}, by="two_committees")
     s.do("CI_UT_ReviewLegality", LAWFUL, by="street_office")
@@ -456,10 +451,7 @@ def test_min_supporters_gates_acceptance(service):
 def test_street_office_rules_the_convention_illegal(service):
     """[S7]: an outcome ruled illegal is corrected, not implemented; the case ends B_EE_Illegal."""
     s = start(service)
-    to_consultation(s)
-    s.do("B_UT_Consult", consult(s), by="deliberation_committee")
-    s.do("B_UT_RecordAgreement", agreement(), by="deliberation_committee")
-    publish(s)
+    agreed_and_published(s)
     s.do("CI_UT_Classify", {"outcome_classes": ["convention"]}, by="two_committees")
     s.do("CI_UT_ReviewLegality", LAWFUL, by="street_office")
     s.do("CI_UT_DraftConvention", {"convention_title": "垃圾分类公约", "clauses": "未分类者公示姓名",

@@ -152,11 +152,16 @@ def feedback(s: Scenario) -> None:
                            "feedback_evidence": s.attach("photo/done.jpg", by="two_committees")}, by="two_committees")
 
 
-def minor_until_evaluation(s: Scenario) -> None:
+def agreed_and_published(s: Scenario) -> None:
+    """A minor item: consultation reaches consensus, the agreement is signed and its notice runs out."""
     to_consultation(s)
     s.do("B_UT_Consult", consult(s), by="deliberation_committee")
     s.do("B_UT_RecordAgreement", agreement(), by="deliberation_committee")
     publish(s)
+
+
+def minor_until_evaluation(s: Scenario) -> None:
+    agreed_and_published(s)
     implement(s)
     feedback(s)
 
