@@ -89,6 +89,7 @@ cases = sa.Table(
     sa.Column("head_seal", sa.String(64)),
     sa.Column("seal_key_id", sa.String(32)),
     sa.Index("ix_cases_status_unit", "status", "unit"),
+    sa.Index("ix_cases_status_last_progress_at", "status", "last_progress_at"),  # the stuck report's idle cases
     sa.Index("ix_cases_next_timer_at", "next_timer_at"),
     sa.Index("ix_cases_definition_key", "definition_key"),
 )
@@ -131,6 +132,9 @@ case_events = sa.Table(
     sa.Index("ix_case_events_task_id", "task_id"),
     sa.Index("ix_case_events_actor_kind_at", "actor", "kind", "at"),  # 已办 and "cases I took part in"
     sa.Index("ix_case_events_kind_element", "kind", "element_id"),  # the public board's notices
+    sa.Index("ix_case_events_kind_at", "kind", "at"),  # statistics: completions and ends in a period
+    sa.Index("ix_case_events_case_id_element_id", "case_id", "element_id",  # the stuck report's loops
+             postgresql_where=sa.text("kind = 'task_completed'"), sqlite_where=sa.text("kind = 'task_completed'")),
 )
 
 attachments = sa.Table(  # files added to a case (一事一档); contents in the file store under their SHA-256
