@@ -92,7 +92,8 @@ class Objections:
                        "attachments": refs["attachments"]}
             target = running[0]
             kind = target.data.get("publication_kind")
-            recorded = Event(EventKind.OBJECTION_LODGED, actor.user_id, {**payload, "publication_kind": kind},
+            recorded = Event(EventKind.OBJECTION_LODGED, actor.user_id,
+                             {**payload, "publication_kind": kind, "to_role": LODGES_ON_BEHALF},
                              projection.element_id(target), str(target.id))
 
             def deliver() -> None:
