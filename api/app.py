@@ -26,6 +26,7 @@ from api.routers import (
     definitions,
     dev,
     export,
+    holidays,
     methods,
     notifications,
     platforms,
@@ -159,7 +160,7 @@ def create_app(service: Yishi | None = None, *, config: Settings | None = None, 
     app.add_middleware(BodyLimit, limit=config.max_body_bytes, upload_limit=config.max_upload_bytes,
                        attachment_limit=config.attachment_max_bytes + MULTIPART_OVERHEAD)
     routers = [system.router, auth.router, tasks.router, cases.router, attachments.router, export.router,
-               methods.router, definitions.router, admin.router, public.router, notifications.router,
+               methods.router, definitions.router, admin.router, holidays.router, public.router, notifications.router,
                notifications.admin_router, platforms.router]
     if config.dev_clock:
         routers.append(dev.router)  # development only: the route does not exist otherwise

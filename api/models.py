@@ -225,12 +225,25 @@ class CasePage(Page):
     items: list[CaseSummary]
 
 
+class CaseLink(Model):
+    kind: Literal["merged_into", "merged_from", "split_into", "split_from"] = Field(
+        description="merged_into: this case went into the other; merged_from: the other went into this one; "
+                    "split_into / split_from: the other was split off this one / this one off the other")
+    reference: str
+    title: str
+    status: CaseStatus
+    started_by: str
+    reason: str
+    created_at: Instant
+
+
 class CaseDetail(_Case):
     definition_version: int
     definition_version_id: int
     lock_version: int
     error_message: str | None = None
     open_tasks: list[OpenTask]
+    links: list[CaseLink] = Field(default_factory=list, description="merged and split cases linked to this one")
     key_figures: dict[str, Any] = Field(default_factory=dict,
                                         description="the latest value of everything the process computed")
 
@@ -283,6 +296,45 @@ class Attachment(Model):
     element_id: str | None = None
     uploaded_by: str
     uploaded_at: Instant
+
+
+class HolidayVersion(Model):
+    id: int
+    year: int
+    source: str
+    holidays: list[str] = Field(description="ISO dates off work (放假)")
+    workdays: list[str] = Field(description="ISO dates of make-up work on a weekend (调休上班)")
+    loaded_by: str
+    loaded_at: Instant
+    in_force: bool = Field(description="the newest version of its year, the one deadlines use")
+
+
+class HolidayCalendars(Model):
+    covered_years: list[int] = Field(description="years whose holidays are known (loaded or in the package); "
+                                     "a deadline counted in another year is approximate (Monday to Friday)")
+    package_years: list[int] = Field(description="years the chinesecalendar package knows")
+    versions: list[HolidayVersion]
+
+
+class DeadlineChange(Model):
+    case: str = Field(description="case reference")
+    key: str | None = Field(description="the computed deadline (e.g. reply_due), or null for a task's due date")
+    task: str | None = Field(description="the element of the open task whose due date moved")
+    previous: str | None
+    value: str | None
+
+
+class HolidaysLoaded(Model):
+    id: int
+    year: int
+    source: str
+    loaded_by: str
+    loaded_at: Instant
+    holidays: int
+    workdays: int
+    changes: list[DeadlineChange] = Field(description="deadlines of running cases computed again, each recorded "
+                                          "in its case file")
+    skipped_cases: list[int] = Field(description="cases busy at the time; load the year again to recompute them")
 
 
 class History(Model):

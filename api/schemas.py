@@ -8,6 +8,7 @@ accepts against the shipped methods and the demo data (``tests/test_api_contract
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from enum import StrEnum
 from typing import Annotated, Any
@@ -165,6 +166,34 @@ class Reassign(Body):
                                                                "reason": "原办理人休假 The holder is on leave"}]})
     user: SafeText = Field(min_length=1, max_length=100, description="the member who takes over the task")
     reason: SafeText | None = Field(None, max_length=2000, description="why, recorded in the case file")
+
+
+class Merge(Body):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"into": "金江路社区-2026-0001",
+                                                               "reason": "同一事项的重复提议 A duplicate proposal"}]})
+    into: SafeText = Field(min_length=1, max_length=240, description="the case it goes into (id or reference)")
+    reason: SafeText = Field(min_length=1, max_length=2000)
+
+
+class Split(Body):
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "titles": ["3号院加装电梯", "3号院屋顶防水"], "reason": "一份提议含两件事 One proposal, two matters"}]})
+    titles: list[SafeText] = Field(min_length=2, max_length=10, description="one new case per title")
+    reason: SafeText = Field(min_length=1, max_length=2000)
+
+
+class HolidayArrangement(Body):
+    """The State Council's arrangement of one year, as an administrator loads it (calendars/holidays/<year>.yaml)."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "year": 2026,
+        "source": "国务院办公厅关于2026年部分节假日安排的通知（日期据 chinesecalendar 1.11.0 所载，文号待核）",
+        "holidays": ["2026-01-01", "2026-01-02", "2026-01-03"], "workdays": ["2026-01-04"]}]})
+    year: int = Field(ge=2000, le=2100)
+    source: SafeText = Field(min_length=1, max_length=500, description="the notice it transcribes (title, number)")
+    holidays: list[dt.date] = Field(min_length=1, max_length=366, description="dates off work (放假)")
+    workdays: list[dt.date] = Field(default_factory=list, max_length=366,
+                                    description="weekend dates worked in exchange (调休上班)")
 
 
 EXAMPLE_BPMN = """<?xml version="1.0" encoding="UTF-8"?>

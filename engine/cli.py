@@ -24,6 +24,9 @@ app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_
                   help="Yishi (议事): community deliberation procedures on SpiffWorkflow.")
 db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
+holidays_app = typer.Typer(help="The holiday calendar (the State Council's arrangement of each year).",
+                           no_args_is_help=True)
+app.add_typer(holidays_app, name="holidays")
 
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of text.")]
 UserOpt = Annotated[str, typer.Option("--as", help="User id acting.")]
@@ -398,6 +401,58 @@ def verify(case: Annotated[str | None, typer.Argument(help="Case id or reference
         _emit({"cases": results, "seal_problems": export_problems}, as_json, "\n".join(lines))
         if any(not r["ok"] for r in results) or export_problems:
             raise typer.Exit(1)
+
+
+@holidays_app.command("load")
+def holidays_load(file: Annotated[Path, typer.Argument(help="A year's arrangement, e.g. "
+                                                       "calendars/holidays/2027.yaml.")],
+                  database: DatabaseOpt = None, as_json: JsonOpt = False) -> None:
+    """Load a year's holidays and make-up working days as a new recorded version (it overrides the package for
+    that year) and recompute the open deadlines counted without it; each change goes into its case file."""
+    from engine.cases.holidays import Arrangement
+
+    with _handled(as_json):
+        arrangement = Arrangement.from_yaml(file.read_text(encoding="utf-8"))
+        loaded = _service(database).runtime.load_calendar(arrangement, Actor("cli", is_admin=True))
+        lines = [f"{loaded['year']}: version {loaded['id']}, {loaded['holidays']} holiday(s), "
+                 f"{loaded['workdays']} make-up working day(s); source: {loaded['source']}"]
+        lines += [f"  {c['case']} {c['key'] or c['task']}: {c['previous']} -> {c['value']}" for c in loaded["changes"]]
+        lines.append(f"{len(loaded['changes'])} deadline(s) recomputed"
+                     + (f"; busy, load again for: {loaded['skipped_cases']}" if loaded["skipped_cases"] else ""))
+        _emit(loaded, as_json, "\n".join(lines))
+
+
+@holidays_app.command("list")
+def holidays_list(database: DatabaseOpt = None, as_json: JsonOpt = False) -> None:
+    """The loaded versions (newest first) and the years whose holidays are known."""
+    with _handled(as_json):
+        found = _service(database).holidays()
+        lines = [f"years known: {', '.join(map(str, found['covered_years']))}"]
+        lines += [f"{v['year']} v{v['id']}{' (in force)' if v['in_force'] else ''}: loaded {_when(v['loaded_at'])} by "
+                  f"{v['loaded_by']}; {v['source']}" for v in found["versions"]]
+        _emit(found, as_json, "\n".join(lines))
+
+
+@app.command()
+def merge(case: str, into: Annotated[str, typer.Option("--into", help="The case it goes into.")],
+          reason: Annotated[str, typer.Option("--reason", help="Why (recorded in both case files).")],
+          database: DatabaseOpt = None, as_json: JsonOpt = False) -> None:
+    """Merge a duplicate proposal into another case of its unit: the duplicate is cancelled, both are linked."""
+    with _handled(as_json):
+        found = _service(database).merge(case, into, Actor("cli", is_admin=True), reason)
+        _emit(found, as_json, f"{case} merged into {found['reference']}; linked: "
+                              f"{', '.join(link['reference'] for link in found['links'])}")
+
+
+@app.command()
+def split(case: str, title: Annotated[list[str], typer.Option("--title", help="A new case's title (repeat).")],
+          reason: Annotated[str, typer.Option("--reason", help="Why (recorded in every case file).")],
+          database: DatabaseOpt = None, as_json: JsonOpt = False) -> None:
+    """Split a case into new ones (same method, unit and proposer), one per --title, linked to it."""
+    with _handled(as_json):
+        found = _service(database).split(case, title, Actor("cli", is_admin=True), reason)
+        parts = [link["reference"] for link in found["links"] if link["kind"] == "split_into"]
+        _emit(found, as_json, f"{found['reference']} split into {', '.join(parts)}")
 
 
 @app.command("export")

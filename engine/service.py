@@ -7,7 +7,7 @@ import importlib.metadata
 
 import sqlalchemy as sa
 
-from engine.cases import attachments
+from engine.cases import attachments, holidays
 from engine.cases.objections import Objection
 from engine.cases.runtime import Runtime
 from engine.cases.timers import TickResult
@@ -25,7 +25,7 @@ from engine.people import units as unit_tree
 from engine.read import export, export_check, monitor, public, queries, stats
 from engine.sandbox import budget
 from engine.settings import settings
-from engine.store import audit
+from engine.store import audit, case_links
 from engine.store.db import make_engine
 from engine.store.files import FileStore, LocalFileStore
 from engine.store.tables import definition_versions
@@ -316,6 +316,43 @@ class Yishi(NotificationsDoor):
             raise NotFound(Text("附件 {name} 的内容不在文件存储中（请联系管理员）",
                                 "the content of attachment {name} is missing from the file store (tell an "
                                 "administrator)", name=record["file_name"])) from None
+
+    # ----- linked cases ----------------------------------------------------------------------------------------
+
+    def merge(self, case_ref, into_ref, actor: Actor, reason: str) -> dict:
+        """Merge a duplicate proposal into another case of its unit (administrators, the unit's committees): the
+        duplicate is cancelled and both files record the link; its proposer follows the other case."""
+        duplicate = self.visible_case(case_ref, actor)["id"]
+        into = self.visible_case(into_ref, actor)["id"]
+        self.runtime.merge(duplicate, into, actor, reason)
+        return self.case(into)
+
+    def split(self, case_ref, titles: list[str], actor: Actor, reason: str) -> dict:
+        """Split a case into new ones, one per title, on behalf of its proposer and linked to it; the original."""
+        case_id = self.visible_case(case_ref, actor)["id"]
+        self.runtime.split(case_id, titles, actor, reason)
+        return self.case(case_id)
+
+    def followers(self, case_ref) -> list[str]:
+        """Who follows a case and receives its publications: its proposer and the proposers of merged duplicates."""
+        with self.db.connect() as conn:
+            return case_links.followers(conn, queries.find_case_id(conn, case_ref))
+
+    # ----- the holiday calendar ------------------------------------------------------------------------------
+
+    def holidays(self) -> dict:
+        """Every loaded arrangement (newest first) and which years are covered (loaded or in the package)."""
+        with self.db.connect() as conn:
+            holidays.refresh(conn)
+            rows = holidays.versions(conn)
+        package = [y for y in range(2004, 2101) if y not in periods.loaded_years() and periods.calendar_covers(
+            dt.date(y, 6, 1))]
+        return {"covered_years": sorted(set(package) | periods.loaded_years()), "package_years": package,
+                "versions": rows}
+
+    def load_holidays(self, data: dict, actor: Actor) -> dict:
+        """Load a year's arrangement (administrators) and recompute the open deadlines counted without it."""
+        return self.runtime.load_calendar(holidays.Arrangement.parse(data), actor)
 
     # ----- the case file leaving the system ---------------------------------------------------------------------
 

@@ -19,8 +19,10 @@ os.environ.setdefault("YISHI_DATA_DIR", tempfile.mkdtemp(prefix="yishi-test-data
 import pytest
 import sqlalchemy as sa
 
+from engine.cases import holidays
 from engine.definitions.compiler import load_bundle
 from engine.domain import clock as clock_module
+from engine.domain import periods
 from engine.service import Yishi
 from engine.store.db import make_engine, normalise_url, upgrade
 from engine.store.tables import metadata
@@ -68,6 +70,17 @@ def yishi(db_url):
     service = Yishi(db_url)
     yield service
     service.db.dispose()
+
+
+@pytest.fixture(autouse=True)
+def package_calendar():
+    """Every test starts with the chinesecalendar package alone: a year loaded by an earlier test (kept in the
+    process by ``engine.cases.holidays.refresh``) is forgotten."""
+    periods.use_calendars({})
+    holidays._seen.clear()
+    yield
+    periods.use_calendars({})
+    holidays._seen.clear()
 
 
 @pytest.fixture(autouse=True)

@@ -10,7 +10,7 @@ from api.deps import ActorDep, ServiceDep
 from api.i18n import LanguageDep, localise
 from api.models import CaseDetail, CasePage, CaseStatusFilter, Diagram, History, ObjectionLodged
 from api.problems import errors
-from api.schemas import CaseRef, Limit, LodgeObjection, Mine, Offset, StartCase, UnitFilter
+from api.schemas import CaseRef, Limit, LodgeObjection, Merge, Mine, Offset, Split, StartCase, UnitFilter
 from engine.service import Yishi
 
 router = APIRouter(prefix="/cases", tags=["cases"])
@@ -61,6 +61,18 @@ def history(case: CaseRef, service: ServiceDep, actor: ActorDep, language: Langu
     rows, verification = service.labelled_history(detail["id"], language)
     return {"case": detail["reference"], "events": rows, "verified": verification.ok,
             "verification": localise(verification.__dict__, language)}
+
+
+@router.post("/{case}/merge", response_model=CaseDetail, responses=errors(401, 403, 404, 409, 422),
+             summary="Merge this duplicate into another case of its unit (administrators, the unit's committees)")
+def merge(case: CaseRef, body: Merge, service: ServiceDep, actor: ActorDep) -> dict:
+    return with_figures(service, service.merge(case, body.into, actor, body.reason))
+
+
+@router.post("/{case}/split", response_model=CaseDetail, responses=errors(401, 403, 404, 409, 422),
+             summary="Split this case into new ones, one per title, linked to it (administrators, the committees)")
+def split(case: CaseRef, body: Split, service: ServiceDep, actor: ActorDep) -> dict:
+    return with_figures(service, service.split(case, body.titles, actor, body.reason))
 
 
 @router.get("/{case}/diagram", response_model=Diagram, responses=errors(401, 404, 422),

@@ -13,9 +13,11 @@ from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.exceptions import TaskNotFoundException
 from SpiffWorkflow.util.task import TaskState
 
-from engine.cases import attachments
+from engine.cases import attachments, holidays
 from engine.cases.admin import Administration
 from engine.cases.claims import Claims
+from engine.cases.holidays import HolidayCalendars
+from engine.cases.links import Links
 from engine.cases.objections import Objections
 from engine.cases.timers import Timers
 from engine.cases.unit import CaseUnit, Loaded, TooLarge, Unstorable, json_copy
@@ -42,11 +44,13 @@ class TaskView:
     forms: dict[str, dict]
 
 
-class Runtime(CaseUnit, Claims, Timers, Administration, Objections):
+class Runtime(CaseUnit, Claims, Timers, Administration, Objections, HolidayCalendars, Links):
     """Case operations over one database; the service calls these methods."""
 
-    def start(self, key: str, unit: str, actor: Actor, data: dict | None = None, title: str | None = None) -> int:
-        """Start a case of the newest version of ``key`` in ``unit``; returns the case id."""
+    def start(self, key: str, unit: str, actor: Actor, data: dict | None = None, title: str | None = None, *,
+              on_behalf_of: str | None = None) -> int:
+        """Start a case of the newest version of ``key`` in ``unit``; returns the case id. ``on_behalf_of``: the
+        case is the proposal of that user (a split, ``engine.cases.links``; the caller checked who may)."""
         unit = (unit or "").strip()
         if not unit:
             raise InvalidInput(Text("请填写事项所属的社区或楼宇（unit）",
@@ -54,15 +58,17 @@ class Runtime(CaseUnit, Claims, Timers, Administration, Objections):
         data = json_copy(data, "start data")
         for _attempt in range(5):
             try:
-                return self._start(key, unit, actor, copy.deepcopy(data), title)
+                return self._start(key, unit, actor, copy.deepcopy(data), title, on_behalf_of)
             except sa.exc.IntegrityError:
                 continue  # two starts took the same reference number at once; number again
         raise Conflict(Text("暂时无法为 {unit} 分配事项编号，请重试",
                             "could not allocate a case reference in {unit}; try again", unit=unit))
 
-    def _start(self, key: str, unit: str, actor: Actor, data: dict, title: str | None) -> int:
+    def _start(self, key: str, unit: str, actor: Actor, data: dict, title: str | None,
+               on_behalf_of: str | None = None) -> int:
         now = clock.now()
         with self.db.begin() as conn:
+            holidays.refresh(conn)
             version = conn.execute(
                 sa.select(definition_versions.c.id, definition_versions.c.version)
                 .where(definition_versions.c.key == key).order_by(definition_versions.c.version.desc()).limit(1)
@@ -70,7 +76,9 @@ class Runtime(CaseUnit, Claims, Timers, Administration, Objections):
             if version is None:
                 raise NotFound(Text("没有已部署的流程定义 {key}", "no deployed definition '{key}'", key=key))
             parsed = self.definition(conn, version.id)
-            self._check_may_start(parsed, unit, actor)
+            if on_behalf_of is None:
+                self._check_may_start(parsed, unit, actor)
+            starter = on_behalf_of or actor.user_id
             if parsed.start_form:
                 schema = parsed.forms[parsed.start_form]
                 data = forms.with_defaults(schema, data)
@@ -78,7 +86,7 @@ class Runtime(CaseUnit, Claims, Timers, Administration, Objections):
                 attachments.check_references(None, None, schema, data)  # files are added once the case exists
             reference = _next_reference(conn, unit, now)
             title = (title or data.get("title") or parsed.spec.description or key)[:500]
-            data.update(case_reference=reference, case_unit=unit, case_started_by=actor.user_id,
+            data.update(case_reference=reference, case_unit=unit, case_started_by=starter,
                         case_started_at=now.isoformat())
             workflow = BpmnWorkflow(parsed.spec, parsed.subprocess_specs, script_engine=self.script_engine)
             start_task = next(t for t in workflow.get_tasks(state=TaskState.READY))
@@ -86,12 +94,13 @@ class Runtime(CaseUnit, Claims, Timers, Administration, Objections):
             events, snap = self.advance(workflow, lambda: None)
             case_id = conn.execute(sa.insert(cases).values(
                 reference=reference, definition_version_id=version.id, definition_key=key, unit=unit, title=title,
-                status=snap.status, state=self._first_state(workflow, events), lock_version=1, started_by=actor.user_id,
+                status=snap.status, state=self._first_state(workflow, events), lock_version=1, started_by=starter,
                 created_at=now, updated_at=now, last_progress_at=now, next_timer_at=snap.next_timer_at,
                 end_event=snap.end_event, error_element=snap.error_element, error_message=snap.error_message,
             )).inserted_primary_key[0]
             started = Event(EventKind.CASE_STARTED, actor.user_id, {
                 "definition": key, "version": version.version, "unit": unit, "title": title,
+                **({"on_behalf_of": on_behalf_of} if on_behalf_of else {}),
                 "data": {k: v for k, v in data.items() if k not in CASE_CONTEXT_KEYS}})
             all_events = [started, *events]
             self._sync_tasks(conn, case_id, unit, {}, snap.open_tasks, now, all_events)

@@ -18,6 +18,7 @@ from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.task import Task
 
+from engine.cases import holidays
 from engine.definitions import compiler as definitions
 from engine.domain import periods, values
 from engine.domain.actors import SYSTEM
@@ -157,6 +158,7 @@ class CaseUnit:
                                         row.start_roles, row.start_form)
 
     def load(self, conn: sa.Connection, case_id: int, lock: bool = False) -> Loaded:
+        holidays.refresh(conn)  # a year's arrangement loaded by another process counts here too
         query = _LOAD_CASE.with_for_update(skip_locked=True) if lock else _LOAD_CASE
         row = conn.execute(query, {"b_id": case_id}).first()
         if row is None:
@@ -189,6 +191,7 @@ class CaseUnit:
             spec = task.task_spec
             hooks = [getattr(spec, "prescript", None), getattr(spec, "postscript", None)]
             if task.parent is None or not (isinstance(spec, ScriptTask) or any(hooks)):
+                noted.clear()
                 return
             assigned = frozenset().union(*(_assigned_names(code) for code in
                                            [spec.script if isinstance(spec, ScriptTask) else None, *hooks] if code))
@@ -199,11 +202,18 @@ class CaseUnit:
                 delta = {k: v for k, v in task.data.items() if k in assigned}
             if delta:
                 computed.append(Event(EventKind.COMPUTED, SYSTEM, delta, projection.element_id(task), str(task.id)))
+                approximate = {key: note for note in noted for key, value in delta.items() if value == note["value"]}
+                if approximate:  # a deadline counted without its year's holidays: say so, keep how to redo it
+                    computed.append(Event(EventKind.DEADLINE_APPROXIMATE, SYSTEM, approximate,
+                                          projection.element_id(task), str(task.id)))
+            noted.clear()
 
         try:
-            action()
-            workflow.do_engine_steps(did_complete_task=record_computation)
-            projection.assign_due_dates(workflow)
+            with periods.noting_approximations() as noted:
+                action()
+                noted.clear()  # what the action itself computed (a form's rules) is no deadline of a script
+                workflow.do_engine_steps(did_complete_task=record_computation)
+                projection.assign_due_dates(workflow)
         except SpiffWorkflowException as exc:
             error = (_element_of(exc), _message_of(exc))
         except YishiError as exc:

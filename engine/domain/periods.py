@@ -6,15 +6,20 @@
 - The last day ends at 24:00, represented here as 23:59:59 Asia/Shanghai; "n 日内" is timely
   up to and including that instant.
 
-Working days come from the ``chinese_calendar`` package (holidays and 调休 make-up days).
-For years it does not cover, Monday to Friday are working days and results are flagged
+Working days come from the year's loaded calendar (``YearCalendar``: the State Council's arrangement an
+administrator loaded, see ``engine.cases.holidays``), else from the ``chinese_calendar`` package (holidays and
+调休 make-up days). For years neither covers, Monday to Friday are working days and results are flagged
 approximate (the ``*_info`` functions say so).
 """
 
 from __future__ import annotations
 
 import calendar
+import contextlib
 import datetime as dt
+from collections.abc import Iterator
+from contextvars import ContextVar
+from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 import chinese_calendar
@@ -46,10 +51,39 @@ def end_of_day(value) -> dt.datetime:
     return dt.datetime(day.year, day.month, day.day, 23, 59, 59, tzinfo=TZ)
 
 
+@dataclass(frozen=True)
+class YearCalendar:
+    """One year's arrangement: its statutory holidays (放假) and its make-up working days (调休上班)."""
+
+    year: int
+    holidays: frozenset[dt.date]
+    workdays: frozenset[dt.date]
+
+    def is_working(self, day: dt.date) -> bool:
+        return day in self.workdays or (day.weekday() < 5 and day not in self.holidays)
+
+
+_loaded: dict[int, YearCalendar] = {}
+
+
+def use_calendars(years: dict[int, YearCalendar]) -> None:
+    """The loaded arrangements, by year; they override the package for their years (the process's one table,
+    replaced whole, so a reader never sees half of it)."""
+    global _loaded
+    _loaded = dict(years)
+
+
+def loaded_years() -> frozenset[int]:
+    return frozenset(_loaded)
+
+
 def calendar_covers(value) -> bool:
-    """Whether the holiday data knows the value's year."""
+    """Whether the holiday data (a loaded arrangement or the package) knows the value's year."""
+    day = to_local_date(value)
+    if day.year in _loaded:
+        return True
     try:
-        chinese_calendar.is_workday(to_local_date(value))
+        chinese_calendar.is_workday(day)
     except NotImplementedError:
         return False
     return True
@@ -57,6 +91,9 @@ def calendar_covers(value) -> bool:
 
 def _working(day: dt.date) -> tuple[bool, bool]:
     """(is a working day, answer is exact)."""
+    loaded = _loaded.get(day.year)
+    if loaded is not None:
+        return loaded.is_working(day), True
     try:
         return chinese_calendar.is_workday(day), True
     except NotImplementedError:
@@ -95,7 +132,10 @@ def period_end_info(start, days: int) -> tuple[dt.datetime, bool]:
 
 def period_end(start, days: int) -> dt.datetime:
     """End (23:59:59 Shanghai) of an "n 日" period: start day not counted, rolled past rest days."""
-    return period_end_info(start, days)[0]
+    end, approximate = period_end_info(start, days)
+    if approximate:
+        _note("period_end", start, days, end)
+    return end
 
 
 def working_period_end_info(start, n: int) -> tuple[dt.datetime, bool]:
@@ -112,7 +152,47 @@ def working_period_end_info(start, n: int) -> tuple[dt.datetime, bool]:
 
 def working_period_end(start, n: int) -> dt.datetime:
     """End (23:59:59 Shanghai) of the n-th working day after the start date (start day not counted)."""
-    return working_period_end_info(start, n)[0]
+    end, approximate = working_period_end_info(start, n)
+    if approximate:
+        _note("working_period_end", start, n, end)
+    return end
+
+
+# ----- deadlines computed without the year's holiday data -------------------------------------------------------
+
+_noted: ContextVar[list[dict] | None] = ContextVar("approximate_deadlines", default=None)
+RECOMPUTE = {"period_end": period_end_info, "working_period_end": working_period_end_info}
+
+
+def _note(function: str, start, n: int, end: dt.datetime) -> None:
+    noted = _noted.get()
+    if noted is not None:
+        start_text = start.isoformat() if isinstance(start, dt.date) else str(start)
+        noted.append({"function": function, "start": start_text, "n": n, "value": end.isoformat(),
+                      "years": [year for year in range(to_local_date(start).year, end.year + 1)
+                                if not calendar_covers(dt.date(year, 6, 1))]})
+
+
+@contextlib.contextmanager
+def noting_approximations() -> Iterator[list[dict]]:
+    """Collect, while the block runs, every ``period_end``/``working_period_end`` whose result depended on a year
+    without holiday data: ``{function, start, n, value, years}``, so it can be recomputed when the year arrives."""
+    noted: list[dict] = []
+    token = _noted.set(noted)
+    try:
+        yield noted
+    finally:
+        _noted.reset(token)
+
+
+def current_notes() -> list[dict] | None:
+    """The notes being collected now (None outside ``noting_approximations``)."""
+    return _noted.get()
+
+
+def recompute(note: dict) -> tuple[dt.datetime, bool]:
+    """(deadline, still approximate) of a noted computation with the calendars known now."""
+    return RECOMPUTE[note["function"]](note["start"], note["n"])
 
 
 def add_months(value, months: int) -> dt.date:

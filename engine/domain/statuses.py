@@ -47,6 +47,9 @@ class EventKind(StrEnum):
     DEADLINE_PASSED = "deadline_passed"  # a deadline passed with the work open: first escalation
     DEADLINE_ESCALATED = "deadline_escalated"  # still open a period later: a further escalation, each period
     FLAG_CORRECTED = "flag_corrected"  # an administrator corrected a lateness flag, with a reason
+    CASE_LINKED = "case_linked"  # merged into or from another case, split into or from (engine.cases.links)
+    DEADLINE_APPROXIMATE = "deadline_approximate"  # computed without the year's holiday data (weekends only)
+    DEADLINE_RECOMPUTED = "deadline_recomputed"  # ... and computed again once the year's arrangement was loaded
 
 
 # the kinds a timer's caseEvent property may name

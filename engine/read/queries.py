@@ -11,7 +11,7 @@ from engine.domain.actors import Actor
 from engine.domain.statuses import ACTIVE_STATUSES, CaseStatus, EventKind
 from engine.domain.texts import Text
 from engine.errors import InvalidInput, NotFound
-from engine.store import audit
+from engine.store import audit, case_links
 from engine.store.tables import case_events, cases, definition_versions, open_tasks
 
 TASK_COLUMNS = (open_tasks.c.task_id, open_tasks.c.case_id, open_tasks.c.element_id, open_tasks.c.name,
@@ -77,6 +77,7 @@ def find_case_id(conn: sa.Connection, ref: str | int) -> int:
 
 def case_detail(conn: sa.Connection, case_id: int) -> dict:
     detail = case_row(conn, case_id)
+    detail["links"] = case_links.links_of(conn, case_id)
     detail["open_tasks"] = [dict(r) for r in conn.execute(
         sa.select(*TASK_COLUMNS, open_tasks.c.claimed_by).where(open_tasks.c.case_id == case_id)
         .order_by(open_tasks.c.created_at, open_tasks.c.task_id)).mappings()]
@@ -124,12 +125,14 @@ def _case_filters(query: sa.Select, *, unit: str | None = None, status: str | No
                   involving: str | None = None) -> sa.Select:
     """``units``: the units visible to the reader (None: all); ``status``: a case status or ``active``;
     ``started_by``: cases this user started; ``involving``: cases this user started or completed a task in."""
-    if started_by is not None:
-        query = query.where(cases.c.started_by == started_by)
+    if started_by is not None:  # and the cases their own proposals were merged into (they follow those)
+        query = query.where(sa.or_(cases.c.started_by == started_by,
+                                   cases.c.id.in_(case_links.followed_through_merge(started_by))))
     if involving is not None:
         worked = sa.select(case_events.c.case_id).where(case_events.c.kind == EventKind.TASK_COMPLETED,
                                                         case_events.c.actor == involving)
-        query = query.where(sa.or_(cases.c.started_by == involving, cases.c.id.in_(worked)))
+        query = query.where(sa.or_(cases.c.started_by == involving, cases.c.id.in_(worked),
+                                   cases.c.id.in_(case_links.followed_through_merge(involving))))
     if overdue:
         late = sa.select(open_tasks.c.case_id).where(open_tasks.c.due_at < (now or clock.now()))
         query = query.where(cases.c.id.in_(late), cases.c.status.in_(ACTIVE_STATUSES))
@@ -193,14 +196,23 @@ def key_figures(conn: sa.Connection, case_id: int) -> dict:
     """The latest value of everything the process computed (quorum, passed, deadlines, flags), with an
     administrator's correction of a flag in its place in the file."""
     figures: dict = {}
-    for row in conn.execute(sa.select(case_events.c.kind, case_events.c.data)
-                            .where(case_events.c.case_id == case_id,
-                                   case_events.c.kind.in_((EventKind.COMPUTED, EventKind.FLAG_CORRECTED)))
-                            .order_by(case_events.c.seq)):
+    approximate: set[str] = set()
+    kinds = (EventKind.COMPUTED, EventKind.FLAG_CORRECTED, EventKind.DEADLINE_APPROXIMATE,
+             EventKind.DEADLINE_RECOMPUTED)
+    for row in conn.execute(sa.select(case_events.c.kind, case_events.c.data).where(
+            case_events.c.case_id == case_id, case_events.c.kind.in_(kinds)).order_by(case_events.c.seq)):
         if row.kind == EventKind.FLAG_CORRECTED:
             figures[row.data["flag"]] = row.data["value"]
-        else:
+        elif row.kind == EventKind.COMPUTED:
             figures.update(row.data)
+            approximate -= set(row.data)
+        elif row.kind == EventKind.DEADLINE_APPROXIMATE:
+            approximate |= set(row.data)
+        else:  # recomputed once the year's holidays were loaded: the new value, approximate only if still so
+            figures[row.data["key"]] = row.data["value"]
+            (approximate.add if row.data.get("note") else approximate.discard)(row.data["key"])
+    if approximate:  # counted Monday to Friday: the year's holiday arrangement was not loaded yet
+        figures["approximate_deadlines"] = sorted(approximate)
     return figures
 
 

@@ -152,6 +152,31 @@ attachments = sa.Table(  # files added to a case (一事一档); contents in the
     sa.Index("ix_attachments_case_sha256", "case_id", "sha256"),
 )
 
+holiday_calendars = sa.Table(  # the State Council's arrangement of a year, as loaded; the newest per year counts
+    "holiday_calendars", metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("year", sa.Integer, nullable=False),
+    sa.Column("holidays", sa.JSON, nullable=False),  # ISO dates off work (放假)
+    sa.Column("workdays", sa.JSON, nullable=False),  # ISO dates of make-up work on a weekend (调休上班)
+    sa.Column("source", sa.String(500), nullable=False),  # the notice it transcribes
+    sa.Column("loaded_by", sa.String(200), nullable=False),
+    sa.Column("loaded_at", UTCDateTime, nullable=False),
+    sa.Index("ix_holiday_calendars_year", "year"),
+)
+
+case_links = sa.Table(  # linked cases: a merge or a split, one row per direction (engine.cases.links)
+    "case_links", metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("case_id", sa.Integer, sa.ForeignKey("cases.id"), nullable=False),
+    sa.Column("other_case_id", sa.Integer, sa.ForeignKey("cases.id"), nullable=False),
+    sa.Column("kind", sa.String(20), nullable=False),  # merged_into | merged_from | split_into | split_from
+    sa.Column("reason", sa.Text, nullable=False),
+    sa.Column("created_by", sa.String(200), nullable=False),
+    sa.Column("created_at", UTCDateTime, nullable=False),
+    sa.Index("ix_case_links_case_id", "case_id"),
+    sa.Index("ix_case_links_other_kind", "other_case_id", "kind"),
+)
+
 seals = sa.Table(  # `yishi seal`: a signed digest of every case's head at one instant (export it elsewhere)
     "seals", metadata,
     sa.Column("id", sa.Integer, primary_key=True),

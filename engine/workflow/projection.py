@@ -21,6 +21,7 @@ from engine.domain import periods
 from engine.domain.statuses import CaseStatus
 
 DUE_KEY = "yishi_due_at"
+DUE_NOTE_KEY = "yishi_due_approximate"  # how an approximate due date was computed (periods.noting_approximations)
 
 
 @dataclass
@@ -122,6 +123,8 @@ def assign_due_dates(workflow: BpmnWorkflow) -> None:
         props = (getattr(task.task_spec, "extensions", None) or {}).get("properties", {})
         expression = props.get(bpmn.DUE_PROPERTY)
         if expression:
+            notes = periods.current_notes()
+            mark = len(notes) if notes is not None else 0
             value = workflow.script_engine.evaluate(task, expression)
             try:
                 due = parse_instant(value)
@@ -129,6 +132,9 @@ def assign_due_dates(workflow: BpmnWorkflow) -> None:
                 raise WorkflowTaskException(f"dueDate '{expression}' gave {value!r}, not a date: {exc}",
                                             task=task) from None
             task.internal_data[DUE_KEY] = due.isoformat()
+            for note in (notes or [])[mark:]:  # counted without the year's holidays: keep how, to redo it later
+                if parse_instant(note["value"]) == due:
+                    task.internal_data[DUE_NOTE_KEY] = note
 
 
 def waiting_timer_tasks(workflow: BpmnWorkflow) -> dict:

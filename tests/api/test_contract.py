@@ -147,6 +147,9 @@ def test_every_documented_example_is_accepted(db_url):
             ("post", "/api/auth/{platform}/login", None, {404}),  # no platform configured here
             ("post", "/api/me/platforms/{platform}", "grid_steward", {404}),
             ("put", "/api/admin/users/{user}/platforms/{platform}", "admin", {200}),
+            ("post", "/api/admin/holidays", "admin", {201}),
+            ("post", "/api/cases/{case}/merge", "admin", {409}),  # the case was cancelled above
+            ("post", "/api/cases/{case}/split", "admin", {409}),
         ]
         assert {(m, p) for m, p, _u, _s in plan} == set(examples), "every operation with a body is tried"
         values: dict[str, str] = {"key": "five_step", "platform": "wecom", "user": "grid_steward"}

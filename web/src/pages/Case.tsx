@@ -123,6 +123,20 @@ export default function CasePage() {
         {c.next_timer_at && <p>{t('case.nextTimer', { when: formatInstant(c.next_timer_at) })}</p>}
       </Section>
 
+      {(c.links ?? []).length > 0 && (
+        <Section title={t('links.title')}>
+          <ul className="case-links">
+            {(c.links ?? []).map((link) => (
+              <li key={`${link.kind}-${link.reference}`}>
+                {t(`links.${link.kind}`)}{' '}
+                <Link to={`/case/${encodeURIComponent(link.reference)}`}>{link.reference}</Link>{' '}
+                {link.title} <StatusTag status={link.status} />
+              </li>
+            ))}
+          </ul>
+        </Section>
+      )}
+
       {figures.length > 0 && (
         <Section title={t('case.figures')}>
           <FieldsView fields={figures} />
