@@ -178,7 +178,8 @@ class Merge(Body):
 class Split(Body):
     model_config = ConfigDict(json_schema_extra={"examples": [{
         "titles": ["3号院加装电梯", "3号院屋顶防水"], "reason": "一份提议含两件事 One proposal, two matters"}]})
-    titles: list[SafeText] = Field(min_length=2, max_length=10, description="one new case per title")
+    titles: list[Annotated[SafeText, Field(min_length=1, max_length=500, pattern=r"\S")]] = Field(
+        min_length=2, max_length=10, description="one new case per title")
     reason: SafeText = Field(min_length=1, max_length=2000)
 
 
