@@ -29,6 +29,7 @@ from api.routers import (
     holidays,
     methods,
     notifications,
+    people,
     platforms,
     public,
     stats,
@@ -44,7 +45,8 @@ from engine.settings import Settings, settings
 
 log = logging.getLogger("yishi.api")
 API_PREFIX = "/api"
-UPLOAD_PATHS = ("/api/definitions", "/definitions")  # POST: a definition bundle, with its own (larger) limit
+UPLOAD_PATHS = ("/api/definitions", "/definitions",  # POST: a definition bundle or a sheet of people, with their
+                "/api/admin/people/import", "/admin/people/import")  # own (larger) limit
 ATTACHMENT_SUFFIX = "/attachments"  # POST …/attachments: a file, limited by YISHI_ATTACHMENT_MAX_BYTES
 MULTIPART_OVERHEAD = 64 * 1024  # boundaries and part headers around the file
 
@@ -160,8 +162,8 @@ def create_app(service: Yishi | None = None, *, config: Settings | None = None, 
     app.add_middleware(BodyLimit, limit=config.max_body_bytes, upload_limit=config.max_upload_bytes,
                        attachment_limit=config.attachment_max_bytes + MULTIPART_OVERHEAD)
     routers = [system.router, auth.router, tasks.router, cases.router, attachments.router, export.router,
-               methods.router, definitions.router, admin.router, holidays.router, public.router, notifications.router,
-               notifications.admin_router, platforms.router]
+               methods.router, definitions.router, admin.router, holidays.router, people.router, public.router,
+               notifications.router, notifications.admin_router, platforms.router]
     if config.dev_clock:
         routers.append(dev.router)  # development only: the route does not exist otherwise
     for router in routers:

@@ -24,8 +24,16 @@ def token(credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(be
     return credentials.credentials if credentials else ""
 
 
-def actor(request: Request, bearer_token: Annotated[str, Depends(token)]) -> Actor:
+def signed_in(request: Request, bearer_token: Annotated[str, Depends(token)]) -> Actor:
+    """Whoever the token names, even one that only allows setting a new password (after a one-time code)."""
     return request.app.state.service.authenticate(bearer_token)
+
+
+def actor(current: Annotated[Actor, Depends(signed_in)]) -> Actor:
+    if current.must_change_password:
+        raise Forbidden(Text("请先设置新密码（POST /api/me/password）",
+                             "set a new password first (POST /api/me/password)"))
+    return current
 
 
 def client_address(request: Request) -> str | None:
@@ -35,6 +43,13 @@ def client_address(request: Request) -> str | None:
 
 def admin(current: Annotated[Actor, Depends(actor)]) -> Actor:
     if not current.is_admin:
+        raise Forbidden(Text("仅限管理员", "administrators only"))
+    return current
+
+
+def people_admin(current: Annotated[Actor, Depends(actor)]) -> Actor:
+    """The global administrator, or one holding ``administrator`` at some unit (the engine scopes by the tree)."""
+    if not (current.is_admin or current.is_unit_admin):
         raise Forbidden(Text("仅限管理员", "administrators only"))
     return current
 
@@ -49,5 +64,7 @@ ServiceDep = Annotated[Yishi, Depends(service)]
 TokenDep = Annotated[str, Depends(token)]
 AddressDep = Annotated[str | None, Depends(client_address)]
 ActorDep = Annotated[Actor, Depends(actor)]
+SignedInDep = Annotated[Actor, Depends(signed_in)]
+PeopleAdminDep = Annotated[Actor, Depends(people_admin)]
 AdminDep = Annotated[Actor, Depends(admin)]
 DesignerDep = Annotated[Actor, Depends(designer)]

@@ -56,13 +56,17 @@ class Me(Model):
     user: str
     is_admin: bool
     is_designer: bool
-    memberships: list[Membership]
+    is_unit_admin: bool = Field(description="holds administrator at some unit: manages people and units there")
+    must_change_password: bool = Field(description="signed in with a one-time code: only POST /api/me/password "
+                                                   "is allowed until a new password is set")
+    memberships: list[Membership] = Field(description="as granted (a covering role also acts below its unit)")
 
 
 class LoginResult(Model):
     access_token: str
     token_type: Literal["bearer"] = "bearer"
     expires_at: Instant
+    must_change_password: bool = Field(description="true: the token only allows setting a new password")
     user: Me
 
 
@@ -119,6 +123,7 @@ class OpenTask(_Deadline):
     instance: int | None = None
     created_at: Instant
     claimed_by: str | None = None
+    assignee: str | None = Field(None, description="the one user this step is addressed to, if any")
 
 
 class TaskSummary(_Deadline):
@@ -139,6 +144,8 @@ class TaskSummary(_Deadline):
     created_at: Instant
     claimed_by: str | None = None
     claimed_at: Instant | None = None
+    assignee: str | None = Field(None, description="the one user this step is addressed to (the process's "
+                                                   "`assignee`); none: whoever holds `role` in `unit`")
     instructions: str | None = Field(None, description="what to do, Markdown, in the request's language")
 
 

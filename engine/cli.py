@@ -569,6 +569,16 @@ def _case_text(case: dict) -> str:
     return "\n".join(lines)
 
 
+def _add_people_commands() -> None:
+    from engine.cli_people import units_app, users_app
+
+    app.add_typer(users_app, name="users")
+    app.add_typer(units_app, name="units")
+
+
+_add_people_commands()
+
+
 def main() -> None:
     app(prog_name="yishi")
 

@@ -89,6 +89,12 @@ class InvalidInput(YishiError):
         self.errors = errors or []
 
 
+class InvalidSheet(InvalidInput):
+    """An uploaded sheet of people that cannot be read (not CSV/XLSX, no header row, too large)."""
+
+    status = "invalid_sheet"
+
+
 @dataclass
 class Problem:
     """One lint finding, located in a file and at a BPMN element.

@@ -20,8 +20,9 @@ from engine.domain.statuses import EventKind
 from engine.domain.texts import DEFAULT_LANGUAGE, Text
 from engine.errors import Conflict, FieldError, Forbidden, InvalidInput, NotFound
 from engine.notify.door import NotificationsDoor
-from engine.people import accounts, demo
+from engine.people import accounts, demo, passwords
 from engine.people import units as unit_tree
+from engine.people.admin import PeopleAdmin
 from engine.read import export, export_check, monitor, public, queries, stats
 from engine.sandbox import budget
 from engine.settings import settings
@@ -49,6 +50,7 @@ class Yishi(NotificationsDoor):
         self.runtime = Runtime(self.db)
         self.files = files or LocalFileStore(config.attachments_dir())
         self.attachment_max_bytes, self.attachment_types = config.attachment_max_bytes, config.allowed_types()
+        self.people = PeopleAdmin(self.db)  # administrators' people and units, scoped by the tree
 
     # designers
     def deploy(self, bundle: Bundle, actor: Actor) -> list[deployments.Deployed]:
@@ -155,6 +157,14 @@ class Yishi(NotificationsDoor):
         with self.db.begin() as conn:
             return accounts.unlock(conn, user, actor.user_id)
 
+    def change_password(self, actor: Actor, old_password: str | None, new_password: str):
+        """Set the actor's own password (the old one is needed unless they signed in with a one-time code); every
+        other session ends and a new token is returned, like a login's."""
+        passwords.change_own(self.db, actor.user_id, old_password, new_password,
+                             forced=actor.must_change_password)
+        with self.db.begin() as conn:
+            return accounts.issue_token(conn, actor.user_id)
+
     def logout(self, token: str) -> None:
         with self.db.begin() as conn:
             accounts.logout(conn, token)
@@ -200,7 +210,10 @@ class Yishi(NotificationsDoor):
                     raise Conflict(Text("任务 {id} 已不在待办中，请刷新后查看", "task {id} is no longer open",
                                         id=task_id))
                 raise NotFound(Text("没有待办任务 {id}", "no open task {id}", id=task_id))
-        if not (actor.is_admin or actor.holds(row["unit"], row["role"])):
+        if not (actor.is_admin or actor.may_work(row["unit"], row["role"], row["assignee"])):
+            if row["assignee"] is not None and actor.member_of(row["unit"]):
+                raise Forbidden(Text("这项任务由 {user} 本人办理", "this task is addressed to {user}",
+                                     user=row["assignee"]))
             if actor.member_of(row["unit"]):
                 raise Forbidden(Text("这项任务由{unit}的{role}办理", "this task is for the {role} of {unit}",
                                      role=roles.name_of(row["role"]), unit=row["unit"]))
@@ -211,7 +224,8 @@ class Yishi(NotificationsDoor):
     def case_id_of_task(self, task_id: str, actor: Actor) -> int:
         with self.db.connect() as conn:
             case_id = queries.case_of_task(conn, task_id)
-            if case_id is None or not actor.member_of(queries.case_row(conn, case_id)["unit"]):
+            if case_id is None or not (actor.member_of(queries.case_row(conn, case_id)["unit"])
+                                       or (queries.task_row(conn, task_id) or {}).get("assignee") == actor.user_id):
                 raise NotFound(Text("没有任务 {id}", "no task {id}", id=task_id))
             return case_id
 
@@ -516,6 +530,7 @@ class Yishi(NotificationsDoor):
         """Who ``actor`` is, with each membership's role and unit named in ``language``."""
         unit_names = {u["code"]: u["name"] for u in self.units()}
         return {"user": actor.user_id, "is_admin": actor.is_admin, "is_designer": actor.is_designer,
+                "is_unit_admin": actor.is_unit_admin, "must_change_password": actor.must_change_password,
                 "memberships": [{"unit": u, "role": r, "role_name": roles.name_of(r).render(language),
                                  "unit_name": unit_names.get(u, u)} for u, r in sorted(actor.direct)]}
 

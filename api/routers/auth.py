@@ -8,7 +8,7 @@ from typing import Annotated
 import anyio
 from fastapi import APIRouter, Path, Request
 
-from api.deps import ActorDep, AddressDep, AdminDep, ServiceDep, TokenDep
+from api.deps import ActorDep, AddressDep, AdminDep, ServiceDep, SignedInDep, TokenDep
 from api.i18n import LanguageDep
 from api.models import LoggedOut, LoginResult, Me, Model, Role
 from api.problems import errors
@@ -41,12 +41,13 @@ async def login(request: Request, body: Login, service: ServiceDep, language: La
     token, expires, actor = await anyio.to_thread.run_sync(
         functools.partial(service.login, body.user, body.password, address), limiter=_login_slots(request))
     me = await anyio.to_thread.run_sync(service.me, actor, language)
-    return {"access_token": token, "token_type": "bearer", "expires_at": expires, "user": me}
+    return {"access_token": token, "token_type": "bearer", "expires_at": expires,
+            "must_change_password": actor.must_change_password, "user": me}
 
 
 @router.post("/auth/logout", response_model=LoggedOut, responses=errors(401),
              summary="Revoke the token used for this request")
-def logout(service: ServiceDep, _actor: ActorDep, token: TokenDep) -> dict:
+def logout(service: ServiceDep, _actor: SignedInDep, token: TokenDep) -> dict:
     service.logout(token)
     return {"status": "logged out"}
 
@@ -59,7 +60,7 @@ def unlock(user: UserId, service: ServiceDep, actor: AdminDep) -> dict:
 
 @router.get("/me", response_model=Me, responses=errors(401),
             summary="Who I am and my memberships (with role and unit names)")
-def me(service: ServiceDep, actor: ActorDep, language: LanguageDep) -> dict:
+def me(service: ServiceDep, actor: SignedInDep, language: LanguageDep) -> dict:
     return service.me(actor, language)
 
 

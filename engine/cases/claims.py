@@ -28,7 +28,11 @@ class Claims:
             row, task = self._claimable(conn, case_id, task_id)
             if for_user is not None and not actor.is_admin:
                 raise Forbidden(Text("只有管理员可以改派任务", "only an administrator may reassign a task"))
-            if not assignee.holds(row.unit, task.role):
+            if task.assignee is not None and task.assignee != assignee.user_id:
+                raise Forbidden(Text("“{task}”由 {user} 本人办理，不能由他人认领",
+                                     "'{task}' is addressed to {user}: nobody else may claim it",
+                                     task=names.split(task.name), user=task.assignee))
+            if not assignee.may_work(row.unit, task.role, task.assignee):
                 raise Forbidden(Text("“{task}”需要{unit}的{role}办理，{user} 没有这个角色",
                                      "'{task}' needs the {role} of {unit}; {user} does not hold that role",
                                      task=names.split(task.name), role=roles.name_of(task.role), unit=row.unit,

@@ -145,7 +145,12 @@ class Runtime(CaseUnit, Claims, Timers, Administration, Objections, HolidayCalen
             row, workflow = loaded.row, loaded.workflow
             task = self._open_task(loaded, task_id)
             role = task.task_spec.lane
-            if not actor.holds(row.unit, role):
+            assignee = task.internal_data.get(projection.ASSIGNEE_KEY)
+            if assignee is not None and not actor.may_work(row.unit, role, assignee):
+                raise Forbidden(Text("“{task}”由 {assignee} 办理，{user} 不能办理",
+                                     "'{task}' is addressed to {assignee}; {user} may not complete it",
+                                     task=projection.element_name(task), assignee=assignee, user=actor.user_id))
+            if not actor.may_work(row.unit, role, assignee):
                 raise Forbidden(Text("办理“{task}”需要在 {unit} 担任角色 {role}，{user} 没有这个角色",
                                      "completing '{task}' needs the role '{role}' in {unit}; {user} does not hold it",
                                      task=projection.element_name(task), role=role, unit=row.unit,

@@ -213,7 +213,7 @@ class CaseUnit:
                 action()
                 noted.clear()  # what the action itself computed (a form's rules) is no deadline of a script
                 workflow.do_engine_steps(did_complete_task=record_computation)
-                projection.assign_due_dates(workflow)
+                projection.prepare_ready_tasks(workflow)
         except SpiffWorkflowException as exc:
             error = (_element_of(exc), _message_of(exc))
         except YishiError as exc:
@@ -293,7 +293,7 @@ class CaseUnit:
         row = loaded.row
         snap.status, snap.next_timer_at, snap.end_event = CaseStatus.ERROR, row.next_timer_at, None
         snap.open_tasks = [OpenTask(r.task_id, r.element_id, r.name, r.role, r.process_key, r.form, r.instance,
-                                    r.due_at) for r in loaded.open_before.values()]
+                                    r.due_at, r.assignee) for r in loaded.open_before.values()]
         snap.error_element, snap.error_message = element, message[:MAX_ERROR_MESSAGE]
         return row.state, snap, []
 
@@ -336,8 +336,10 @@ class CaseUnit:
                 continue
             new_rows.append(dict(task_id=task.task_id, case_id=case_id, element_id=task.element_id, name=task.name,
                                  role=task.role, unit=unit, process_key=task.process_key, form=task.form,
-                                 instance=task.instance, due_at=task.due_at, created_at=now))
+                                 instance=task.instance, due_at=task.due_at, created_at=now, assignee=task.assignee))
             opened = {"role": task.role, "name": task.name, "due_at": _iso(task.due_at), "form": task.form}
+            if task.assignee is not None:
+                opened["assignee"] = task.assignee
             if task.due_at is not None and not periods.calendar_covers(task.due_at):
                 opened["due_approximate"] = True  # no PRC holiday data for that year yet: weekends only
             events.append(Event(EventKind.TASK_OPENED, SYSTEM, opened, task.element_id, task.task_id))

@@ -14,6 +14,7 @@ START_FORM_PROPERTY = "startFormJsonSchemaFilename"
 START_ROLES_PROPERTY = "startRoles"
 DUE_PROPERTY = "dueDate"
 CASE_EVENT_PROPERTY = "caseEvent"  # on a timer boundary event: the case-file event kind its firing records
+ASSIGNEE_PROPERTY = "assignee"  # on a user task: an expression giving the one user who works it
 CASE_VARIABLES_PROPERTY = "caseVariables"  # on a process: what it reads from its callers
 ROLE_PROPERTY = "role"  # on a lane: the role code that works its tasks
 

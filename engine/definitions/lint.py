@@ -147,6 +147,11 @@ def _check_document(filename: str, tree: etree._ElementTree, form_files: dict[st
         due = bpmn.properties(task).get(bpmn.DUE_PROPERTY)
         if due:
             _check_code(due, "eval", task, filename, report, Text("办理期限表达式", "due date expression"))
+        assignee = bpmn.properties(task).get(bpmn.ASSIGNEE_PROPERTY)
+        if assignee is not None and not assignee.strip():
+            problem(task, Text("办理人表达式是空的", "assignee expression is empty"), "assignee_empty")
+        elif assignee:
+            _check_code(assignee, "eval", task, filename, report, Text("办理人表达式", "assignee expression"))
 
     for process in bpmn.processes(tree):
         start_form = bpmn.properties(process).get(bpmn.START_FORM_PROPERTY)

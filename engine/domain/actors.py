@@ -32,6 +32,13 @@ class Actor:
         """Holds ``administrator`` at some unit (manages people in that subtree)."""
         return any(role == ADMIN_ROLE for _, role in self.memberships)
 
+    def may_work(self, unit: str, role: str | None, assignee: str | None) -> bool:
+        """Who works an open task: the user it is addressed to (``assignee``) or an administrator of its unit;
+        else whoever holds its lane's role in the unit."""
+        if assignee is not None:
+            return assignee == self.user_id or self.administers(unit)
+        return self.holds(unit, role)
+
     def holds(self, unit: str, role: str | None) -> bool:
         return role is not None and (unit, role) in self.memberships
 

@@ -225,8 +225,6 @@ def login(db: sa.Engine, user_id: str, password: str, address: str | None = None
         _failed(db, user_id, address, now)
         raise Unauthenticated(WRONG_LOGIN)
     scope = "password" if by_code or row.must_change_password else "full"
-    token = secrets.token_urlsafe(32)
-    expires = now + TOKEN_LIFETIME
     with db.begin() as conn:
         forgiven = conn.execute(sa.delete(login_attempts).where(
             login_attempts.c.scope == "user", login_attempts.c.subject == user_id[:200],
@@ -246,9 +244,16 @@ def login(db: sa.Engine, user_id: str, password: str, address: str | None = None
                     reset_code_hash=None, reset_code_expires_at=None, must_change_password=True)).rowcount:
                 raise Unauthenticated(WRONG_LOGIN)  # a concurrent sign-in used the code first
             record(conn, row.id, "signed_in_with_code", row.id, {"address": address})
-        conn.execute(sa.insert(api_tokens).values(token_hash=_token_hash(token), user_id=row.id, created_at=now,
-                                                  expires_at=expires, scope=scope))
-        return token, expires, _scoped(actor_of(conn, row.id), scope)
+        return issue_token(conn, row.id, scope)
+
+
+def issue_token(conn: sa.Connection, user_id: str, scope: str = "full") -> tuple[str, dt.datetime, Actor]:
+    """A new bearer token for the user (``scope="password"``: it only allows setting a new password)."""
+    token, now = secrets.token_urlsafe(32), clock.now()
+    expires = now + TOKEN_LIFETIME
+    conn.execute(sa.insert(api_tokens).values(token_hash=_token_hash(token), user_id=user_id, created_at=now,
+                                              expires_at=expires, scope=scope))
+    return token, expires, _scoped(actor_of(conn, user_id), scope)
 
 
 def normalise_code(typed: str) -> str:

@@ -15,7 +15,7 @@ import sqlalchemy as sa
 
 from engine.domain import clock
 from engine.domain.texts import Text
-from engine.errors import FieldError, InvalidInput
+from engine.errors import Conflict, FieldError, InvalidInput
 from engine.people import accounts
 from engine.settings import settings
 from engine.store.tables import users
@@ -43,7 +43,7 @@ def issue_code(conn: sa.Connection, user_id: str, *, by: str, reason: str | None
     """A new one-time code for the user (replacing any earlier one); returned once, stored hashed. Recorded."""
     row = accounts.user_row(conn, user_id)
     if not row.active:
-        raise InvalidInput(Text("用户 {user} 已停用，请先启用", "user {user} is deactivated: reactivate it first",
+        raise Conflict(Text("用户 {user} 已停用，请先启用", "user {user} is deactivated: reactivate it first",
                                 user=user_id))
     code = new_code()
     expires = clock.now() + dt.timedelta(hours=settings().reset_code_hours)

@@ -12,13 +12,13 @@ import re
 
 import sqlalchemy as sa
 
-from engine.domain import clock
+from engine.domain import clock, contacts
 from engine.domain.texts import Text
 from engine.errors import Conflict, InvalidInput, NotFound
 from engine.settings import settings
 from engine.store.tables import cases, unit_events, units
 
-CODE = re.compile(r"^[^\s/\\?#%:]{1,200}$")  # codes go into URLs (the public board) and "UNIT:ROLE" options
+CODE = re.compile(contacts.UNIT_CODE)
 UNSET = object()
 
 
@@ -84,7 +84,7 @@ def update(conn: sa.Connection, code: str, *, name: str | None = None, kind: str
         if parent is not None:
             row(conn, parent)
             if parent in subtree(conn, {code}):
-                raise InvalidInput(Text("不能把单位 {unit} 移到它自己或它的下级 {parent} 之下",
+                raise Conflict(Text("不能把单位 {unit} 移到它自己或它的下级 {parent} 之下",
                                         "unit {unit} cannot move under itself or its own descendant {parent}",
                                         unit=code, parent=parent))
         changes["parent"] = parent

@@ -9,15 +9,15 @@ import re
 
 import sqlalchemy as sa
 
-from engine.domain import clock
+from engine.domain import clock, contacts
 from engine.domain.texts import Text
 from engine.errors import Conflict, FieldError, InvalidInput
 from engine.people import accounts
 from engine.store.tables import account_events, memberships, units, users
 
-USER_ID = re.compile(r"^[\w.@+-]{1,100}$")
-PHONE = re.compile(r"^\+?\d{5,20}$")
-EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]+$")
+USER_ID = re.compile(contacts.USER_ID)
+PHONE = re.compile(contacts.PHONE)
+EMAIL = re.compile(contacts.EMAIL)
 PUBLIC = (users.c.id, users.c.display_name, users.c.phone, users.c.email, users.c.active, users.c.is_admin,
           users.c.is_designer, users.c.must_change_password, users.c.created_at)
 

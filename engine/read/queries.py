@@ -16,25 +16,31 @@ from engine.store.tables import case_events, cases, definition_versions, open_ta
 
 TASK_COLUMNS = (open_tasks.c.task_id, open_tasks.c.case_id, open_tasks.c.element_id, open_tasks.c.name,
                 open_tasks.c.role, open_tasks.c.unit, open_tasks.c.process_key, open_tasks.c.form,
-                open_tasks.c.instance, open_tasks.c.due_at, open_tasks.c.created_at)
+                open_tasks.c.instance, open_tasks.c.due_at, open_tasks.c.created_at, open_tasks.c.assignee)
 
 
 def tasks_for(conn: sa.Connection, actor: Actor, *, role: str | None = None, process: str | None = None,
               method: str | None = None, case_id: int | None = None, unit: str | None = None,
               due_before: dt.datetime | None = None, limit: int = 100, offset: int = 0) -> list[dict]:
-    """Open tasks the actor may work: its (unit, role) memberships, active cases only, soonest due first.
+    """Open tasks the actor may work, soonest due first, active cases only: those of its (unit, role) memberships
+    that name no assignee, and those addressed to it by name (``assignee``, whatever its memberships).
 
     ``process`` filters by the (possibly called) process the task belongs to, ``method`` by the case's
     definition (five_step, …), ``case_id`` by case.
     """
     pairs = [(u, r) for u, r in actor.memberships if (role is None or r == role) and (unit is None or u == unit)]
-    if not pairs:
-        return []
+    mine = [open_tasks.c.assignee == actor.user_id]
+    if pairs:
+        mine.append(sa.and_(open_tasks.c.assignee.is_(None),
+                            sa.or_(*[sa.and_(open_tasks.c.unit == u, open_tasks.c.role == r) for u, r in pairs])))
     query = (sa.select(*TASK_COLUMNS, open_tasks.c.claimed_by, cases.c.reference, cases.c.title,
                        cases.c.definition_key, cases.c.definition_version_id)
              .join(cases, cases.c.id == open_tasks.c.case_id)
-             .where(sa.or_(*[sa.and_(open_tasks.c.unit == u, open_tasks.c.role == r) for u, r in pairs]),
-                    cases.c.status.in_(ACTIVE_STATUSES)))
+             .where(sa.or_(*mine), cases.c.status.in_(ACTIVE_STATUSES)))
+    if role is not None:
+        query = query.where(open_tasks.c.role == role)
+    if unit is not None:
+        query = query.where(open_tasks.c.unit == unit)
     if process:
         query = query.where(open_tasks.c.process_key == process)
     if method:
@@ -159,7 +165,7 @@ def _case_filters(query: sa.Select, *, unit: str | None = None, status: str | No
 HISTORY_CASE_COLUMNS = (cases.c.id, cases.c.event_count, cases.c.head_hash, cases.c.head_seal, cases.c.seal_key_id,
                         cases.c.definition_key, cases.c.unit, cases.c.title, cases.c.status)
 HISTORY_TASK_COLUMNS = (open_tasks.c.task_id, open_tasks.c.element_id, open_tasks.c.role, open_tasks.c.unit,
-                        open_tasks.c.due_at, open_tasks.c.claimed_by)
+                        open_tasks.c.due_at, open_tasks.c.claimed_by, open_tasks.c.assignee)
 
 
 def case_history(conn: sa.Connection, case_id: int) -> tuple[list[dict], audit.Verification]:

@@ -323,7 +323,8 @@ def _tasks_problem(rows: list[dict], case: Mapping[str, Any],
         task_id = row["task_id"]
         if row["kind"] == EventKind.TASK_OPENED:
             expected[task_id] = {"element_id": row["element_id"], "role": data.get("role"),
-                                 "due_at": _instant(data.get("due_at")), "claimed_by": None, "seq": row["seq"]}
+                                 "due_at": _instant(data.get("due_at")), "claimed_by": None,
+                                 "assignee": data.get("assignee"), "seq": row["seq"]}
         elif task_id not in expected:
             continue
         elif row["kind"] in (EventKind.TASK_COMPLETED, EventKind.TASK_CLOSED):
@@ -341,7 +342,7 @@ def _tasks_problem(rows: list[dict], case: Mapping[str, Any],
                               "open task {task} was never opened in the case file", task=task["task_id"])
         stored = {**task, "unit": task.get("unit", case.get("unit"))}
         wanted = {**wanted, "unit": case.get("unit", stored["unit"])}
-        for column in ("element_id", "role", "claimed_by", "due_at", "unit"):
+        for column in ("element_id", "role", "claimed_by", "due_at", "unit", "assignee"):
             if column in stored and stored[column] != wanted[column]:
                 return wanted["seq"], Text(
                     "待办任务 {task} 的 {field} 与档案不符（现为“{stored}”，档案记为“{recorded}”）",

@@ -22,6 +22,7 @@ from engine.domain.statuses import CaseStatus
 
 DUE_KEY = "yishi_due_at"
 DUE_NOTE_KEY = "yishi_due_approximate"  # how an approximate due date was computed (periods.noting_approximations)
+ASSIGNEE_KEY = "yishi_assignee"
 
 
 @dataclass
@@ -34,6 +35,7 @@ class OpenTask:
     form: str | None
     instance: int | None
     due_at: dt.datetime | None
+    assignee: str | None = None  # the one user who works it (``assignee`` property); None: the lane's role
 
 
 @dataclass
@@ -111,16 +113,22 @@ def due_of(task) -> dt.datetime | None:
     return boundary_timer_due(task)
 
 
-def assign_due_dates(workflow: BpmnWorkflow) -> None:
-    """Evaluate each newly ready task's ``dueDate`` expression once and keep it with the task.
+def prepare_ready_tasks(workflow: BpmnWorkflow) -> None:
+    """Evaluate each newly ready task's ``dueDate`` and ``assignee`` expressions once and keep them with the task.
 
-    Raises whatever the script engine raises, so a bad expression puts the case in error
-    at the task that carries it.
+    Raises whatever the script engine raises, so a bad expression (or one giving no date, or no user id) puts the
+    case in error at the task that carries it.
     """
     for task in ready_user_tasks(workflow):
+        props = (getattr(task.task_spec, "extensions", None) or {}).get("properties", {})
+        assignee = props.get(bpmn.ASSIGNEE_PROPERTY)
+        if assignee and ASSIGNEE_KEY not in task.internal_data:
+            value = workflow.script_engine.evaluate(task, assignee)
+            if not isinstance(value, str) or not value.strip() or len(value) > 100:
+                raise WorkflowTaskException(f"assignee '{assignee}' gave {value!r}, not a user id", task=task)
+            task.internal_data[ASSIGNEE_KEY] = value.strip()
         if DUE_KEY in task.internal_data:
             continue
-        props = (getattr(task.task_spec, "extensions", None) or {}).get("properties", {})
         expression = props.get(bpmn.DUE_PROPERTY)
         if expression:
             notes = periods.current_notes()
@@ -187,7 +195,7 @@ def errored_task(workflow: BpmnWorkflow):
 def snapshot(workflow: BpmnWorkflow) -> Snapshot:
     tasks = [
         OpenTask(str(t.id), element_id(t), element_name(t), t.task_spec.lane, t.workflow.spec.name,
-                 form_key(t), _instance(t), due_of(t))
+                 form_key(t), _instance(t), due_of(t), t.internal_data.get(ASSIGNEE_KEY))
         for t in ready_user_tasks(workflow)
     ]
     timer = next_timer(workflow)

@@ -150,9 +150,20 @@ def test_every_documented_example_is_accepted(db_url):
             ("post", "/api/admin/holidays", "admin", {201}),
             ("post", "/api/cases/{case}/merge", "admin", {409}),  # the case was cancelled above
             ("post", "/api/cases/{case}/split", "admin", {409}),
+            ("post", "/api/admin/units", "admin", {201}),
+            ("patch", "/api/admin/units/{unit}", "admin", {200}),
+            ("post", "/api/admin/users", "admin", {201}),
+            ("patch", "/api/admin/users/{user}", "admin", {200}),
+            ("post", "/api/admin/users/{user}/memberships", "admin", {200}),
+            ("post", "/api/admin/users/{user}/memberships/revoke", "admin", {200}),
+            ("post", "/api/admin/users/{user}/reset-code", "admin", {200}),
+            ("post", "/api/admin/users/{user}/deactivate", "admin", {200}),
+            ("post", "/api/admin/users/{user}/reactivate", "admin", {200}),
+            ("post", "/api/admin/people/import", "admin", {200}),
+            ("post", "/api/me/password", "proposer", {200}),  # last: the proposer's demo password is gone after it
         ]
         assert {(m, p) for m, p, _u, _s in plan} == set(examples), "every operation with a body is tried"
-        values: dict[str, str] = {"key": "five_step", "platform": "wecom", "user": "grid_steward"}
+        values: dict[str, str] = {"key": "five_step", "platform": "wecom", "user": "grid_steward", "unit": "白塔社区"}
         for method, path, user, accepted in plan:
             for example in examples[(method, path)]:
                 url = re.sub(r"\{(\w+)\}", lambda m: str(values[m.group(1)]), path)
@@ -163,6 +174,8 @@ def test_every_documented_example_is_accepted(db_url):
                 if path == "/api/cases":
                     case = response.json()
                     values.update(case=case["id"], task_id=case["open_tasks"][0]["task_id"])
+                if (method, path) == ("post", "/api/admin/users"):
+                    values["user"] = response.json()["user"]["id"]  # the person the following steps change
     service.db.dispose()
 
 

@@ -52,7 +52,7 @@ def test_units_refuse_unknown_kinds_taken_codes_unknown_parents_and_cycles(db):
             tree.create(conn, COMMUNITY, "community", "again", by="ada")
         with pytest.raises(NotFound):
             tree.create(conn, "x", "community", "x", "无此街道", by="ada")
-        with pytest.raises(InvalidInput, match="cannot move under itself"):
+        with pytest.raises(Conflict, match="cannot move under itself"):
             tree.update(conn, STREET, parent=GROUP, by="ada")
         with pytest.raises(InvalidInput):
             tree.create(conn, "a/b", "community", "x", by="ada")
