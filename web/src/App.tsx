@@ -24,13 +24,23 @@ const StatsPage = lazy(() => import('./pages/Stats'));
 const NotificationsPage = lazy(() => import('./pages/Notifications'));
 const DeliveriesPage = lazy(() => import('./pages/Deliveries'));
 const PlatformCallbackPage = lazy(() => import('./pages/PlatformCallback'));
+const PasswordPage = lazy(() => import('./pages/Password'));
+const PeoplePage = lazy(() => import('./pages/People'));
+const PersonPage = lazy(() => import('./pages/Person'));
+const UnitsPage = lazy(() => import('./pages/Units'));
+const ImportPage = lazy(() => import('./pages/Import'));
 
-function RequireLogin({ children, admin = false }: { children: ReactNode; admin?: boolean }) {
+type Gate = 'admin' | 'people' | undefined;
+
+function RequireLogin({ children, gate }: { children: ReactNode; gate?: Gate }) {
   const { me, loading } = useSession();
   const location = useLocation();
   if (loading) return <Spin fullscreen />;
   if (!me) return <Navigate to="/login" replace state={{ from: location.pathname + location.search }} />;
-  if (admin && !me.is_admin) return <Navigate to="/inbox" replace />;
+  // signed in with a one-time code: nothing but setting a new password until it is set
+  if (me.must_change_password && location.pathname !== '/password') return <Navigate to="/password" replace />;
+  if (gate === 'admin' && !me.is_admin) return <Navigate to="/inbox" replace />;
+  if (gate === 'people' && !(me.is_admin || me.is_unit_admin)) return <Navigate to="/inbox" replace />;
   return <>{children}</>;
 }
 
@@ -56,8 +66,8 @@ export function App() {
           colorTextDescription: '#595959', colorTextSecondary: '#595959' }) },
   }), [prefs.elder]);
 
-  const page = (node: ReactNode, admin = false) => (
-    <RequireLogin admin={admin}><Shell><Suspense fallback={<Loading />}>{node}</Suspense></Shell></RequireLogin>
+  const page = (node: ReactNode, gate?: Gate) => (
+    <RequireLogin gate={gate}><Shell><Suspense fallback={<Loading />}>{node}</Suspense></Shell></RequireLogin>
   );
 
   return (
@@ -75,9 +85,14 @@ export function App() {
           <Route path="/settings" element={page(<SettingsPage />)} />
           <Route path="/stats" element={page(<StatsPage />)} />
           <Route path="/notifications" element={page(<NotificationsPage />)} />
-          <Route path="/console/deliveries" element={page(<DeliveriesPage />, true)} />
-          <Route path="/console/stuck" element={page(<StuckPage />, true)} />
-          <Route path="/console/methods/:key" element={page(<MethodPage />, true)} />
+          <Route path="/console/deliveries" element={page(<DeliveriesPage />, 'admin')} />
+          <Route path="/console/stuck" element={page(<StuckPage />, 'admin')} />
+          <Route path="/console/methods/:key" element={page(<MethodPage />, 'admin')} />
+          <Route path="/password" element={<RequireLogin><Suspense fallback={<Loading />}><PasswordPage /></Suspense></RequireLogin>} />
+          <Route path="/console/people" element={page(<PeoplePage />, 'people')} />
+          <Route path="/console/people/:id" element={page(<PersonPage />, 'people')} />
+          <Route path="/console/units" element={page(<UnitsPage />, 'people')} />
+          <Route path="/console/import" element={page(<ImportPage />, 'people')} />
           <Route path="*" element={<Navigate to="/inbox" replace />} />
         </Routes>
     </ConfigProvider>

@@ -2,7 +2,7 @@ import { createContext, useCallback, useContext, useEffect, useMemo, useState, t
 import { useQueryClient } from '@tanstack/react-query';
 import i18n from './i18n';
 import { api, getToken, ok, setToken, UNAUTHORIZED_EVENT } from './api/client';
-import type { Me } from './api/types';
+import type { Login, Me } from './api/types';
 import { loadPrefs, savePrefs, type Prefs } from './lib/prefs';
 
 interface SessionValue {
@@ -12,6 +12,8 @@ interface SessionValue {
   expired: boolean;
   prefs: Prefs;
   login(user: string, password: string): Promise<void>;
+  /** after a new password: the server's fresh token and who I am */
+  renew(result: Login): void;
   logout(): Promise<void>;
   setPrefs(prefs: Partial<Prefs>): void;
 }
@@ -70,6 +72,12 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     setPrefsState(loadPrefs(result.user.user));
   }, [queryClient]);
 
+  const renew = useCallback((result: Login) => {
+    setToken(result.access_token);
+    queryClient.clear();
+    setMe(result.user);
+  }, [queryClient]);
+
   const logout = useCallback(async () => {
     try {
       await api.POST('/api/auth/logout');
@@ -89,8 +97,8 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     });
   }, [me]);
 
-  const value = useMemo(() => ({ me, loading, expired, prefs, login, logout, setPrefs }),
-    [me, loading, expired, prefs, login, logout, setPrefs]);
+  const value = useMemo(() => ({ me, loading, expired, prefs, login, renew, logout, setPrefs }),
+    [me, loading, expired, prefs, login, renew, logout, setPrefs]);
   return <SessionContext.Provider value={value}>{children}</SessionContext.Provider>;
 }
 

@@ -2,7 +2,7 @@ import type { ReactNode } from 'react';
 import { Link, NavLink, useNavigate } from 'react-router-dom';
 import { Button, Switch } from 'antd';
 import { BellOutlined, CheckSquareOutlined, FileDoneOutlined, FolderOpenOutlined, LogoutOutlined, PlusCircleOutlined,
-  SettingOutlined, AlertOutlined, BarChartOutlined, UserOutlined } from '@ant-design/icons';
+  SettingOutlined, AlertOutlined, BarChartOutlined, TeamOutlined, UserOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import { useSession } from '../session';
 import { useInbox } from '../lib/queries';
@@ -42,6 +42,7 @@ export function Shell({ children }: { children: ReactNode }) {
     { to: '/mine', icon: <FolderOpenOutlined />, label: t('nav.mine') },
     ...(me?.is_admin || me?.memberships.length ? [{ to: '/stats', icon: <BarChartOutlined />, label: t('nav.statistics') }] : []),
     ...(me?.is_admin ? [{ to: '/console/stuck', icon: <AlertOutlined />, label: t('nav.stuck') }] : []),
+    ...(me?.is_admin || me?.is_unit_admin ? [{ to: '/console/people', icon: <TeamOutlined />, label: t('nav.people') }] : []),
   ];
 
   const onLogout = async () => {

@@ -66,6 +66,7 @@ export function LoginPage() {
           <Button type="primary" htmlType="submit" block loading={busy} size="large" className="login-submit">{t('login.submit')}</Button>
           <PlatformButtons />
         </form>
+        <p className="muted login-hint">{t('login.codeHint')}</p>
         <div className="login-footer">
           <div className="lang-choice" role="group" aria-label={t('settings.language')}>
             {([['zh-CN', '中文'], ['en', 'English']] as const).map(([language, label]) => (

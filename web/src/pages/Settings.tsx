@@ -33,6 +33,7 @@ export default function SettingsPage() {
           </p>
         )}
       </Section>
+      <p><Link to="/password" className="board-link">{t('settings.password')}</Link></p>
       <Section title={t('settings.display')}>
         <div className="setting-row">
           <span id="lang-label">{t('settings.language')}</span>
