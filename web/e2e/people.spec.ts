@@ -11,7 +11,7 @@ const RESIDENTS = ['赵一', '钱二', '孙三', '李四', '周五', '吴六', '
 
 function sheet(withError: boolean): Buffer {
   const rows = ['姓名,手机号,单位,角色', '林网格,13700000100,白塔社区,网格管家'];
-  RESIDENTS.forEach((name, i) => rows.push(`${name},1370000010${i},盘龙区白塔社区,全体居民`));
+  RESIDENTS.forEach((name, i) => rows.push(`${name},1370000020${i},盘龙区白塔社区,全体居民`));
   if (withError) rows.push('错一行,12345,无此社区,守夜人');
   return Buffer.from(rows.join('\n') + '\n', 'utf-8');
 }
