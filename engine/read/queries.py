@@ -28,11 +28,14 @@ def tasks_for(conn: sa.Connection, actor: Actor, *, role: str | None = None, pro
     ``process`` filters by the (possibly called) process the task belongs to, ``method`` by the case's
     definition (five_step, …), ``case_id`` by case.
     """
-    pairs = [(u, r) for u, r in actor.memberships if (role is None or r == role) and (unit is None or u == unit)]
+    units_by_role: dict[str, set[str]] = {}  # one "role = r AND unit IN (…)" per role: a street office's
+    for u, r in actor.memberships:           # hundreds of units stay one indexed condition, not hundreds
+        if (role is None or r == role) and (unit is None or u == unit):
+            units_by_role.setdefault(r, set()).add(u)
     mine = [open_tasks.c.assignee == actor.user_id]
-    if pairs:
-        mine.append(sa.and_(open_tasks.c.assignee.is_(None),
-                            sa.or_(*[sa.and_(open_tasks.c.unit == u, open_tasks.c.role == r) for u, r in pairs])))
+    if units_by_role:
+        mine.append(sa.and_(open_tasks.c.assignee.is_(None), sa.or_(*[
+            sa.and_(open_tasks.c.role == r, open_tasks.c.unit.in_(sorted(us))) for r, us in units_by_role.items()])))
     query = (sa.select(*TASK_COLUMNS, open_tasks.c.claimed_by, cases.c.reference, cases.c.title,
                        cases.c.definition_key, cases.c.definition_version_id)
              .join(cases, cases.c.id == open_tasks.c.case_id)
