@@ -1,9 +1,9 @@
 """Passwords a person sets and one-time sign-in codes an administrator issues.
 
 A person changes their own password with the old one. An administrator who cannot tell anyone a password issues
-a one-time code instead: shown once, stored only as an argon2 hash, valid ``YISHI_RESET_CODE_HOURS``; signing in
-with it (``accounts.login``) uses it up and gives a token that only allows setting a new password
-(``must_change_password``), which ``set_new`` then clears.
+a one-time code instead: shown once, stored only as its SHA-256 (``accounts.code_hash``), valid
+``YISHI_RESET_CODE_HOURS``; signing in with it (``accounts.login``) uses it up and gives a token that only allows
+setting a new password (``must_change_password``), which ``change_own`` then clears.
 """
 
 from __future__ import annotations
@@ -48,7 +48,7 @@ def issue_code(conn: sa.Connection, user_id: str, *, by: str, reason: str | None
     code = new_code()
     expires = clock.now() + dt.timedelta(hours=settings().reset_code_hours)
     conn.execute(sa.update(users).where(users.c.id == user_id).values(
-        reset_code_hash=accounts.hash_password(accounts.normalise_code(code)), reset_code_expires_at=expires))
+        reset_code_hash=accounts.code_hash(code), reset_code_expires_at=expires))
     accounts.record(conn, user_id, "reset_code_issued", by, {"expires_at": expires.isoformat(), "reason": reason})
     return code, expires
 

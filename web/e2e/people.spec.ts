@@ -1,12 +1,11 @@
 import { expect, test, type Page } from '@playwright/test';
-import AxeBuilder from '@axe-core/playwright';
+import { axe, snap } from './checks';
 
 // The demo administrator creates a community under the street and imports its residents and a grid steward from
 // a sheet (a dry run that finds an error, then the corrected sheet applied); the steward signs in with the
 // one-time code and must set a new password. Screenshots at phone and desktop sizes, axe on every page.
 test.describe.configure({ mode: 'serial' });
 
-const SIZES = { phone: { width: 390, height: 844 }, desktop: { width: 1440, height: 900 } };
 const RESIDENTS = ['赵一', '钱二', '孙三', '李四', '周五', '吴六', '郑七', '王八', '冯九', '陈十'];
 
 function sheet(withError: boolean): Buffer {
@@ -14,23 +13,6 @@ function sheet(withError: boolean): Buffer {
   RESIDENTS.forEach((name, i) => rows.push(`${name},1370000020${i},盘龙区白塔社区,全体居民`));
   if (withError) rows.push('错一行,12345,无此社区,守夜人');
   return Buffer.from(rows.join('\n') + '\n', 'utf-8');
-}
-
-async function snap(page: Page, name: string) {
-  await page.evaluate(() => window.scrollTo(0, 0));
-  for (const [size, viewport] of Object.entries(SIZES)) {
-    await page.setViewportSize(viewport);
-    await page.waitForTimeout(300);
-    await page.screenshot({ path: `screenshots/${name}-${size}.png`, fullPage: true });
-  }
-  await page.setViewportSize(SIZES.desktop);
-}
-
-async function axe(page: Page, name: string) {
-  await page.keyboard.press('Escape');
-  const result = await new AxeBuilder({ page }).exclude('[role=listbox][id$=_list]').analyze();
-  const bad = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-  expect(bad.map((v) => `${name}: ${v.id} (${v.impact}) ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
 }
 
 async function login(page: Page, user: string, password: string) {
@@ -77,7 +59,7 @@ test('the administrator imports residents and a grid steward: a dry run, then th
   await page.getByRole('button', { name: '检查（不写入）' }).click();
   await expect(page.getByText('检查通过，可以导入')).toBeVisible();
   await page.getByRole('button', { name: '导入' }).click();
-  await expect(page.getByText(/已导入/)).toBeVisible();
+  await expect(page.getByText(/已导入/)).toBeVisible({ timeout: 60_000 });
   const stewardRow = page.locator('.import-table tr', { hasText: '林网格' });
   stewardCode = (await stewardRow.locator('.one-time-code').first().innerText()).trim();
   expect(stewardCode).toMatch(/^[A-Z2-9]{4}-[A-Z2-9]{4}-[A-Z2-9]{4}$/);

@@ -1,33 +1,14 @@
 import { expect, test, type Page } from '@playwright/test';
-import AxeBuilder from '@axe-core/playwright';
+import { axe, snap } from './checks';
 import { Driver, driveToPublication, UNIT } from './drive';
 
 // The README's five-step walk-through in the browser, with screenshots (phone and desktop) and an axe check
 // of every main page on the way.
 test.describe.configure({ mode: 'serial' });
 
-const SIZES = { phone: { width: 390, height: 844 }, desktop: { width: 1440, height: 900 } };
 const PASSWORD = 'yishi-demo';
 let reference = '';
 const REASSIGN_REASON = '逾期未分类，交由网格管家 grid_steward 接手';
-
-async function snap(page: Page, name: string) {
-  await page.evaluate(() => window.scrollTo(0, 0)); // the sticky top bar stays on top of a full-page screenshot
-  for (const [size, viewport] of Object.entries(SIZES)) {
-    await page.setViewportSize(viewport);
-    await page.waitForTimeout(300);
-    await page.screenshot({ path: `screenshots/${name}-${size}.png`, fullPage: true });
-  }
-  await page.setViewportSize(SIZES.desktop);
-}
-
-async function axe(page: Page, name: string) {
-  await page.keyboard.press('Escape');
-  // antd keeps a hidden listbox per select for screen readers (its name is on the combobox)
-  const result = await new AxeBuilder({ page }).exclude('.diagram-canvas').exclude('[role=listbox][id$=_list]').analyze();
-  const bad = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-  expect(bad.map((v) => `${name}: ${v.id} (${v.impact}) ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
-}
 
 async function login(page: Page, user: string) {
   await page.goto('/login');

@@ -74,7 +74,7 @@ function Person() {
             <Descriptions size="small" column={1} items={[
               { key: 'id', label: t('people.id'), children: u.id },
               { key: 'phone', label: t('people.phone'), children: u.phone || '—' },
-              { key: 'email', label: t('people.email'), children: u.email || '—' },
+              { key: 'email', label: t('person.email'), children: u.email || '—' },
               { key: 'created', label: t('person.created'), children: formatInstant(u.created_at) },
             ]} />
             {u.manageable ? (
