@@ -66,7 +66,7 @@ class LoginResult(Model):
     access_token: str
     token_type: Literal["bearer"] = "bearer"
     expires_at: Instant
-    must_change_password: bool = Field(description="true: the token only allows setting a new password")
+    must_change_password: bool = Field(False, description="true: the token only allows setting a new password")
     user: Me
 
 
