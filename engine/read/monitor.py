@@ -109,7 +109,9 @@ def _reasons(conn: sa.Connection, now: dt.datetime, reason: str | None) -> list[
     return parts
 
 
-def _scoped(part: sa.Select, units: set[str] | None, method: str | None) -> sa.Select:
+def scoped(part: sa.Select, units: set[str] | None, method: str | None) -> sa.Select:
+    """``part`` narrowed to cases in ``units`` (``None``: all) and of ``method`` (``None``: any); the stuck report
+    and the statistics scope alike."""
     if units is not None:
         part = part.where(cases.c.unit.in_(sorted(units)))
     if method:
@@ -123,7 +125,7 @@ def stuck_report(conn: sa.Connection, now: dt.datetime, *, units: set[str] | Non
     """The stuck rows, oldest ``since`` first, one per (case, reason) (overdue and looping: per element), paged by
     ``limit``/``offset``, and how many there are per reason. Every reason is one query over the projections and
     the case file; thresholds per definition version become one condition per distinct value."""
-    parts = [_scoped(part, units, method) for part in _reasons(conn, now, reason)]
+    parts = [scoped(part, units, method) for part in _reasons(conn, now, reason)]
     if not parts:
         return [], {}
     found = sa.union_all(*parts).subquery("stuck")

@@ -27,6 +27,7 @@ from collections.abc import Iterable
 import sqlalchemy as sa
 
 from engine.domain.statuses import ACTIVE_STATUSES, EventKind
+from engine.read.monitor import scoped
 from engine.store.tables import case_events, cases, open_tasks, units
 
 COUNTS = ("started", "finished", "cancelled", "tasks_completed", "tasks_with_due", "tasks_late",
@@ -41,14 +42,6 @@ def _days_between(conn: sa.Connection, earlier, later):
     return sa.func.julianday(later) - sa.func.julianday(earlier)
 
 
-def _scope(query: sa.Select, units: set[str] | None, method: str | None) -> sa.Select:
-    if units is not None:
-        query = query.where(cases.c.unit.in_(sorted(units)))
-    if method:
-        query = query.where(cases.c.definition_key == method)
-    return query
-
-
 def counts(conn: sa.Connection, start: dt.datetime, end: dt.datetime, now: dt.datetime, *,
            units: set[str] | None, method: str | None) -> tuple[dict[tuple[str, str], dict], list[dict]]:
     """Additive figures per (unit, method) for ``[start, end)``, and finished cases per (unit, method, end event).
@@ -61,7 +54,7 @@ def counts(conn: sa.Connection, start: dt.datetime, end: dt.datetime, now: dt.da
         row[name] += int(value or 0)
 
     key = (cases.c.unit, cases.c.definition_key)
-    started = _scope(sa.select(*key, sa.func.count()).where(cases.c.created_at >= start, cases.c.created_at < end)
+    started = scoped(sa.select(*key, sa.func.count()).where(cases.c.created_at >= start, cases.c.created_at < end)
                      .group_by(*key), units, method)
     for unit, method_key, n in conn.execute(started):
         add(unit, method_key, "started", n)
@@ -72,7 +65,7 @@ def counts(conn: sa.Connection, start: dt.datetime, end: dt.datetime, now: dt.da
                .where(case_events.c.kind.in_((EventKind.CASE_COMPLETED, EventKind.CASE_CANCELLED)),
                       case_events.c.at >= start, case_events.c.at < end)
                .group_by(*key, case_events.c.kind, case_events.c.element_id))
-    for unit, method_key, kind, element, n in conn.execute(_scope(closing, units, method)):
+    for unit, method_key, kind, element, n in conn.execute(scoped(closing, units, method)):
         if kind == EventKind.CASE_COMPLETED:
             add(unit, method_key, "finished", n)
             ends.append({"unit": unit, "method": method_key, "end_event": element, "count": int(n)})
@@ -94,7 +87,7 @@ def counts(conn: sa.Connection, start: dt.datetime, end: dt.datetime, now: dt.da
                .select_from(open_tasks.join(cases, cases.c.id == open_tasks.c.case_id))
                .where(cases.c.status.in_(ACTIVE_STATUSES), open_tasks.c.due_at.is_not(None))
                .group_by(*key))
-    for unit, method_key, n_due, n_overdue in conn.execute(_scope(waiting, units, method)):
+    for unit, method_key, n_due, n_overdue in conn.execute(scoped(waiting, units, method)):
         add(unit, method_key, "open_tasks_with_due", n_due)
         add(unit, method_key, "open_overdue", n_overdue)
     return found, ends
@@ -127,7 +120,7 @@ def task_facts(conn: sa.Connection, start: dt.datetime, end: dt.datetime, *, uni
                  .outerjoin(changed, sa.and_(changed.c.case_id == latest_change.c.case_id,
                                              changed.c.seq == latest_change.c.seq)))
              .where(done.c.kind == EventKind.TASK_COMPLETED, done.c.at >= start, done.c.at < end))
-    return _scope(query, units, method)
+    return scoped(query, units, method)
 
 
 def _median(values: Iterable[float]) -> float | None:
@@ -171,7 +164,7 @@ def days_to_finish(conn: sa.Connection, start: dt.datetime, end: dt.datetime, *,
                    method: str | None) -> dict[str, float | None]:
     """Median days from start to completion of the cases finished in the period, per method."""
     days = _days_between(conn, cases.c.created_at, case_events.c.at)
-    query = _scope(sa.select(cases.c.definition_key, days.label("days"))
+    query = scoped(sa.select(cases.c.definition_key, days.label("days"))
                    .select_from(case_events.join(cases, cases.c.id == case_events.c.case_id))
                    .where(case_events.c.kind == EventKind.CASE_COMPLETED, case_events.c.at >= start,
                           case_events.c.at < end), units, method)
