@@ -29,6 +29,7 @@ from api.routers import (
     holidays,
     methods,
     notifications,
+    participation,
     people,
     platforms,
     public,
@@ -164,12 +165,15 @@ def create_app(service: Yishi | None = None, *, config: Settings | None = None, 
     routers = [system.router, auth.router, tasks.router, cases.router, attachments.router, export.router,
                methods.router, definitions.router, admin.router, holidays.router, people.router, public.router,
                notifications.router, notifications.admin_router, platforms.router]
+    routers_new = [participation.router]  # new: only under /api
     if config.dev_clock:
         routers.append(dev.router)  # development only: the route does not exist otherwise
     for router in routers:
         app.include_router(router, prefix=API_PREFIX)
         app.include_router(router, include_in_schema=False)  # the paths before /api, kept for old clients
     app.include_router(stats.router, prefix=API_PREFIX)  # new: only under /api (the web app's page is /stats)
+    for router in routers_new:
+        app.include_router(router, prefix=API_PREFIX)
     docs.install(app)  # /docs and /redoc with local assets (no CDN)
     web.mount_web(app)  # the built web app at / (web/dist), after every API route
     return app

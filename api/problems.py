@@ -23,6 +23,7 @@ from engine.errors import (
     InvalidState,
     LayoutError,
     NotFound,
+    RateLimited,
     ScriptSecurityError,
     TooLarge,
     TooManyAttempts,
@@ -35,8 +36,8 @@ from engine.errors import (
 log = logging.getLogger("yishi.api")
 PROBLEM = "application/problem+json"
 STATUS: dict[type[YishiError], int] = {
-    TooManyAttempts: 429, Unauthenticated: 401, Forbidden: 403, NotFound: 404, Conflict: 409, InvalidState: 409,
-    TooLarge: 413, UnsupportedMediaType: 415,
+    TooManyAttempts: 429, RateLimited: 429, Unauthenticated: 401, Forbidden: 403, NotFound: 404, Conflict: 409,
+    InvalidState: 409, TooLarge: 413, UnsupportedMediaType: 415,
     InvalidInput: 422, InvalidDefinition: 422, ScriptSecurityError: 422, UnsafeXML: 422, LayoutError: 422,
     YishiError: 400,
 }
@@ -56,7 +57,7 @@ DESCRIPTIONS = {
     413: "内容过大 Too large: the body or file exceeds its limit",
     415: "不接受的文件类型 Unsupported media type: the file's content is of a type that is not accepted",
     429: "尝试过于频繁 Too many failed logins: wait `Retry-After` seconds, or the account is locked until an "
-         "administrator unlocks it",
+         "administrator unlocks it; or too many vote changes, posts or ratings",
 }
 
 

@@ -44,6 +44,12 @@ class TooManyAttempts(Unauthenticated):
             self.status = "account_locked"
 
 
+class RateLimited(YishiError):
+    """Too many tries of something limited per person (vote changes, posts): API 429."""
+
+    status = "rate_limited"
+
+
 class NotFound(YishiError):
     status = "not_found"
 

@@ -20,6 +20,7 @@ from engine.domain.statuses import EventKind
 from engine.domain.texts import DEFAULT_LANGUAGE, Text
 from engine.errors import Conflict, FieldError, Forbidden, InvalidInput, NotFound
 from engine.notify.door import NotificationsDoor
+from engine.participation.door import ParticipationDoor
 from engine.people import accounts, demo, passwords
 from engine.people import units as unit_tree
 from engine.people.admin import PeopleAdmin
@@ -39,8 +40,9 @@ except importlib.metadata.PackageNotFoundError:  # run from a checkout without i
 STATS_YEARS = (2000, 2099)  # the dates a statistics period may span
 
 
-class Yishi(NotificationsDoor):
-    """The engine's front door (notifications: ``engine.notify.door``)."""
+class Yishi(NotificationsDoor, ParticipationDoor):
+    """The engine's front door (notifications: ``engine.notify.door``; residents taking part:
+    ``engine.participation.door``)."""
 
     def __init__(self, url: str | None = None, db: sa.Engine | None = None, files: FileStore | None = None):
         config = settings()

@@ -91,6 +91,12 @@ class Settings(BaseSettings):
     dingtalk_api_url: str = Field("https://api.dingtalk.com", description="DingTalk's server API")
     dingtalk_authorize_url: str = Field("https://login.dingtalk.com/oauth2/auth",
                                         description="DingTalk's OAuth2 authorize page")
+    vote_changes: int = Field(5, ge=0, le=100, description="times a voter may change an e-vote before the window "
+                              "closes")
+    fix_working_days: int = Field(15, ge=1, le=120, description="working days a fix-and-call-back task has after a "
+                                  "不满意 rating")
+    posts_per_hour: int = Field(30, ge=1, description="discussion posts and ratings one person may make per rolling "
+                                "hour")
 
     def unit_kind_codes(self) -> tuple[str, ...]:
         return tuple(dict.fromkeys(self.unit_kinds.split(",")))

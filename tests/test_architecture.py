@@ -13,7 +13,8 @@ from engine.sandbox.functions import FUNCTIONS
 from engine.settings import ENVIRONMENT_VARIABLES
 
 ROOT = Path(__file__).resolve().parent.parent
-PACKAGES = ("domain", "definitions", "sandbox", "workflow", "cases", "read", "people", "notify", "store")
+PACKAGES = ("domain", "definitions", "sandbox", "workflow", "cases", "read", "people", "notify", "store",
+            "participation")
 
 
 def imports_of(path: Path) -> set[str]:
@@ -57,6 +58,12 @@ def test_notifications_never_restore_workflows_nor_touch_cases():
                                           "SpiffWorkflow", "api")), (path.name, module)
             if module.startswith("engine.people"):  # linked platform accounts sign in (engine/people/external.py)
                 assert module == "engine.people.external", (path.name, module)
+
+
+def test_cases_never_import_participation():
+    # participation hooks itself into completions (engine.cases.runtime.on_completion); the runtime knows nothing of it
+    for path in modules("engine/cases"):
+        assert not any(m.startswith("engine.participation") for m in imports_of(path)), path.name
 
 
 def test_the_api_goes_through_the_service():

@@ -50,6 +50,21 @@ class EventKind(StrEnum):
     CASE_LINKED = "case_linked"  # merged into or from another case, split into or from (engine.cases.links)
     DEADLINE_APPROXIMATE = "deadline_approximate"  # computed without the year's holiday data (weekends only)
     DEADLINE_RECOMPUTED = "deadline_recomputed"  # ... and computed again once the year's arrangement was loaded
+    # residents taking part (engine.participation)
+    VOTE_OPENED = "vote_opened"  # an e-vote opened with its roll frozen (voters, weights, eligible base)
+    VOTE_CAST = "vote_cast"  # a real-name e-vote (a change names the choice it replaces)
+    PAPER_BALLOT = "paper_ballot"  # a real-name paper ballot, entered by the recorder
+    SIGNED_IN = "signed_in"  # on the meeting's sign-in sheet, entered by the recorder
+    VOTER_VOTED = "voter_voted"  # secret ballot: that the voter voted (online or paper), never how
+    PAPER_TALLY = "paper_tally"  # secret ballot: the counts of the anonymous paper ballots
+    BALLOTS_SEALED = "ballots_sealed"  # secret ballot: the sealed counts, at the tally
+    VOTE_TALLIED = "vote_tallied"  # the combined figures handed to the quorum and majority rules
+    RATING_GIVEN = "rating_given"  # 好差评: a resident's five-level rating with comment and photos
+    FIX_OPENED = "fix_opened"  # a 不满意 rating opened a fix-and-call-back task for the implementers
+    FIX_DONE = "fix_done"  # the implementers recorded what they fixed (the resident is called back)
+    FIX_CLOSED = "fix_closed"  # the resident rated again: the fix task is closed
+    POST_ADDED = "post_added"  # a post (or reply) in the case's discussion
+    POST_HIDDEN = "post_hidden"  # a moderator hid a post, with a reason
 
 
 # the kinds a timer's caseEvent property may name

@@ -336,3 +336,36 @@ external_accounts = sa.Table(  # a WeCom or DingTalk account linked to a Yishi u
     sa.Column("linked_at", UTCDateTime, nullable=False),
     sa.UniqueConstraint("platform", "user_id"),
 )
+
+# residents taking part (engine.participation): projections written in the transaction of the case-file events
+# they follow; the figures themselves are always counted again from the case file
+votes = sa.Table(  # an e-vote of a case: one per opening of a vote-recording step (a reconvened meeting: another)
+    "votes", metadata,
+    sa.Column("case_id", sa.Integer, sa.ForeignKey("cases.id"), primary_key=True),
+    sa.Column("vote_key", sa.String(220), primary_key=True),  # "{element}#{n}"
+    sa.Column("element_id", sa.String(200), nullable=False),
+    sa.Column("unit", sa.String(200), nullable=False),
+    sa.Column("secret", sa.Boolean, nullable=False),
+    sa.Column("opens_at", UTCDateTime, nullable=False),
+    sa.Column("closes_at", UTCDateTime, nullable=False),
+    sa.Column("tallied_at", UTCDateTime),  # none: open, or closed and waiting for the recorder
+    sa.Index("ix_votes_closes_at", "closes_at"),
+)
+
+vote_rolls = sa.Table(  # the roll frozen when the vote opened: who may vote, with what weight
+    "vote_rolls", metadata,
+    sa.Column("case_id", sa.Integer, sa.ForeignKey("cases.id"), primary_key=True),
+    sa.Column("vote_key", sa.String(220), primary_key=True),
+    sa.Column("user_id", sa.String(100), primary_key=True),
+    sa.Column("weight", sa.Integer, nullable=False),
+    sa.Index("ix_vote_rolls_user_id", "user_id"),
+)
+
+sealed_tallies = sa.Table(  # a secret ballot's running counts per choice: no voter, no order, no time
+    "sealed_tallies", metadata,
+    sa.Column("case_id", sa.Integer, sa.ForeignKey("cases.id"), primary_key=True),
+    sa.Column("vote_key", sa.String(220), primary_key=True),
+    sa.Column("choice", sa.String(10), primary_key=True),
+    sa.Column("weight", sa.Integer, nullable=False),
+    sa.Column("ballots", sa.Integer, nullable=False),
+)

@@ -150,6 +150,9 @@ def test_every_documented_example_is_accepted(db_url):
             ("post", "/api/admin/holidays", "admin", {201}),
             ("post", "/api/cases/{case}/merge", "admin", {409}),  # the case was cancelled above
             ("post", "/api/cases/{case}/split", "admin", {409}),
+            ("post", "/api/cases/{case}/votes", "grid_steward", {409}),  # cancelled: no vote is coming up
+            ("post", "/api/cases/{case}/votes/ballot", "proposer", {404}),  # no e-vote is open
+            ("post", "/api/cases/{case}/votes/paper", "grid_steward", {404}),
             ("post", "/api/admin/units", "admin", {201}),
             ("patch", "/api/admin/units/{unit}", "admin", {200}),
             ("post", "/api/admin/users", "admin", {201}),
