@@ -277,6 +277,9 @@ class Event(Model):
     data: dict[str, Any]
     fields: list[ContextItem] = Field(default_factory=list, description="the submitted or computed values, titled "
                                       "and with coded values labelled in the request's language")
+    masked: bool = Field(False, description="personal data in this event is masked for the reader (they do not "
+                         "handle that step); the hashes are those of the full event")
+    masked_fields: list[str] = Field(default_factory=list, description="the paths masked, e.g. data.proposer.phone")
     prev_hash: str
     hash: str
 

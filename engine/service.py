@@ -14,7 +14,7 @@ from engine.cases.timers import TickResult
 from engine.definitions import bpmn, deployments, forms, instructions
 from engine.definitions.compiler import Bundle
 from engine.definitions.xmlsafe import parse_bpmn
-from engine.domain import clock, names, periods, roles
+from engine.domain import clock, names, periods, personal, roles
 from engine.domain.actors import ADMIN_ROLE, DESIGNER_ROLE, Actor
 from engine.domain.statuses import EventKind
 from engine.domain.texts import DEFAULT_LANGUAGE, Text
@@ -192,16 +192,34 @@ class Yishi(NotificationsDoor, ParticipationDoor):
         and its uiSchema in their language, and initial values prefilled from the case."""
         row = self.task(task_id, actor)
         view = self.runtime.task_view(row["case_id"], task_id)
+        with self.db.connect() as conn:  # personal data of other steps masked; this step's own fields in full
+            reader = self.reader(conn, row["case_id"], actor, view.forms, also_roles={row["role"]})
+        data = reader.apply(view.data)
         schema = view.forms.get(row["form"]) if row["form"] else None
         ui_schema = view.forms.get(forms.ui_key(row["form"])) if row["form"] else None
         row.update(
-            instructions=instructions.render(view.instructions, language, view.data, view.forms),
-            context=instructions.context(view.context_fields, view.data, view.forms, language),
+            instructions=instructions.render(view.instructions, language, data, view.forms),
+            context=instructions.context(view.context_fields, data, view.forms, language),
             form_schema=forms.localize(schema, language) if schema is not None else None,
             ui_schema=forms.localize_ui(ui_schema, language) if schema is not None else None,
-            initial_data=forms.initial_values(schema, view.data) if schema is not None else {},
+            initial_data=forms.initial_values(schema, data) if schema is not None else {},
         )
         return row
+
+    def reader(self, conn: sa.Connection, case_id: int, actor: Actor | None, case_forms: dict | None = None, *,
+               also_roles: set[str | None] | frozenset = frozenset()) -> personal.Entitlement:
+        """Which personal fields of the case ``actor`` reads in full (``engine.domain.personal``): administrators
+        of its unit all, the roles the case gave a step whose form asks for a field that field, the person who
+        entered a value that value; ``also_roles``: roles the reader acts in here (the task they work)."""
+        case = queries.case_row(conn, case_id)
+        if case_forms is None:
+            case_forms = self.runtime.definition(conn, case["definition_version_id"]).forms
+        fields = personal.definition_fields(case_forms)
+        if actor is None or actor.administers(case["unit"]) or not fields:
+            return personal.Entitlement(actor.user_id if actor else "", fields, everything=True)
+        return personal.Entitlement(
+            actor.user_id, fields, personal.handlers(queries.opened_steps(conn, case_id), case_forms, fields),
+            frozenset(actor.roles_in(case["unit"]) | {r for r in also_roles if r}))
 
     def task(self, task_id: str, actor: Actor) -> dict:
         with self.db.connect() as conn:
@@ -232,13 +250,14 @@ class Yishi(NotificationsDoor, ParticipationDoor):
             return case_id
 
     def visible_case(self, case_ref, actor: Actor) -> dict:
-        """A case the actor may see (a member of its unit, or an administrator), with its key figures."""
+        """A case the actor may see (a member of its unit, or an administrator), with its key figures (personal
+        data in them masked unless the actor handles it)."""
         with self.db.connect() as conn:
             case_id = queries.find_case_id(conn, case_ref)
             detail = queries.case_detail(conn, case_id)
             if not actor.member_of(detail["unit"]):
                 raise NotFound(Text("未找到事项 {ref}", "case {ref} not found", ref=case_ref))
-            detail["key_figures"] = queries.key_figures(conn, case_id)
+            detail["key_figures"] = self.reader(conn, case_id, actor).apply(queries.key_figures(conn, case_id))
             return detail
 
     def lodge_objection(self, case_ref, actor: Actor, text: str, on_behalf_of: str | None = None,
@@ -377,7 +396,11 @@ class Yishi(NotificationsDoor, ParticipationDoor):
         its manifest. Personal data is included only for administrators (their choice, included by default);
         everyone else gets it masked, and the manifest says which."""
         case_id = self.visible_case(case_ref, actor)["id"]
-        include = actor.is_admin and personal_data is not False
+        include = actor.administers(self.case(case_id)["unit"]) and personal_data is not False
+        now = clock.now()
+        with self.db.begin() as conn:  # who exported, and whether with personal data: an event of the file itself
+            audit.append(conn, case_id, now, [audit.Event(EventKind.CASE_EXPORTED, actor.user_id, {
+                "personal_data": "included" if include else "masked", "format": export.FORMAT})])
         with self.db.connect() as conn:
             case = queries.case_row(conn, case_id)
             rows = audit.history(conn, case_id)
@@ -386,11 +409,19 @@ class Yishi(NotificationsDoor, ParticipationDoor):
                 definition_versions.c.id == case["definition_version_id"])).one()
             step_names = self._element_names(conn, {case["definition_version_id"]}).get(
                 case["definition_version_id"], {})
-        labelled, _ = self.labelled_history(case_id, DEFAULT_LANGUAGE)
+        fields = personal.definition_fields(version.forms)
+        reader = personal.Entitlement("", fields, everything=include)  # the export: no one's own view
+        if not include:  # every personal value masked; the event keeps its hashes and says what was masked
+            for row in rows:
+                found: list[str] = []
+                row["data"] = personal.masked(row["data"], fields, found=found)
+                if found:
+                    row["masked"], row["masked_fields"] = True, found
+        labelled, _ = self.labelled_history(case_id, DEFAULT_LANGUAGE, reader=reader)
         labelled = labelled[:len(rows)]  # the history read after: never more than the events exported
         return export.build(out, case=case, events=rows, labelled=labelled, attachments=files,
                             open_attachment=self.files.open, definition={"bpmn": version.bpmn, "forms": version.forms},
-                            personal_data=include, exported_by=actor.user_id, exported_at=clock.now(),
+                            personal_data=include, exported_by=actor.user_id, exported_at=now,
                             tool_version=TOOL_VERSION, step_names={k: names.split(v).zh for k, v in step_names.items()})
 
     @staticmethod
@@ -400,9 +431,10 @@ class Yishi(NotificationsDoor, ParticipationDoor):
 
     # ----- what else the API reads (each applies its visibility rule here) ------------------------------------
 
-    def key_figures(self, case_id: int) -> dict:
+    def key_figures(self, case_id: int, actor: Actor | None = None) -> dict:
+        """The case's key figures; for an ``actor``, personal data they do not handle masked."""
         with self.db.connect() as conn:
-            return queries.key_figures(conn, case_id)
+            return self.reader(conn, case_id, actor).apply(queries.key_figures(conn, case_id))
 
     def diagram(self, case_ref, actor: Actor) -> dict:
         """The case's pinned BPMN with its completed and active elements, for a member of its unit."""
@@ -484,14 +516,22 @@ class Yishi(NotificationsDoor, ParticipationDoor):
             row["fields"] = instructions.labelled(forms_of[version_id], row.get("data") or {}, language)
         return rows, total
 
-    def labelled_history(self, case_id: int, language: str = DEFAULT_LANGUAGE):
+    def labelled_history(self, case_id: int, language: str = DEFAULT_LANGUAGE, actor: Actor | None = None, *,
+                         reader: personal.Entitlement | None = None):
         """The case file with each event's submitted or computed values titled and labelled in ``language``
-        (``fields``), beside the data exactly as recorded."""
+        (``fields``), beside the data as recorded; personal data the reader does not handle is masked (the
+        event says so: ``masked``, ``masked_fields``; its hashes are those of the full event). ``actor=None``
+        and no ``reader``: everything in full (the CLI's view)."""
         with self.db.connect() as conn:
             rows, verification = queries.case_history(conn, case_id)
             version_id = queries.case_row(conn, case_id)["definition_version_id"]
             forms_of_case = self.runtime.definition(conn, version_id).forms
+            if reader is None:
+                reader = self.reader(conn, case_id, actor, forms_of_case)
         for row in rows:
+            found: list[str] = []
+            row["data"] = reader.apply(row.get("data"), row.get("actor"), found)
+            row["masked"], row["masked_fields"] = bool(found), found
             data = row.get("data") if isinstance(row.get("data"), dict) else {}
             values = data.get("data") if row["kind"] in (EventKind.CASE_STARTED, EventKind.TASK_COMPLETED) \
                 else data if row["kind"] == EventKind.COMPUTED else None

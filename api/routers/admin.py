@@ -44,29 +44,29 @@ def stuck(service: ServiceDep, actor: AdminDep, language: LanguageDep,
 @router.post("/cases/{case}/suspend", response_model=CaseDetail, responses=ACTION_ERRORS,
              summary="Suspend a case (its timers and tasks wait until it is resumed)")
 def suspend(case: CaseRef, body: Reason, service: ServiceDep, actor: AdminDep) -> dict:
-    return with_figures(service, service.suspend(case, actor, body.reason))
+    return with_figures(service, service.suspend(case, actor, body.reason), actor)
 
 
 @router.post("/cases/{case}/resume", response_model=CaseDetail, responses=ACTION_ERRORS, summary="Resume a case")
 def resume(case: CaseRef, body: OptionalReason, service: ServiceDep, actor: AdminDep) -> dict:
-    return with_figures(service, service.resume(case, actor, body.reason))
+    return with_figures(service, service.resume(case, actor, body.reason), actor)
 
 
 @router.post("/cases/{case}/cancel", response_model=CaseDetail, responses=ACTION_ERRORS, summary="Cancel a case")
 def cancel(case: CaseRef, body: Reason, service: ServiceDep, actor: AdminDep) -> dict:
-    return with_figures(service, service.cancel(case, actor, body.reason))
+    return with_figures(service, service.cancel(case, actor, body.reason), actor)
 
 
 @router.post("/cases/{case}/retry", response_model=CaseDetail, responses=ACTION_ERRORS,
              summary="Re-run the failed element, optionally with a data patch")
 def retry(case: CaseRef, body: Retry, service: ServiceDep, actor: AdminDep) -> dict:
-    return with_figures(service, service.retry(case, actor, body.data))
+    return with_figures(service, service.retry(case, actor, body.data), actor)
 
 
 @router.post("/cases/{case}/flags", response_model=CaseDetail, responses=ACTION_ERRORS,
              summary="Correct a lateness flag the engine recorded, with a reason (an event of the case file)")
 def correct_flag(case: CaseRef, body: FlagCorrection, service: ServiceDep, actor: AdminDep) -> dict:
-    return with_figures(service, service.correct_flag(case, actor, body.flag, body.value, body.reason))
+    return with_figures(service, service.correct_flag(case, actor, body.flag, body.value, body.reason), actor)
 
 
 @router.post("/tasks/{task_id}/reassign", response_model=TaskSummary, responses=ACTION_ERRORS,

@@ -16,16 +16,16 @@ from engine.service import Yishi
 router = APIRouter(prefix="/cases", tags=["cases"])
 
 
-def with_figures(service: Yishi, detail: dict) -> dict:
-    """A case detail as every action answers it: with its key figures."""
-    detail.setdefault("key_figures", service.key_figures(detail["id"]))
+def with_figures(service: Yishi, detail: dict, actor) -> dict:
+    """A case detail as every action answers it: with its key figures (personal data masked for the actor)."""
+    detail.setdefault("key_figures", service.key_figures(detail["id"], actor))
     return detail
 
 
 @router.post("", status_code=201, response_model=CaseDetail, responses=errors(401, 403, 404, 409, 422),
              summary="Start a case (who may start is declared in the BPMN)")
 def start(body: StartCase, service: ServiceDep, actor: ActorDep) -> dict:
-    return with_figures(service, service.start(body.definition, body.unit, actor, body.data, body.title))
+    return with_figures(service, service.start(body.definition, body.unit, actor, body.data, body.title), actor)
 
 
 @router.get("", response_model=CasePage, responses=errors(401, 422),
@@ -58,7 +58,7 @@ def detail(case: CaseRef, service: ServiceDep, actor: ActorDep) -> dict:
             summary="The case file (一事一档) and whether its hash chain verifies")
 def history(case: CaseRef, service: ServiceDep, actor: ActorDep, language: LanguageDep) -> dict:
     detail = service.visible_case(case, actor)
-    rows, verification = service.labelled_history(detail["id"], language)
+    rows, verification = service.labelled_history(detail["id"], language, actor)
     return {"case": detail["reference"], "events": rows, "verified": verification.ok,
             "verification": localise(verification.__dict__, language)}
 
@@ -66,13 +66,13 @@ def history(case: CaseRef, service: ServiceDep, actor: ActorDep, language: Langu
 @router.post("/{case}/merge", response_model=CaseDetail, responses=errors(401, 403, 404, 409, 422),
              summary="Merge this duplicate into another case of its unit (administrators, the unit's committees)")
 def merge(case: CaseRef, body: Merge, service: ServiceDep, actor: ActorDep) -> dict:
-    return with_figures(service, service.merge(case, body.into, actor, body.reason))
+    return with_figures(service, service.merge(case, body.into, actor, body.reason), actor)
 
 
 @router.post("/{case}/split", response_model=CaseDetail, responses=errors(401, 403, 404, 409, 422),
              summary="Split this case into new ones, one per title, linked to it (administrators, the committees)")
 def split(case: CaseRef, body: Split, service: ServiceDep, actor: ActorDep) -> dict:
-    return with_figures(service, service.split(case, body.titles, actor, body.reason))
+    return with_figures(service, service.split(case, body.titles, actor, body.reason), actor)
 
 
 @router.get("/{case}/diagram", response_model=Diagram, responses=errors(401, 404, 422),
@@ -86,5 +86,5 @@ def diagram(case: CaseRef, service: ServiceDep, actor: ActorDep) -> dict:
              summary="Object to the notice (公示) the case is publishing now; the supervision committee rules on it")
 def lodge_objection(case: CaseRef, body: LodgeObjection, service: ServiceDep, actor: ActorDep) -> dict:
     lodged = service.lodge_objection(case, actor, body.text, body.on_behalf_of, body.attachments)
-    with_figures(service, lodged["case"])
+    with_figures(service, lodged["case"], actor)
     return lodged

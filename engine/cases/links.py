@@ -5,8 +5,9 @@ A merge cancels the duplicate and links both ways (``case_links``: ``merged_into
 same transaction. The proposer of a merged duplicate follows the case it went into: it shows in their "my cases"
 and ``engine.store.case_links.followers`` names them for its publications. A split starts one new case per part
 (same method and unit, on behalf of the original proposer, who therefore follows each part) and links each to the
-original (``split_into`` / ``split_from``); the original goes on. Administrators and the unit's committees (两委,
-议事会) may do either.
+original (``split_into`` / ``split_from``); the original goes on. A split is one transaction: every part, link
+and event, or nothing (two people splitting at once: one wins, the other's file moved and it gets a conflict).
+Administrators and the unit's committees (两委, 议事会) may do either.
 """
 
 from __future__ import annotations
@@ -83,24 +84,23 @@ class Links:
         if not 2 <= len(titles) <= MAX_PARTS:
             raise InvalidInput(Text("拆分须给出 2 至 {n} 个新事项的名称", "a split needs 2 to {n} titles for the new "
                                     "cases", n=MAX_PARTS))
-        with self.db.connect() as conn:
-            row = conn.execute(sa.select(cases).where(cases.c.id == case_id)).one()
-        if not may_link(actor, row.unit):
-            raise _refuse(row.unit)
-        if row.status not in (*ACTIVE_STATUSES, CaseStatus.SUSPENDED):
-            raise InvalidState(Text("只有办理中的事项可以拆分", "only an open case can be split"))
+        now = clock.now()
         parts = []
-        for title in titles:
-            part = self.start(row.definition_key, row.unit, actor, {"title": title[:500]}, title[:500],
-                              on_behalf_of=row.started_by)
-            now = clock.now()
-            with self.db.begin() as conn:
+        with self.db.begin() as conn:  # all parts, links and events, or nothing
+            row = conn.execute(sa.select(cases).where(cases.c.id == case_id)).one()
+            if not may_link(actor, row.unit):
+                raise _refuse(row.unit)
+            if row.status not in (*ACTIVE_STATUSES, CaseStatus.SUSPENDED):
+                raise InvalidState(Text("只有办理中的事项可以拆分", "only an open case can be split"))
+            for title in titles:
+                part = self.start_in(conn, row.definition_key, row.unit, actor, {"title": title[:500]}, title[:500],
+                                     on_behalf_of=row.started_by)
                 audit.append(conn, case_id, now, [Event(EventKind.CASE_LINKED, actor.user_id, {
                     "link": SPLIT_INTO, "case": _reference(conn, part), "reason": reason})])
                 audit.append(conn, part, now, [Event(EventKind.CASE_LINKED, actor.user_id, {
                     "link": SPLIT_FROM, "case": row.reference, "reason": reason})])
                 case_links.insert(conn, case_id, part, SPLIT_INTO, reason=reason, by=actor.user_id, at=now)
-            parts.append(part)
+                parts.append(part)
         return parts
 
 

@@ -77,46 +77,51 @@ class Runtime(CaseUnit, Claims, Timers, Administration, Objections, HolidayCalen
 
     def _start(self, key: str, unit: str, actor: Actor, data: dict, title: str | None,
                on_behalf_of: str | None = None) -> int:
-        now = clock.now()
         with self.db.begin() as conn:
-            holidays.refresh(conn)
-            version = conn.execute(
-                sa.select(definition_versions.c.id, definition_versions.c.version)
-                .where(definition_versions.c.key == key).order_by(definition_versions.c.version.desc()).limit(1)
-            ).first()
-            if version is None:
-                raise NotFound(Text("没有已部署的流程定义 {key}", "no deployed definition '{key}'", key=key))
-            parsed = self.definition(conn, version.id)
-            if on_behalf_of is None:
-                self._check_may_start(parsed, unit, actor)
-            starter = on_behalf_of or actor.user_id
-            if parsed.start_form:
-                schema = parsed.forms[parsed.start_form]
-                data = forms.with_defaults(schema, data)
-                forms.validate(schema, data, self._rule_evaluator(), context=data)
-                attachments.check_references(None, None, schema, data)  # files are added once the case exists
-            reference = _next_reference(conn, unit, now)
-            title = (title or data.get("title") or parsed.spec.description or key)[:500]
-            data.update(case_reference=reference, case_unit=unit, case_started_by=starter,
-                        case_started_at=now.isoformat())
-            workflow = BpmnWorkflow(parsed.spec, parsed.subprocess_specs, script_engine=self.script_engine)
-            start_task = next(t for t in workflow.get_tasks(state=TaskState.READY))
-            start_task.data.update(data)
-            events, snap = self.advance(workflow, lambda: None)
-            case_id = conn.execute(sa.insert(cases).values(
-                reference=reference, definition_version_id=version.id, definition_key=key, unit=unit, title=title,
-                status=snap.status, state=self._first_state(workflow, events), lock_version=1, started_by=starter,
-                created_at=now, updated_at=now, last_progress_at=now, next_timer_at=snap.next_timer_at,
-                end_event=snap.end_event, error_element=snap.error_element, error_message=snap.error_message,
-            )).inserted_primary_key[0]
-            started = Event(EventKind.CASE_STARTED, actor.user_id, {
-                "definition": key, "version": version.version, "unit": unit, "title": title,
-                **({"on_behalf_of": on_behalf_of} if on_behalf_of else {}),
-                "data": {k: v for k, v in data.items() if k not in CASE_CONTEXT_KEYS}})
-            all_events = [started, *events]
-            self._sync_tasks(conn, case_id, unit, {}, snap.open_tasks, now, all_events)
-            self._status_events(snap, all_events, None, None)
-            audit.append(conn, case_id, now, all_events)
+            return self.start_in(conn, key, unit, actor, data, title, on_behalf_of)
+
+    def start_in(self, conn: sa.Connection, key: str, unit: str, actor: Actor, data: dict, title: str | None,
+                 on_behalf_of: str | None = None) -> int:
+        """Start a case inside the caller's transaction (a split starts all its parts in one); its id."""
+        now = clock.now()
+        holidays.refresh(conn)
+        version = conn.execute(
+            sa.select(definition_versions.c.id, definition_versions.c.version)
+            .where(definition_versions.c.key == key).order_by(definition_versions.c.version.desc()).limit(1)
+        ).first()
+        if version is None:
+            raise NotFound(Text("没有已部署的流程定义 {key}", "no deployed definition '{key}'", key=key))
+        parsed = self.definition(conn, version.id)
+        if on_behalf_of is None:
+            self._check_may_start(parsed, unit, actor)
+        starter = on_behalf_of or actor.user_id
+        if parsed.start_form:
+            schema = parsed.forms[parsed.start_form]
+            data = forms.with_defaults(schema, data)
+            forms.validate(schema, data, self._rule_evaluator(), context=data)
+            attachments.check_references(None, None, schema, data)  # files are added once the case exists
+        reference = _next_reference(conn, unit, now)
+        title = (title or data.get("title") or parsed.spec.description or key)[:500]
+        data.update(case_reference=reference, case_unit=unit, case_started_by=starter,
+                    case_started_at=now.isoformat())
+        workflow = BpmnWorkflow(parsed.spec, parsed.subprocess_specs, script_engine=self.script_engine)
+        start_task = next(t for t in workflow.get_tasks(state=TaskState.READY))
+        start_task.data.update(data)
+        events, snap = self.advance(workflow, lambda: None)
+        case_id = conn.execute(sa.insert(cases).values(
+            reference=reference, definition_version_id=version.id, definition_key=key, unit=unit, title=title,
+            status=snap.status, state=self._first_state(workflow, events), lock_version=1, started_by=starter,
+            created_at=now, updated_at=now, last_progress_at=now, next_timer_at=snap.next_timer_at,
+            end_event=snap.end_event, error_element=snap.error_element, error_message=snap.error_message,
+        )).inserted_primary_key[0]
+        started = Event(EventKind.CASE_STARTED, actor.user_id, {
+            "definition": key, "version": version.version, "unit": unit, "title": title,
+            **({"on_behalf_of": on_behalf_of} if on_behalf_of else {}),
+            "data": {k: v for k, v in data.items() if k not in CASE_CONTEXT_KEYS}})
+        all_events = [started, *events]
+        self._sync_tasks(conn, case_id, unit, {}, snap.open_tasks, now, all_events)
+        self._status_events(snap, all_events, None, None)
+        audit.append(conn, case_id, now, all_events)
         return case_id
 
     def _first_state(self, workflow: BpmnWorkflow, events: list) -> str:

@@ -22,6 +22,7 @@ from SpiffWorkflow.spiff.parser import VALIDATOR
 from engine.definitions import bpmn, forms
 from engine.definitions.parser import YishiBpmnParser
 from engine.definitions.xmlsafe import parse_bpmn
+from engine.domain import personal
 from engine.domain.case_variables import CASE_CONTEXT_KEYS
 from engine.domain.statuses import TIMER_CASE_EVENTS
 from engine.domain.texts import Text
@@ -233,6 +234,7 @@ def _check_form(key: str, node, filename: str, form_files: dict[str, bytes], rep
                 "forms/{key}：规则“{rule}”未通过沙箱检查：{error}", "forms/{key}: rule '{rule}' rejected: {error}",
                 key=key, rule=expression, error=error), code="form_rule_invalid"))
     _check_patterns(key, schema, node, filename, report)
+    _check_personal(key, schema, node, filename, report)
     report.forms[key] = schema
     report.form_sites[key] = (filename, node.get("id"), node.sourceline)
     ui_raw = form_files.get(forms.ui_key(key))
@@ -267,6 +269,26 @@ def _check_patterns(key: str, schema: dict, node, filename: str, report: LintRep
                 "engine forms use ({error}); look-arounds and back-references are not supported",
                 key=key, where=where, where_en=where_en, pattern=pattern, error=error),
                 code="form_pattern_invalid"))
+
+
+def _check_personal(key: str, schema: dict, node, filename: str, report: LintReport) -> None:
+    """``x-yishi-personal`` marks a string property as a phone number, an ID number or an address."""
+    def walk(value, path: str) -> None:
+        if isinstance(value, dict):
+            if personal.KEYWORD in value and (value[personal.KEYWORD] not in personal.KINDS
+                                              or value.get("type") != "string"):
+                report.problems.append(Problem(filename, node.get("id"), node.sourceline, Text(
+                    "forms/{key}：{path} 的 {keyword} 须为 {kinds} 之一，且只能标在字符串字段上",
+                    "forms/{key}: {keyword} at {path} must be one of {kinds}, on a string field only",
+                    key=key, path=path or "/", keyword=personal.KEYWORD, kinds=", ".join(personal.KINDS)),
+                    code="form_invalid"))
+            for name, item in value.items():
+                walk(item, f"{path}/{name}")
+        elif isinstance(value, list):
+            for index, item in enumerate(value):
+                walk(item, f"{path}/{index}")
+
+    walk(schema, "")
 
 
 def _check_labels(pid: str, filename: str, form_files: dict[str, bytes], report: LintReport) -> None:

@@ -50,6 +50,7 @@ class EventKind(StrEnum):
     CASE_LINKED = "case_linked"  # merged into or from another case, split into or from (engine.cases.links)
     DEADLINE_APPROXIMATE = "deadline_approximate"  # computed without the year's holiday data (weekends only)
     DEADLINE_RECOMPUTED = "deadline_recomputed"  # ... and computed again once the year's arrangement was loaded
+    CASE_EXPORTED = "case_exported"  # the case file left the system: who, with or without personal data
     # residents taking part (engine.participation)
     VOTE_OPENED = "vote_opened"  # an e-vote opened with its roll frozen (voters, weights, eligible base)
     VOTE_CAST = "vote_cast"  # a real-name e-vote (a change names the choice it replaces)

@@ -43,6 +43,8 @@ KIND_NAMES: dict[str, tuple[str, str]] = {
     "task_reassigned": ("改派", "Reassigned"), "task_due_changed": ("期限变更", "Due date changed"),
     "timer_fired": ("到时", "Timer fired"), "computed": ("计算结果", "Computed"),
     "rule_broken": ("规则出错", "Rule broken"), "attachment_added": ("上传附件", "Attachment added"),
+    "objection_lodged": ("提出异议", "Objection lodged"), "flag_corrected": ("更正标记", "Flag corrected"),
+    "case_linked": ("关联事项", "Case linked"), "case_exported": ("导出档案", "Case file exported"),
 }
 
 
@@ -54,6 +56,7 @@ def event_line(row: Mapping[str, Any]) -> dict:
             "task_id": row.get("task_id"), "data": row["data"], "prev_hash": row["prev_hash"], "hash": row["hash"]}
     if row.get("masked"):
         line["masked"] = True
+        line["masked_fields"] = list(row.get("masked_fields") or [])
     return line
 
 

@@ -93,9 +93,12 @@ def verify_archive(archive: zipfile.ZipFile, keys: audit.Keyring | None = None) 
         return _fail(result, CHAIN, broken)
     masked = [r["seq"] for r in rows if r.get("masked")]
     if masked:
-        result.notes.append(Text("{n} 条记录的个人信息已遮盖：只核对了它们的链接，未核对内容",
-                                 "{n} event(s) had personal data masked: their links were checked, not their content",
-                                 n=len(masked)))
+        result.notes.append(Text("{n} 条记录的个人信息已遮盖（第 {seqs} 条）：核对了它们在记录链中的位置"
+                                 "（链接、条数、链头、签章），未核对其内容；含个人信息的导出（管理员）可逐条核对",
+                                 "{n} event(s) had personal data masked (events {seqs}): their place in the chain "
+                                 "(links, count, head, seal) was checked, not their content; an export with "
+                                 "personal data (administrators) checks them too",
+                                 n=len(masked), seqs=", ".join(str(q) for q in masked[:20])))
     result.checks[CHAIN] = True
 
     recorded = manifest.get("events")

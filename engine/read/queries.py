@@ -183,6 +183,14 @@ def case_history(conn: sa.Connection, case_id: int) -> tuple[list[dict], audit.V
     return rows, audit.verify_case(rows, case, tasks)
 
 
+def opened_steps(conn: sa.Connection, case_id: int) -> list[tuple[str | None, str | None]]:
+    """``(role, form)`` of every step the case opened, from its ``task_opened`` events (who handles which form)."""
+    rows = conn.execute(sa.select(case_events.c.data).where(case_events.c.case_id == case_id,
+                                                            case_events.c.kind == EventKind.TASK_OPENED))
+    return sorted({(row.data.get("role"), row.data.get("form")) for row in rows if isinstance(row.data, dict)},
+                  key=lambda pair: (pair[0] or "", pair[1] or ""))
+
+
 def task_row(conn: sa.Connection, task_id: str) -> dict | None:
     """An open task with its case's reference, title, status and version, or None."""
     row = conn.execute(

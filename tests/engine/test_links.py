@@ -91,3 +91,31 @@ def test_a_split_starts_linked_cases_on_behalf_of_the_proposer(two_proposals):
         ["split_into", "split_into"]
     with pytest.raises(Forbidden):
         yishi.split(kept["reference"], ["甲", "乙"], LI, "不是委员")
+
+
+def test_a_split_that_fails_midway_leaves_nothing_half_written(two_proposals, monkeypatch):
+    """The second part's link cannot be written: neither part, nor any link or event, is kept."""
+    from engine.cases import links
+    from engine.store import case_links
+
+    yishi, kept, _duplicate = two_proposals
+    before_cases = {c["id"] for c in yishi.cases()}
+    before_events = len(kinds(yishi, kept["id"]))
+    real_insert, calls = case_links.insert, []
+
+    def failing_insert(conn, *args, **kwargs):
+        calls.append(args)
+        if len(calls) == 2:
+            raise RuntimeError("disk full while linking the second part")
+        return real_insert(conn, *args, **kwargs)
+
+    monkeypatch.setattr(links.case_links, "insert", failing_insert)
+    with pytest.raises(RuntimeError):
+        yishi.split(kept["reference"], ["3号院加装电梯", "3号院屋顶防水", "3号院绿化"], COUNCIL, "一份提议含三件事")
+    assert len(calls) == 2  # the first part was started, linked and recorded before the failure
+    assert {c["id"] for c in yishi.cases()} == before_cases
+    assert len(kinds(yishi, kept["id"])) == before_events
+    assert yishi.case(kept["id"])["links"] == []
+    monkeypatch.undo()
+    original = yishi.split(kept["reference"], ["3号院加装电梯", "3号院屋顶防水"], COUNCIL, "再拆一次")
+    assert [link["kind"] for link in original["links"]] == ["split_into", "split_into"]

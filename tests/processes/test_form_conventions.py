@@ -35,7 +35,7 @@ FORMS = ROOT / "forms"
 PROCESSES = ROOT / "processes"
 SCHEMAS = sorted(FORMS.glob("*/*.schema.json"))
 
-DECLARED = {"x-i18n", "x-yishi-rules", "x-yishi-widget"}
+DECLARED = {"x-i18n", "x-yishi-rules", "x-yishi-widget", "x-yishi-personal"}
 DRAFT_2020_12 = {
     # core
     "$schema", "$id", "$ref", "$anchor", "$dynamicRef", "$dynamicAnchor", "$vocabulary", "$comment", "$defs",
@@ -450,3 +450,29 @@ def _date_without_placeholder(schema, ui):
 def test_the_checker_reports_each_defect(name, damage, words):
     problems = _break(name, damage)
     assert any(words in problem for problem in problems), problems
+
+
+PERSONAL_TITLES = re.compile(r"电话|手机|身份证|证件号|住址|家庭地址")
+
+
+def _personal_problems(node, where: str = "") -> list[str]:
+    problems = []
+    if isinstance(node, dict):
+        for name, prop in (node.get("properties") or {}).items() if isinstance(node.get("properties"), dict) else ():
+            if isinstance(prop, dict) and prop.get("type") == "string" and PERSONAL_TITLES.search(
+                    str(prop.get("title", ""))) and prop.get("x-yishi-personal") not in ("phone", "id", "address"):
+                problems.append(f"{where}/{name}: '{prop.get('title')}' holds personal data: mark it x-yishi-personal")
+        for key, value in node.items():
+            problems += _personal_problems(value, f"{where}/{key}")
+    elif isinstance(node, list):
+        for index, value in enumerate(node):
+            problems += _personal_problems(value, f"{where}/{index}")
+    return problems
+
+
+def test_fields_holding_personal_data_are_marked():
+    problems = [f"{path.parent.name}/{path.name}{p}" for path in SCHEMAS for p in _personal_problems(load(path))]
+    assert problems == []
+    marked = [path for path in SCHEMAS if '"x-yishi-personal": "phone"' in path.read_text(encoding="utf-8")]
+    assert len(marked) >= 10  # the people lists of the methods (proposer, participants, signatories)
+    assert _personal_problems({"properties": {"tel": {"title": "联系电话", "type": "string"}}}) != []
