@@ -61,6 +61,7 @@ class EventKind(StrEnum):
     BALLOTS_SEALED = "ballots_sealed"  # secret ballot: the sealed counts, at the tally
     VOTE_TALLIED = "vote_tallied"  # the combined figures handed to the quorum and majority rules
     RATING_GIVEN = "rating_given"  # 好差评: a resident's five-level rating with comment and photos
+    RATINGS_COUNTED = "ratings_counted"  # the online ratings added to the paper survey's totals at the evaluation
     FIX_OPENED = "fix_opened"  # a 不满意 rating opened a fix-and-call-back task for the implementers
     FIX_DONE = "fix_done"  # the implementers recorded what they fixed (the resident is called back)
     FIX_CLOSED = "fix_closed"  # the resident rated again: the fix task is closed

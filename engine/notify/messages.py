@@ -29,6 +29,11 @@ class NoticeKind(StrEnum):
     PROPOSAL_MOVED = "proposal_moved"  # a step of a case I started was done by someone
     CASE_FINISHED = "case_finished"  # a case I started is completed or cancelled
     TEST = "test"  # an administrator's test message to a group webhook
+    VOTE_OPENED = "vote_opened"  # I am on the roll of a vote that opened
+    FIX_REQUESTED = "fix_requested"  # a resident is not satisfied: fix and call back (the implementers)
+    CALLED_BACK = "called_back"  # the fix of my rating is done: rate again
+    STILL_DISSATISFIED = "still_dissatisfied"  # a resident is still not satisfied after the fix (the committee)
+    MENTIONED = "mentioned"  # someone @-mentioned me in a case's discussion
 
 
 TITLES: dict[str, Text] = {
@@ -41,6 +46,12 @@ TITLES: dict[str, Text] = {
     NoticeKind.PROPOSAL_MOVED: Text("您的提议有进展：{title}", "Your proposal moved on: {title}"),
     NoticeKind.CASE_FINISHED: Text("事项已办结：{title}", "Case finished: {title}"),
     NoticeKind.TEST: Text("议事通知测试", "Yishi test message"),
+    NoticeKind.VOTE_OPENED: Text("请您投票：{title}", "Please vote: {title}"),
+    NoticeKind.FIX_REQUESTED: Text("居民不满意，请整改并回访：{title}", "A resident is not satisfied: fix and call "
+                                   "back: {title}"),
+    NoticeKind.CALLED_BACK: Text("整改已完成，请再次评价：{title}", "The fix is done; please rate again: {title}"),
+    NoticeKind.STILL_DISSATISFIED: Text("整改后居民仍不满意：{title}", "Still not satisfied after the fix: {title}"),
+    NoticeKind.MENTIONED: Text("有人在讨论中提到您：{title}", "You were mentioned in a discussion: {title}"),
 }
 
 OUTCOMES: dict[str, Text] = {

@@ -121,6 +121,37 @@ def objection_lodged(case: CaseFacts, event) -> list[Notice]:
                    event.task_id)]
 
 
+def vote_opened(case: CaseFacts, event) -> list[Notice]:
+    users = [entry["user"] for entry in event.data.get("roll", []) if entry["user"] not in case.actors]
+    return [Notice(NoticeKind.VOTE_OPENED, users, case.facts(due_at=event.data.get("closes_at")))]
+
+
+def fix_opened(case: CaseFacts, event) -> list[Notice]:
+    role = event.data.get("to_role")
+    users = recipients.holders(case.conn, case.unit, role) if role else []
+    facts = case.facts(role=role, due_at=event.data.get("due_at"), note=event.data.get("comment") or None)
+    return [Notice(NoticeKind.FIX_REQUESTED, users, facts, group=(case.unit, role) if role else None)]
+
+
+def fix_done(case: CaseFacts, event) -> list[Notice]:
+    rater = event.data.get("rater")
+    return [Notice(NoticeKind.CALLED_BACK, [rater], case.facts(note=event.data.get("outcome")))] if rater else []
+
+
+def fix_closed(case: CaseFacts, event) -> list[Notice]:
+    role = event.data.get("to_role")  # only when still not satisfied
+    if not role:
+        return []
+    return [Notice(NoticeKind.STILL_DISSATISFIED, recipients.holders(case.conn, case.unit, role),
+                   case.facts(role=role))]
+
+
+def post_added(case: CaseFacts, event) -> list[Notice]:
+    users = [u for u in event.data.get("mentions", []) if u != event.actor]
+    return [Notice(NoticeKind.MENTIONED, users, case.facts(by=event.actor, note=event.data.get("text", "")[:140]))] \
+        if users else []
+
+
 RULES: dict[str, Callable[[CaseFacts, object], list[Notice]]] = {
     EventKind.TASK_OPENED: task_opened,
     EventKind.TASK_REASSIGNED: task_reassigned,
@@ -129,6 +160,11 @@ RULES: dict[str, Callable[[CaseFacts, object], list[Notice]]] = {
     EventKind.CASE_CANCELLED: case_finished("cancelled"),
     "task_escalated": task_escalated,
     "objection_lodged": objection_lodged,
+    EventKind.VOTE_OPENED: vote_opened,
+    EventKind.FIX_OPENED: fix_opened,
+    EventKind.FIX_DONE: fix_done,
+    EventKind.FIX_CLOSED: fix_closed,
+    EventKind.POST_ADDED: post_added,
 }
 
 

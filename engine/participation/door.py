@@ -4,7 +4,12 @@ from __future__ import annotations
 
 import functools
 
+from engine.domain import names
 from engine.domain.actors import Actor
+from engine.domain.texts import DEFAULT_LANGUAGE
+from engine.participation import home
+from engine.participation.discussion import Discussion
+from engine.participation.ratings import Ratings
 from engine.participation.votes import Votes
 
 
@@ -33,3 +38,47 @@ class ParticipationDoor:
     def case_votes(self, case_ref, actor: Actor) -> dict:
         """The case's votes as ``actor`` sees them (window, turnout, my ballot, published result)."""
         return self.votes.view(self.case_id(case_ref), actor)
+
+    @functools.cached_property
+    def ratings(self) -> Ratings:
+        return Ratings(self.runtime)
+
+    def rate(self, case_ref, actor: Actor, level: str, comment: str | None = None,
+             photos: list | None = None) -> dict:
+        """好差评: the actor's five-level rating while the evaluation is open (again after a fix is done)."""
+        return self.ratings.rate(self.case_id(case_ref), actor, level, comment, photos)
+
+    def record_fix(self, case_ref, actor: Actor, rater: str, outcome: str, photos: list | None = None) -> dict:
+        """The implementers record the fix of ``rater``'s 不满意 rating; the resident is called back."""
+        return self.ratings.record_fix(self.case_id(case_ref), actor, rater, outcome, photos)
+
+    def case_ratings(self, case_ref, actor: Actor) -> dict:
+        """The case's ratings: counts, mine, and (implementers, committees) the fix tasks."""
+        return self.ratings.view(self.case_id(case_ref), actor)
+
+    @functools.cached_property
+    def discussion(self) -> Discussion:
+        return Discussion(self.db)
+
+    def post(self, case_ref, actor: Actor, text: str, reply_to: str | None = None,
+             attachments: list | None = None) -> dict:
+        """A post (or a reply) in the case's discussion; ``@id`` mentions of the unit's members notify them."""
+        return self.discussion.post(self.case_id(case_ref), actor, text, reply_to, attachments)
+
+    def hide_post(self, case_ref, actor: Actor, post: str, reason: str) -> dict:
+        """The grid steward or the supervision committee hides a post, with a reason (recorded)."""
+        return self.discussion.hide(self.case_id(case_ref), actor, post, reason)
+
+    def thread(self, case_ref, actor: Actor) -> dict:
+        return self.discussion.thread(self.case_id(case_ref), actor)
+
+    def home(self, actor: Actor, language: str = DEFAULT_LANGUAGE) -> dict:
+        """The resident's home: my proposals with their path, votes open to me, evaluations waiting for me, my
+        community's boards, my discussions (step names in ``language``)."""
+        with self.db.connect() as conn:
+            page = home.home(conn, actor, self._element_names)
+        for proposal in page["proposals"]:
+            proposal["path"] = [names.render(n, language) for n in proposal["path"]]
+            proposal["now"] = [names.render(n, language) for n in proposal["now"]]
+        page["threads"] = self.discussion.my_threads(actor)
+        return page

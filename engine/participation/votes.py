@@ -23,7 +23,9 @@ retried from a fresh read (so two phones voting at once both count, and one vote
 from __future__ import annotations
 
 import datetime as dt
+import random
 import re
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -46,7 +48,7 @@ from engine.workflow import projection
 PROPERTY = "eVote"
 MAX_ROLL = 100_000
 MAX_WEIGHT = 1000
-RETRIES = 8
+RETRIES = 20
 _DURATION = re.compile(r"^P(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?)?$")
 
 
@@ -104,25 +106,36 @@ class _Raced(Exception):
 
 def retrying(db: sa.Engine, work: Callable[[sa.Connection], dict]) -> dict:
     """Run ``work`` in a transaction; when another writer moved the case file meanwhile, run it again."""
-    for _attempt in range(RETRIES):
+    for attempt in range(RETRIES):
         try:
             with db.begin() as conn:
                 return work(conn)
         except _Raced:
+            time.sleep(random.uniform(0, 0.005 * (attempt + 1)))  # spread the next tries of those who lost
             continue
     raise Conflict(Text("同时参与的人较多，请稍后再试", "many people are taking part at once; try again shortly"))
 
 
-def append(conn: sa.Connection, case_id: int, now: dt.datetime, events: list[Event]) -> None:
-    try:
-        audit.append(conn, case_id, now, events)
-    except Conflict as exc:
-        raise _Raced() from exc
+def append(conn: sa.Connection, case: sa.Row, now: dt.datetime, events: list[Event]) -> None:
+    """Append ``events`` after the head ``case`` was read at (``case_row``): what was decided from that read holds
+    only if nobody appended since; otherwise the work is run again (``retrying``)."""
+    if not events:
+        return
+    rows, moved_to = audit.chain(case.id, case.event_count, case.head_hash, now, events)
+    moved = conn.execute(sa.update(cases).where(cases.c.id == case.id, cases.c.event_count == case.event_count)
+                         .values(**moved_to))
+    if moved.rowcount != 1:
+        raise _Raced()
+    audit.append(conn, case.id, now, events, chained=rows)
 
 
 def case_row(conn: sa.Connection, case_id: int) -> sa.Row:
+    """The case's columns the participation needs, with its file's head as read now (read it first). PostgreSQL:
+    the row is locked until the transaction ends, so residents voting at once queue instead of retrying (SQLite
+    writes one at a time anyway; a stale read there is retried)."""
     row = conn.execute(sa.select(cases.c.id, cases.c.reference, cases.c.unit, cases.c.status, cases.c.title,
-                                 cases.c.started_by).where(cases.c.id == case_id)).first()
+                                 cases.c.started_by, cases.c.event_count, cases.c.head_hash)
+                       .where(cases.c.id == case_id).with_for_update()).first()
     if row is None:
         raise NotFound(Text("未找到事项 {ref}", "case {ref} not found", ref=case_id))
     return row
@@ -201,6 +214,7 @@ class Votes:
         now = clock.now()
 
         def work(conn: sa.Connection) -> dict:
+            head = case_row(conn, case_id)
             loaded, task, spec, data = self._vote_point(conn, case_id)
             row = loaded.row
             element = projection.element_id(task)
@@ -229,7 +243,7 @@ class Votes:
                       "roll_source": "imported" if roll is not None else f"members:{members_role or spec.roll}",
                       "opens_at": now.isoformat(), "closes_at": closes_at.isoformat(),
                       "precedence": spec.precedence, "secret": spec.secret}
-            append(conn, case_id, now, [Event(tally.VOTE_OPENED, actor.user_id, opened, element, str(task.id))])
+            append(conn, head, now, [Event(tally.VOTE_OPENED, actor.user_id, opened, element, str(task.id))])
             conn.execute(sa.insert(votes).values(case_id=case_id, vote_key=key, element_id=element, unit=row.unit,
                                                  secret=spec.secret, opens_at=now, closes_at=closes_at))
             conn.execute(sa.insert(vote_rolls), [{"case_id": case_id, "vote_key": key, "user_id": e["user"],
@@ -301,7 +315,7 @@ class Votes:
                 if any(e["kind"] == tally.VOTER_VOTED for e in mine):
                     raise Conflict(Text("您已投过票；无记名投票投出后不能更改",
                                         "you have voted; a secret ballot cannot be changed"))
-                append(conn, case_id, now, [Event(tally.VOTER_VOTED, actor.user_id, {
+                append(conn, row, now, [Event(tally.VOTER_VOTED, actor.user_id, {
                     "vote": vote.vote_key, "voter": actor.user_id, "channel": "online"}, vote.element_id)])
                 st = sealed_tallies
                 conn.execute(sa.update(st).where(st.c.case_id == case_id, st.c.vote_key == vote.vote_key,
@@ -317,7 +331,7 @@ class Votes:
                 return {"vote": vote.vote_key, "voted": True, "choice": choice, "changed": False}
             data = {"vote": vote.vote_key, "voter": actor.user_id, "choice": choice, "channel": "online",
                     "weight": weight, **({"changes": previous} if previous else {})}
-            append(conn, case_id, now, [Event(tally.VOTE_CAST, actor.user_id, data, vote.element_id)])
+            append(conn, row, now, [Event(tally.VOTE_CAST, actor.user_id, data, vote.element_id)])
             return {"vote": vote.vote_key, "voted": True, "choice": choice, "changed": previous is not None}
 
         return retrying(self.db, work)
@@ -430,7 +444,7 @@ class Votes:
             if problems:
                 raise InvalidInput(Text("纸质选票或签到有误，均未录入", "paper ballots or sign-in have mistakes; "
                                         "nothing was entered"), problems)
-            append(conn, case_id, now, new)
+            append(conn, row, now, new)
             return self._live(conn, case_id, vote)
 
         return retrying(self.db, work)

@@ -153,6 +153,10 @@ def test_every_documented_example_is_accepted(db_url):
             ("post", "/api/cases/{case}/votes", "grid_steward", {409}),  # cancelled: no vote is coming up
             ("post", "/api/cases/{case}/votes/ballot", "proposer", {404}),  # no e-vote is open
             ("post", "/api/cases/{case}/votes/paper", "grid_steward", {404}),
+            ("post", "/api/cases/{case}/ratings", "proposer", {409}),  # no evaluation is open
+            ("post", "/api/cases/{case}/ratings/fix", "two_committees", {404}),  # no fix is open
+            ("post", "/api/cases/{case}/discussion", "proposer", {409}),  # cancelled: the discussion is closed
+            ("post", "/api/cases/{case}/discussion/{post}/hide", "grid_steward", {404}),
             ("post", "/api/admin/units", "admin", {201}),
             ("patch", "/api/admin/units/{unit}", "admin", {200}),
             ("post", "/api/admin/users", "admin", {201}),
@@ -166,7 +170,8 @@ def test_every_documented_example_is_accepted(db_url):
             ("post", "/api/me/password", "proposer", {200}),  # last: the proposer's demo password is gone after it
         ]
         assert {(m, p) for m, p, _u, _s in plan} == set(examples), "every operation with a body is tried"
-        values: dict[str, str] = {"key": "five_step", "platform": "wecom", "user": "grid_steward", "unit": "白塔社区"}
+        values: dict[str, str] = {"key": "five_step", "platform": "wecom", "user": "grid_steward", "unit": "白塔社区",
+                                  "post": "0123456789ab"}
         for method, path, user, accepted in plan:
             for example in examples[(method, path)]:
                 url = re.sub(r"\{(\w+)\}", lambda m: str(values[m.group(1)]), path)

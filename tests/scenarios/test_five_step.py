@@ -24,12 +24,12 @@ from tests.support.five_step import (
     completed_sequence,
     consult,
     evaluate,
-    implement,
     party_review,
     publish,
     register,
     residents_evaluate,
     start,
+    to_evaluation,
     to_party_approval,
     triage,
 )
@@ -350,12 +350,7 @@ def test_substantive_objection_returns_to_party_review(yishi):
 
 
 def test_unsatisfied_twice_reworks_once_then_archives_flagged(yishi):
-    s = start(yishi)
-    to_party_approval(s)
-    assembly(s, eligible=41, present=30, yes=22, no=5, abstain=3)
-    publish(s)
-    implement(s)
-    publish(s)
+    s = to_evaluation(start(yishi))
     residents_evaluate(s, respondents=100, satisfied=30, basically=20, dissatisfied=50)  # 2·50 = 100, not > 100
     assert s.open() == ["A_UT_Rework"]
     s.do("A_UT_Rework", {"rework_plan": "更换漏水接头", "rework_completed_at": day(), "rework_evidence": ["r.jpg"]},

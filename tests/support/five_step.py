@@ -145,6 +145,17 @@ def to_party_approval(s: Scenario):
     party_review(s)
 
 
+def to_evaluation(s: Scenario) -> Scenario:
+    """Opening through a passed vote, the resolution published, implemented and accepted, the result published:
+    the residents' evaluation is open."""
+    to_party_approval(s)
+    assembly(s, eligible=41, present=30, yes=22, no=5, abstain=3)
+    publish(s)
+    implement(s)
+    publish(s)
+    return s
+
+
 def after_vote_to_close(s: Scenario) -> str:
     """Resolution published without objection, implemented, result published, evaluated, archived."""
     publish(s)  # resolution

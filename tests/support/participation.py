@@ -11,6 +11,7 @@ from engine.domain import clock
 from engine.domain.actors import Actor
 from engine.people import units
 from engine.store.tables import memberships, users
+from tests.support import bargaining
 from tests.support.five_step import UNIT, start, to_party_approval
 from tests.support.scenario import Scenario, iso, member, now
 
@@ -50,3 +51,16 @@ RECORD = {"voting_method": "signed_vote", "resolution_text": "同意实施中水
           "attendance_sheet": ["sheets/attendance.pdf"], "tally_sheet": ["sheets/tally.pdf"]}
 STEWARD = member(UNIT, "grid_steward")
 RECORDER = member(UNIT, "assembly")
+
+
+def to_congress(yishi) -> tuple[Scenario, dt.datetime]:
+    """A building's collective contract negotiated and drafted, the draft circulated with the congress a week on."""
+    s = bargaining.start(yishi)
+    bargaining.to_negotiation(s)
+    bargaining.negotiate(s, chair="employee", outcome="agreement", agreed_clauses="工资增长5%")
+    bargaining.draft(s)
+    congress_at = (now() + dt.timedelta(days=7)).replace(hour=14, minute=0, second=0, microsecond=0)
+    s.do("CV_UT_CirculateDraft", {"circulated_at": iso(), "congress_at": congress_at.isoformat(),
+                                  "congress_venue": "大厦多功能厅", "channels": ["to_each_delegate", "wechat"],
+                                  "draft_documents": ["drafts/contract.pdf"]}, by="union_fed")
+    return s, congress_at
