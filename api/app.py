@@ -48,6 +48,7 @@ log = logging.getLogger("yishi.api")
 API_PREFIX = "/api"
 UPLOAD_PATHS = ("/api/definitions", "/definitions",  # POST: a definition bundle or a sheet of people, with their
                 "/api/admin/people/import", "/admin/people/import")  # own (larger) limit
+STUDIO_PREFIXES = ("/api/definitions/", "/definitions/")  # POST: the studio's drafts (lint, scenarios, diff)
 ATTACHMENT_SUFFIX = "/attachments"  # POST …/attachments: a file, limited by YISHI_ATTACHMENT_MAX_BYTES
 MULTIPART_OVERHEAD = 64 * 1024  # boundaries and part headers around the file
 
@@ -65,7 +66,7 @@ class BodyLimit:
             return await self.app(scope, receive, send)
         path = scope["path"].rstrip("/")
         post = scope["method"] == "POST"
-        limit = self.upload_limit if post and path in UPLOAD_PATHS else \
+        limit = self.upload_limit if post and (path in UPLOAD_PATHS or path.startswith(STUDIO_PREFIXES)) else \
             self.attachment_limit if post and path.endswith(ATTACHMENT_SUFFIX) else self.limit
         length = next((v for k, v in scope["headers"] if k == b"content-length"), None)
         if length is not None:

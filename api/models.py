@@ -449,6 +449,33 @@ class Deployed(Model):
     deployed: list[DeployedVersion]
 
 
+class ScenarioFile(Model):
+    key: str
+    text: str | None = Field(description="processes/<key>.scenarios.yaml as shipped (YAML), or null")
+
+
+class ScenarioFailure(Model):
+    step: int | None = Field(description="1-based step number; null: the start or the final expectations")
+    element_id: str | None
+    message: str
+
+
+class ScenarioResult(Model):
+    name: str
+    passed: bool
+    failures: list[ScenarioFailure]
+    path: list[str] = Field(description="element ids of the tasks completed, in order")
+    timers: list[str] = Field(description="element ids of the timers fired, in order")
+    status: str | None
+    end_event: str | None
+    open: list[str]
+    figures: dict[str, Any] = Field(description="the case's key figures at the end")
+
+
+class ScenarioReport(Model):
+    results: list[ScenarioResult]
+
+
 class MigrationCase(Model):
     case_id: int
     reference: str

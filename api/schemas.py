@@ -244,6 +244,21 @@ class Upload(Body):
         default_factory=dict, description="'<process id>/<file>' -> JSON Schema or uiSchema (object or JSON text)")
 
 
+class Draft(Body):
+    """A draft of a definition as the studio holds it: its BPMN files and forms (none: the newest deployed version)."""
+    bpmn: dict[SafeText, SafeText] | None = Field(None, description="file name -> BPMN XML (a draft)")
+    forms: dict[SafeText, JsonObject | SafeText] = Field(
+        default_factory=dict, description="'<process id>/<file>' -> JSON Schema or uiSchema (object or JSON text)")
+
+
+class ScenarioRun(Draft):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"scenarios": (
+        "process: five_step\nunit: 金江路社区\nscenarios:\n  - name: 登记 Registered\n"
+        "    start: {by: proposer, data: {title: 加装电梯}}\n    expect: {open: [A_UT_Register]}\n")}]})
+    scenarios: SafeText = Field(max_length=500_000, description="the scenario file (YAML, engine/scenarios.py)")
+    names: list[SafeText] | None = Field(None, max_length=50, description="only these scenarios (default all)")
+
+
 class Migrate(Body):
     model_config = ConfigDict(json_schema_extra={"examples": [{"case_ids": [1], "to_version": 1}]})
     case_ids: list[Id] = Field(min_length=1, max_length=1000)

@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 import importlib.metadata
+import json
+import tempfile
+from pathlib import Path
 
 import sqlalchemy as sa
 
+from engine import scenarios
 from engine.cases import attachments, holidays
 from engine.cases.objections import Objection
 from engine.cases.runtime import Runtime
@@ -30,7 +34,7 @@ from engine.settings import settings
 from engine.store import audit, case_links
 from engine.store.db import make_engine
 from engine.store.files import FileStore, LocalFileStore
-from engine.store.tables import definition_versions
+from engine.store.tables import definition_versions, holiday_calendars, metadata
 
 try:
     TOOL_VERSION = importlib.metadata.version("yishi")
@@ -38,6 +42,8 @@ except importlib.metadata.PackageNotFoundError:  # run from a checkout without i
     TOOL_VERSION = "unknown"
 
 STATS_YEARS = (2000, 2099)  # the dates a statistics period may span
+SHIPPED_PROCESSES = Path(__file__).resolve().parent.parent / "processes"  # beside the engine in a checkout
+SCENARIO_SUFFIX = ".scenarios.yaml"
 
 
 class Yishi(NotificationsDoor, ParticipationDoor):
@@ -57,6 +63,55 @@ class Yishi(NotificationsDoor, ParticipationDoor):
     # designers
     def deploy(self, bundle: Bundle, actor: Actor) -> list[deployments.Deployed]:
         return deployments.deploy(self.db, bundle, actor)
+
+    def scenario_file(self, key: str, actor: Actor) -> str | None:
+        """The scenarios shipped beside a process (``<processes dir>/<key>.scenarios.yaml``), or None."""
+        self._designer_only(actor)
+        for folder in (settings().processes_dir, SHIPPED_PROCESSES):
+            if folder is not None and (Path(folder) / f"{key}{SCENARIO_SUFFIX}").is_file():
+                return (Path(folder) / f"{key}{SCENARIO_SUFFIX}").read_text(encoding="utf-8")
+        return None
+
+    def run_scenarios(self, text: str, actor: Actor, bundle: Bundle | None = None, key: str | None = None,
+                      names_: list[str] | None = None) -> list[dict]:
+        """Run a scenario file against ``bundle`` (a draft), else the newest deployed version of its process, in a
+        throwaway database: real cases and the process's clock are never touched (``engine/scenarios.py``)."""
+        self._designer_only(actor)
+        parsed = scenarios.parse(text, key)
+        bundle = bundle if bundle is not None else self.version_bundle(parsed.process)
+        with tempfile.TemporaryDirectory(prefix="yishi-scenarios-") as folder:
+            db = make_engine(f"sqlite:///{Path(folder) / 'scenarios.db'}")
+            try:
+                metadata.create_all(db)
+                with self.db.connect() as source, db.begin() as target:  # the same holidays as the real cases
+                    rows = [dict(r) for r in source.execute(sa.select(holiday_calendars)).mappings()]
+                    if rows:
+                        target.execute(sa.insert(holiday_calendars), rows)
+                sandbox = Yishi(db=db, files=LocalFileStore(Path(folder) / "files"))
+                sandbox.deploy(bundle, Actor(actor.user_id, is_designer=True))
+                results = scenarios.run(sandbox, parsed, names_)
+            finally:
+                db.dispose()
+        return [r.as_dict() for r in results]
+
+    def version_bundle(self, key: str, version: int | None = None) -> Bundle:
+        """A deployed version's content as a bundle (default the newest), to lint, test or deploy again."""
+        dv = definition_versions
+        query = sa.select(dv.c.bpmn, dv.c.forms).where(dv.c.key == key)
+        query = query.where(dv.c.version == version) if version is not None else \
+            query.order_by(dv.c.version.desc()).limit(1)
+        with self.db.connect() as conn:
+            row = conn.execute(query).first()
+        if row is None:
+            raise NotFound(Text("没有已部署的流程定义 {key}", "no deployed definition '{key}'", key=key))
+        return Bundle(bpmn={name: xml.encode("utf-8") for name, xml in row.bpmn.items()},
+                      forms={name: json.dumps(schema, ensure_ascii=False).encode("utf-8")
+                             for name, schema in row.forms.items()})
+
+    @staticmethod
+    def _designer_only(actor: Actor) -> None:
+        if not (actor.is_designer or actor.is_admin):
+            raise Forbidden(Text("仅限流程设计人员和管理员", "process designers and administrators only"))
 
     def definitions(self) -> list[dict]:
         """The newest version of every definition, without its BPMN or forms (anyone signed in may list them)."""

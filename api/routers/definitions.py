@@ -9,15 +9,24 @@ from fastapi import APIRouter
 
 from api.deps import ActorDep, DesignerDep, ServiceDep
 from api.i18n import LanguageDep, localise
-from api.models import Definition, Deployed, MigrationPlan, MigrationResult, Version, VersionContent
+from api.models import (
+    Definition,
+    Deployed,
+    MigrationPlan,
+    MigrationResult,
+    ScenarioFile,
+    ScenarioReport,
+    Version,
+    VersionContent,
+)
 from api.problems import errors
-from api.schemas import DefinitionKey, Migrate, TargetVersion, Upload, VersionNumber
+from api.schemas import DefinitionKey, Draft, Migrate, ScenarioRun, TargetVersion, Upload, VersionNumber
 from engine.definitions.compiler import Bundle
 from engine.domain.texts import Text
 from engine.errors import InvalidInput
 
 router = APIRouter(prefix="/definitions", tags=["designers"])
-MAX_UPLOAD_FILES = 50
+MAX_UPLOAD_FILES = 300  # five_step with its called processes holds about 80 files
 
 
 @router.get("", response_model=list[Definition], responses=errors(401),
@@ -42,13 +51,19 @@ def version(key: DefinitionKey, version: VersionNumber, service: ServiceDep, act
              summary="Upload BPMN + forms: lint (422 lists every problem with file, element id and line), "
                      "then deploy new versions")
 def upload(body: Upload, service: ServiceDep, actor: DesignerDep) -> dict:
+    return {"deployed": [d.__dict__ for d in service.deploy(bundle_of(body), actor)]}
+
+
+def bundle_of(body: Upload | Draft) -> Bundle | None:
+    """The bundle a body carries (None: a draft without BPMN means the newest deployed version)."""
+    if body.bpmn is None:
+        return None
     if len(body.bpmn) + len(body.forms) > MAX_UPLOAD_FILES:
         raise InvalidInput(Text("每次最多上传 {n} 个文件", "at most {n} files per upload", n=MAX_UPLOAD_FILES))
     forms = {}
     for name, schema in body.forms.items():
         forms[name] = (schema if isinstance(schema, str) else json.dumps(schema, ensure_ascii=False)).encode()
-    bundle = Bundle(bpmn={name: xml.encode("utf-8") for name, xml in body.bpmn.items()}, forms=forms)
-    return {"deployed": [d.__dict__ for d in service.deploy(bundle, actor)]}
+    return Bundle(bpmn={name: xml.encode("utf-8") for name, xml in body.bpmn.items()}, forms=forms)
 
 
 @router.get("/{key}/migrations", response_model=MigrationPlan, responses=errors(401, 403, 404, 422),
@@ -62,3 +77,18 @@ def migration_plan(key: DefinitionKey, service: ServiceDep, actor: DesignerDep,
              summary="Move the given cases to the version (recorded in each case file)")
 def migrate(key: DefinitionKey, body: Migrate, service: ServiceDep, actor: DesignerDep, language: LanguageDep) -> dict:
     return {"results": localise(service.migrate(key, body.case_ids, actor, body.to_version), language)}
+
+
+@router.get("/{key}/scenarios", response_model=ScenarioFile, responses=errors(401, 403, 422),
+            summary="The scenarios shipped beside a process (processes/<key>.scenarios.yaml), or null")
+def scenario_file(key: DefinitionKey, service: ServiceDep, actor: DesignerDep) -> dict:
+    return {"key": key, "text": service.scenario_file(key, actor)}
+
+
+@router.post("/{key}/scenarios/run", response_model=ScenarioReport, responses=errors(401, 403, 404, 413, 422),
+             summary="Run a scenario file against a draft (or the newest deployed version) in a throwaway database: "
+                     "pass or fail per scenario, with the path taken")
+def run_scenarios(key: DefinitionKey, body: ScenarioRun, service: ServiceDep, actor: DesignerDep,
+                  language: LanguageDep) -> dict:
+    results = service.run_scenarios(body.scenarios, actor, bundle_of(body), key, body.names)
+    return {"results": localise(results, language)}
