@@ -476,6 +476,52 @@ class ScenarioReport(Model):
     results: list[ScenarioResult]
 
 
+class LintReport(Model):
+    ok: bool = Field(description="true: no error (warnings may remain); deploying would lint the same")
+    problems: list[LintProblem]
+
+
+class ExpressionCheck(Model):
+    problems: list[str] = Field(description="what the sandbox refuses, and calls of functions that do not exist")
+
+
+class DomainFunction(Model):
+    name: str
+    signature: str
+    zh: str = Field(description="its meaning in Chinese (e.g. 过半数)")
+    en: str
+    group: Literal["vote", "deadline"] | str
+
+
+class DiffElement(Model):
+    id: str
+    type: str = Field(description="the BPMN element's kind (userTask, sequenceFlow, lane …)")
+    name: str | None = None
+
+
+class ChangedElement(DiffElement):
+    what: list[str] = Field(description="what changed: name, condition, script, form, timer, lane, "
+                                        "property:<name>, preScript, postScript, documentation, attributes …")
+
+
+class DefinitionDiff(Model):
+    added: list[DiffElement]
+    removed: list[DiffElement]
+    changed: list[ChangedElement]
+
+
+class DataField(Model):
+    name: str
+    title_zh: str
+    title_en: str
+    source: str | None = Field(description="the element whose form or script gives it (null: every case has it)")
+    kind: Literal["case", "start_form", "form", "script"] | str
+
+
+class TidyResult(Model):
+    bpmn: str
+
+
 class MigrationCase(Model):
     case_id: int
     reference: str
@@ -484,6 +530,7 @@ class MigrationCase(Model):
     can_migrate: bool
     blocking_elements: list[str]
     changed_elements: list[str]
+    reason: str | None = Field(None, description="why it cannot move, in the reader's language")
 
 
 class MigrationPlan(Model):

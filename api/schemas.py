@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from enum import StrEnum
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import Path, Query
 from pydantic import AfterValidator, AwareDatetime, BaseModel, BeforeValidator, ConfigDict, Field, Strict
@@ -249,6 +249,29 @@ class Draft(Body):
     bpmn: dict[SafeText, SafeText] | None = Field(None, description="file name -> BPMN XML (a draft)")
     forms: dict[SafeText, JsonObject | SafeText] = Field(
         default_factory=dict, description="'<process id>/<file>' -> JSON Schema or uiSchema (object or JSON text)")
+
+
+class DiffRequest(Draft):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"against": 1}]})
+    against: Id | None = Field(None, description="the version compared from (default the newest)")
+    version: Id | None = Field(None, description="the version compared to, when no draft is given (default newest)")
+
+
+class DataAtRequest(Draft):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"element_id": "A_UT_Triage"}]})
+    element_id: SafeText = Field(min_length=1, max_length=200)
+
+
+class ExpressionSource(Body):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"source": "more_than_half(yes, present)",
+                                                               "mode": "eval"}]})
+    source: SafeText = Field(max_length=20_000)
+    mode: Literal["eval", "exec"] = Field("eval", description="eval: a condition or expression; exec: a script")
+
+
+class TidyRequest(Body):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"bpmn": EXAMPLE_BPMN}]})
+    bpmn: SafeText = Field(min_length=1, description="one BPMN document")
 
 
 class ScenarioRun(Draft):

@@ -95,6 +95,12 @@ class InvalidInput(YishiError):
         self.errors = errors or []
 
 
+class InvalidScenario(InvalidInput):
+    """A designer's scenario file that cannot be read (not YAML, a step of no known kind, another process's)."""
+
+    status = "invalid_scenario"
+
+
 class InvalidSheet(InvalidInput):
     """An uploaded sheet of people that cannot be read (not CSV/XLSX, no header row, too large)."""
 

@@ -47,7 +47,7 @@ import yaml
 from engine.domain import clock
 from engine.domain.actors import Actor
 from engine.domain.texts import Text
-from engine.errors import InvalidInput, YishiError
+from engine.errors import InvalidScenario, YishiError
 
 if TYPE_CHECKING:  # the service hands itself in; importing it here would make a cycle
     from engine.service import Yishi
@@ -129,8 +129,8 @@ class _StepFailed(Exception):
 
 # ----- reading ------------------------------------------------------------------------------------------------
 
-def _bad(message: Text) -> InvalidInput:
-    return InvalidInput(Text("场景文件有误：{m}", "scenario file: {m}", m=message))
+def _bad(message: Text) -> InvalidScenario:
+    return InvalidScenario(Text("场景文件有误：{m}", "scenario file: {m}", m=message))
 
 
 def parse(text: str, process: str | None = None) -> ScenarioFile:

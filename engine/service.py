@@ -15,21 +15,24 @@ from engine.cases import attachments, holidays
 from engine.cases.objections import Objection
 from engine.cases.runtime import Runtime
 from engine.cases.timers import TickResult
-from engine.definitions import bpmn, deployments, forms, instructions
+from engine.definitions import bpmn, deployments, forms, instructions, layout, lint, studio
 from engine.definitions.compiler import Bundle
 from engine.definitions.xmlsafe import parse_bpmn
 from engine.domain import clock, names, periods, personal, roles
 from engine.domain.actors import ADMIN_ROLE, DESIGNER_ROLE, Actor
 from engine.domain.statuses import EventKind
 from engine.domain.texts import DEFAULT_LANGUAGE, Text
-from engine.errors import Conflict, FieldError, Forbidden, InvalidInput, NotFound
+from engine.errors import Conflict, FieldError, Forbidden, InvalidDefinition, InvalidInput, NotFound
 from engine.notify.door import NotificationsDoor
 from engine.participation.door import ParticipationDoor
 from engine.people import accounts, demo, passwords
 from engine.people import units as unit_tree
 from engine.people.admin import PeopleAdmin
 from engine.read import export, export_check, monitor, public, queries, stats
-from engine.sandbox import budget
+from engine.sandbox import budget, policy
+from engine.sandbox.environment import DEFAULT_GLOBALS
+from engine.sandbox.functions import FUNCTIONS
+from engine.sandbox.guards import SANDBOX_BUILTINS
 from engine.settings import settings
 from engine.store import audit, case_links
 from engine.store.db import make_engine
@@ -40,6 +43,19 @@ try:
     TOOL_VERSION = importlib.metadata.version("yishi")
 except importlib.metadata.PackageNotFoundError:  # run from a checkout without installing
     TOOL_VERSION = "unknown"
+
+def _forms_of(bundle: Bundle) -> dict[str, dict]:
+    """A bundle's forms as objects (a file that is no JSON object counts as absent; lint names it)."""
+    found = {}
+    for name, data in bundle.forms.items():
+        try:
+            value = json.loads(data)
+        except ValueError:
+            continue
+        if isinstance(value, dict):
+            found[name] = value
+    return found
+
 
 STATS_YEARS = (2000, 2099)  # the dates a statistics period may span
 SHIPPED_PROCESSES = Path(__file__).resolve().parent.parent / "processes"  # beside the engine in a checkout
@@ -107,6 +123,54 @@ class Yishi(NotificationsDoor, ParticipationDoor):
         return Bundle(bpmn={name: xml.encode("utf-8") for name, xml in row.bpmn.items()},
                       forms={name: json.dumps(schema, ensure_ascii=False).encode("utf-8")
                              for name, schema in row.forms.items()})
+
+    def lint_draft(self, bundle: Bundle, actor: Actor) -> dict:
+        """Every problem of a draft (BPMN and forms), as deploying would find them, without deploying."""
+        self._designer_only(actor)
+        report = lint.lint(bundle.bpmn, bundle.forms)
+        return {"ok": report.ok, "problems": [{**p.as_dict(), "message": p.text} for p in report.problems]}
+
+    @staticmethod
+    def check_expression(source: str, mode: str = "eval") -> list[Text]:
+        """What the sandbox says of one condition or script as it is typed (the same check lint runs), and calls
+        of functions that do not exist (a domain function misspelt)."""
+        found = [Text("未通过沙箱检查：{e}", "rejected by the sandbox: {e}", e=e) for e in policy.check(source, mode)]
+        if not found:
+            known = set(DEFAULT_GLOBALS) | set(SANDBOX_BUILTINS)
+            for name in studio.called_names(source, mode):
+                if name not in known:
+                    found.append(Text("没有名为 {name} 的函数", "there is no function called {name}", name=name))
+        return found
+
+    @staticmethod
+    def domain_functions() -> list[dict]:
+        """The functions designers may call, with their meaning in Chinese and English (the sandbox's one list)."""
+        return [{"name": f.name, "signature": f.signature, "zh": f.zh, "en": f.en, "group": f.group}
+                for f in FUNCTIONS]
+
+    def definition_diff(self, key: str, actor: Actor, *, against: int | None = None, version: int | None = None,
+                        draft: Bundle | None = None) -> dict:
+        """Elements added, removed and changed from version ``against`` (default the newest) to ``version`` or
+        to a draft."""
+        self._designer_only(actor)
+        old = self.version_bundle(key, against)
+        new = draft if draft is not None else self.version_bundle(key, version)
+        return studio.diff(old.bpmn, _forms_of(old), new.bpmn, _forms_of(new))
+
+    def data_at(self, key: str, element_id: str, actor: Actor, draft: Bundle | None = None) -> list[dict]:
+        """The case data a step of a draft (or the newest version) can read, with where each value comes from."""
+        self._designer_only(actor)
+        bundle = draft if draft is not None else self.version_bundle(key)
+        return studio.data_at(bundle.bpmn, _forms_of(bundle), element_id)
+
+    def tidy(self, xml: str, actor: Actor) -> str:
+        """The diagram drawn afresh by ``yishi layout`` (lanes by role, steps as groups, no line through a shape)."""
+        self._designer_only(actor)
+        tree = parse_bpmn(xml.encode("utf-8"))  # refuses what is no safe XML, naming the line
+        if not bpmn.processes(tree):
+            raise InvalidDefinition(Text("文档中没有 bpmn:process，无从排版",
+                                         "the document has no bpmn:process to lay out"))
+        return layout.layout_bytes(xml.encode("utf-8")).decode("utf-8")
 
     @staticmethod
     def _designer_only(actor: Actor) -> None:

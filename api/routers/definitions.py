@@ -10,8 +10,11 @@ from fastapi import APIRouter
 from api.deps import ActorDep, DesignerDep, ServiceDep
 from api.i18n import LanguageDep, localise
 from api.models import (
+    DataField,
     Definition,
+    DefinitionDiff,
     Deployed,
+    LintReport,
     MigrationPlan,
     MigrationResult,
     ScenarioFile,
@@ -20,7 +23,17 @@ from api.models import (
     VersionContent,
 )
 from api.problems import errors
-from api.schemas import DefinitionKey, Draft, Migrate, ScenarioRun, TargetVersion, Upload, VersionNumber
+from api.schemas import (
+    DataAtRequest,
+    DefinitionKey,
+    DiffRequest,
+    Draft,
+    Migrate,
+    ScenarioRun,
+    TargetVersion,
+    Upload,
+    VersionNumber,
+)
 from engine.definitions.compiler import Bundle
 from engine.domain.texts import Text
 from engine.errors import InvalidInput
@@ -68,15 +81,36 @@ def bundle_of(body: Upload | Draft) -> Bundle | None:
 
 @router.get("/{key}/migrations", response_model=MigrationPlan, responses=errors(401, 403, 404, 422),
             summary="Dry run: which running cases could move to a version (default newest)")
-def migration_plan(key: DefinitionKey, service: ServiceDep, actor: DesignerDep,
+def migration_plan(key: DefinitionKey, service: ServiceDep, actor: DesignerDep, language: LanguageDep,
                    to_version: TargetVersion = None) -> dict:
-    return service.migration_plan(key, actor, to_version)
+    return localise(service.migration_plan(key, actor, to_version), language)
 
 
 @router.post("/{key}/migrations", response_model=MigrationResult, responses=errors(401, 403, 404, 409, 422),
              summary="Move the given cases to the version (recorded in each case file)")
 def migrate(key: DefinitionKey, body: Migrate, service: ServiceDep, actor: DesignerDep, language: LanguageDep) -> dict:
     return {"results": localise(service.migrate(key, body.case_ids, actor, body.to_version), language)}
+
+
+@router.post("/{key}/lint", response_model=LintReport, responses=errors(401, 403, 413, 422),
+             summary="Lint a draft (BPMN + forms) as deploying would, without deploying: every problem with its "
+                     "file, element id, line and a message in the reader's language")
+def lint_draft(key: DefinitionKey, body: Upload, service: ServiceDep, actor: DesignerDep,
+               language: LanguageDep) -> dict:
+    return localise(service.lint_draft(bundle_of(body), actor), language)
+
+
+@router.post("/{key}/diff", response_model=DefinitionDiff, responses=errors(401, 403, 404, 413, 422),
+             summary="Elements added, removed and changed from a version (default the newest) to a draft, or to "
+                     "another version")
+def diff(key: DefinitionKey, body: DiffRequest, service: ServiceDep, actor: DesignerDep) -> dict:
+    return service.definition_diff(key, actor, against=body.against, version=body.version, draft=bundle_of(body))
+
+
+@router.post("/{key}/data", response_model=list[DataField], responses=errors(401, 403, 404, 413, 422),
+             summary="The case data a step of a draft (or the newest version) can read, to prefill its form")
+def data_at(key: DefinitionKey, body: DataAtRequest, service: ServiceDep, actor: DesignerDep) -> list[dict]:
+    return service.data_at(key, body.element_id, actor, bundle_of(body))
 
 
 @router.get("/{key}/scenarios", response_model=ScenarioFile, responses=errors(401, 403, 422),

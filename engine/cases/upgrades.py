@@ -75,9 +75,12 @@ def plan(runtime: Runtime, key: str, to_version: int | None = None) -> dict:
         for row in rows:
             loaded = runtime.load(conn, row.id)
             _diffs, blocking, changed = _assess(loaded.workflow, parsed)
+            reason = Text("新版本删除了事项仍有未完成工作的环节：{elements}",
+                          "unfinished work on removed elements: {elements}",
+                          elements=", ".join(blocking)) if blocking else None
             report.append({"case_id": row.id, "reference": row.reference, "from_version": row.version,
                            "status": row.status, "can_migrate": not blocking, "blocking_elements": blocking,
-                           "changed_elements": changed})
+                           "changed_elements": changed, "reason": reason})
     return {"definition": key, "to_version": target.version, "cases": report}
 
 

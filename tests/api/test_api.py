@@ -6,6 +6,7 @@ import datetime as dt
 
 import pytest
 from fastapi.testclient import TestClient
+from lxml import etree
 
 from api.app import create_app
 from engine.definitions.compiler import load_bundle
@@ -236,6 +237,35 @@ def test_migration_dry_run_and_recorded_move(api):
     assert history[-1]["kind"] == "case_migrated" and history[-1]["actor"] == "designer"
     task = only_task(api, proposer)
     assert api.post(f"/tasks/{task['task_id']}/complete", headers=proposer, json={"data": PROPOSAL}).status_code == 200
+
+
+def without_propose(data: bytes) -> str:
+    """The demo process with its first task removed: the start event leads straight to the review."""
+    root = etree.fromstring(data)
+    gone = ("propose", "f_propose_review")
+    for node in list(root.iter()):
+        if node.get("id") in gone or node.get("bpmnElement") in gone or (node.text or "").strip() in gone:
+            node.getparent().remove(node)
+        elif node.get("targetRef") == "propose":
+            node.set("targetRef", "review")
+    for ref in root.iter("{http://www.omg.org/spec/BPMN/20100524/MODEL}incoming"):
+        if ref.text == "f_propose_review":
+            ref.text = "f_start_propose"
+    return etree.tostring(root, encoding="unicode")
+
+
+def test_the_dry_run_says_why_a_case_cannot_move(api):
+    designer = login(api, "designer")
+    case = start_case(api)  # waiting at propose
+    bundle = load_bundle([DEMO])
+    xml = without_propose(bundle.bpmn["demo.bpmn"])
+    body = {"bpmn": {"demo.bpmn": xml}, "forms": {k: v.decode() for k, v in bundle.forms.items()}}
+    deployed = api.post("/definitions", headers=designer, json=body)
+    assert deployed.status_code == 201, deployed.text
+    plan = api.get("/api/definitions/demo_petition/migrations", headers={**designer, "Accept-Language": "en"}).json()
+    [item] = plan["cases"]
+    assert (item["case_id"], item["can_migrate"], item["blocking_elements"]) == (case["id"], False, ["propose"])
+    assert item["reason"] == "unfinished work on removed elements: propose"
 
 
 def test_stuck_report_with_the_clock_and_admin_actions(api, frozen_clock):

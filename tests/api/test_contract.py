@@ -134,6 +134,11 @@ def test_every_documented_example_is_accepted(db_url):
             ("post", "/api/tasks/{task_id}/complete", "grid_steward", {200}),
             ("post", "/api/definitions", "designer", {201}),
             ("post", "/api/definitions/{key}/scenarios/run", "designer", {200}),
+            ("post", "/api/definitions/{key}/lint", "designer", {200}),
+            ("post", "/api/definitions/{key}/diff", "designer", {200}),
+            ("post", "/api/definitions/{key}/data", "designer", {200}),
+            ("post", "/api/studio/expression", "designer", {200}),
+            ("post", "/api/studio/tidy", "designer", {200}),
             ("post", "/api/definitions/{key}/migrations", "designer", {200, 404}),  # case 1: a fresh database's
             ("post", "/api/dev/clock", "admin", {200}),
             ("post", "/api/admin/cases/{case}/retry", "admin", {409}),  # the case is not in error

@@ -140,12 +140,13 @@ def positive_data_accepted(ctx, response, case):
     an integral float where an id is expected, a blank required unit, a definition upload that lint refuses, a
     statistics period that ends before it starts or lies outside the years the statistics take, a holiday
     arrangement whose dates are not in its year (or a make-up day on a weekday), a sheet of people that cannot be
-    read, and a membership ending before it starts."""
+    read, a scenario file that cannot be run, a draft that is no XML, and a membership ending before it starts."""
     if response.status_code == 422:
         sent = (case.body, case.query, case.path_parameters)
         kind = response.json().get("type", "")
         if _has_refused_text(sent) or _has_integral_float(sent) or _has_blank_text(case.body) or \
-                kind.endswith(("/invalid_definition", "/invalid_sheet")) or _dates_reversed(case.body) or \
+                kind.endswith(("/invalid_definition", "/invalid_sheet", "/invalid_scenario", "/unsafe_xml")) or \
+                _dates_reversed(case.body) or \
                 _period_refused(case, response) or (
                 case.operation.path == "/api/admin/holidays" and response.json().get("errors")):
             return None

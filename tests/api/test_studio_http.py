@@ -64,3 +64,74 @@ def test_scenarios_are_for_designers_and_a_bad_file_is_422(api):
                    json={"scenarios": "process: three_stage_six_step\nunit: u\nscenarios: [{name: a}]"})
     assert bad.status_code == 422
     assert "不是" in bad.json()["detail"]  # the file is for another process
+
+
+def test_a_draft_is_linted_without_deploying_each_problem_on_its_element(api):
+    designer = login(api, "designer")
+    draft = api.get("/api/definitions/five_step/versions/1", headers=designer).json()
+    clean = api.post("/api/definitions/five_step/lint", headers=designer,
+                     json={"bpmn": draft["bpmn"], "forms": draft["forms"]})
+    assert clean.status_code == 200, clean.text
+    assert clean.json() == {"ok": True, "problems": []}
+
+    broken = dict(draft["bpmn"])
+    broken["five_step.bpmn"] = broken["five_step.bpmn"].replace(
+        "<bpmn:conditionExpression>", "<bpmn:conditionExpression>triage_result == and ", 1)
+    report = api.post("/api/definitions/five_step/lint", headers={**designer, "Accept-Language": "en"},
+                      json={"bpmn": broken, "forms": draft["forms"]}).json()
+    assert report["ok"] is False
+    [problem] = report["problems"]
+    assert problem["code"] == "expression_invalid" and problem["element_id"].startswith("A_")
+    assert problem["message"].startswith("condition rejected by the sandbox")
+    assert api.get("/api/definitions/five_step/versions", headers=designer).json()[-1]["version"] == 1
+
+
+def test_expressions_are_checked_as_typed_and_the_functions_have_their_meanings(api):
+    designer = login(api, "designer")
+    check = api.post("/api/studio/expression", headers={**designer, "Accept-Language": "en"},
+                     json={"source": "more_than_halff(yes, present)"}).json()
+    assert check == {"problems": ["there is no function called more_than_halff"]}
+    assert api.post("/api/studio/expression", headers=designer,
+                    json={"source": "more_than_half(yes, present)"}).json() == {"problems": []}
+    escape = api.post("/api/studio/expression", headers=designer, json={"source": "().__class__"}).json()
+    assert escape["problems"][0].startswith("未通过沙箱检查")
+    script = api.post("/api/studio/expression", headers=designer,
+                      json={"source": "x = len(a)\npassed = more_than_half(x, 3)", "mode": "exec"}).json()
+    assert script == {"problems": []}
+    functions = {f["name"]: f for f in api.get("/api/studio/functions", headers=designer).json()}
+    assert functions["more_than_half"]["zh"].startswith("过半数")
+    assert functions["period_end"]["group"] == "deadline"
+    assert api.get("/api/studio/functions", headers=login(api, "proposer")).status_code == 403
+
+
+def test_a_draft_is_compared_with_the_running_version_element_by_element(api):
+    designer = login(api, "designer")
+    draft = api.get("/api/definitions/five_step/versions/1", headers=designer).json()
+    assert api.post("/api/definitions/five_step/diff", headers=designer, json={}).json() == \
+        {"added": [], "removed": [], "changed": []}
+    bpmn = dict(draft["bpmn"])
+    bpmn["five_step.bpmn"] = bpmn["five_step.bpmn"].replace('name="分类处理 Triage"', 'name="分类 Sort"', 1)
+    forms = dict(draft["forms"])
+    forms["five_step/A_UT_Register.schema.json"] = {**forms["five_step/A_UT_Register.schema.json"], "title": "登记"}
+    diff = api.post("/api/definitions/five_step/diff", headers=designer, json={"bpmn": bpmn, "forms": forms}).json()
+    assert diff["added"] == [] and diff["removed"] == []
+    assert {c["id"]: c["what"] for c in diff["changed"]} == {"A_UT_Triage": ["name"], "A_UT_Register": ["form"]}
+
+
+def test_the_data_a_step_can_read_is_listed_with_its_source(api):
+    designer = login(api, "designer")
+    fields = api.post("/api/definitions/five_step/data", headers=designer, json={"element_id": "A_UT_Triage"}).json()
+    by_name = {f["name"]: f for f in fields}
+    assert by_name["case_started_by"]["kind"] == "case"
+    assert by_name["category"]["source"] == "A_UT_Register" and by_name["category"]["kind"] == "form"
+    assert "triage_result" not in by_name  # the step's own form comes after it
+    assert api.post("/api/definitions/five_step/data", headers=designer, json={"element_id": "nothing"}).json() == []
+
+
+def test_tidy_draws_the_diagram_afresh_and_plans_say_why_a_case_cannot_move(api):
+    designer = login(api, "designer")
+    draft = api.get("/api/definitions/five_step/versions/1", headers=designer).json()
+    tidy = api.post("/api/studio/tidy", headers=designer, json={"bpmn": draft["bpmn"]["five_step.bpmn"]})
+    assert tidy.status_code == 200
+    assert "bpmndi:BPMNShape" in tidy.json()["bpmn"] and "A_UT_Triage" in tidy.json()["bpmn"]
+    assert api.post("/api/studio/tidy", headers=designer, json={"bpmn": "<x/>"}).status_code == 422
