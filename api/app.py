@@ -33,6 +33,7 @@ from api.routers import (
     people,
     platforms,
     public,
+    signing,
     stats,
     studio,
     system,
@@ -167,7 +168,7 @@ def create_app(service: Yishi | None = None, *, config: Settings | None = None, 
     routers = [system.router, auth.router, tasks.router, cases.router, attachments.router, export.router,
                methods.router, definitions.router, admin.router, holidays.router, people.router, public.router,
                notifications.router, notifications.admin_router, platforms.router]
-    routers_new = [participation.router, participation.me_router, studio.router]  # new: only under /api
+    routers_new = [participation.router, participation.me_router, studio.router, signing.router]  # new: only under /api
     if config.dev_clock:
         routers.append(dev.router)  # development only: the route does not exist otherwise
     for router in routers:

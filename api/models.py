@@ -155,8 +155,34 @@ class ContextItem(Model):
     value: Any = None
 
 
+class MemberSign(Model):
+    """One member's decision in a multi-person step."""
+
+    member: str
+    decision: Literal["approve", "reject"]
+    opinion: str | None = None
+    at: str | None = Field(None, description="when it was signed (ISO instant)")
+
+
+class MultiSign(Model):
+    """A multi-person step (会签 all / 或签 any / 依次 sequential / 票签 a vote word) and how far it is."""
+
+    rule: Literal["all", "any", "sequential", "more_than_half", "half_or_more", "two_thirds_or_more"]
+    sequential: bool = Field(description="members act one after another")
+    signs_total: int = Field(description="members in the step")
+    signs_done: int
+    signs_approved: int
+    signs_rejected: int
+    signs: list[MemberSign] = Field(description="decisions so far, in the order they were made")
+    waiting: list[str] = Field(description="members who have not decided yet")
+
+
 class TaskDetail(TaskSummary):
     """One open task with everything needed to do it."""
+
+    signature: Literal["required", "optional"] | None = Field(
+        None, description="the step takes a handwritten signature (with the opinion)")
+    multi_sign: MultiSign | None = Field(None, description="a multi-person step: its rule and progress")
 
     status: CaseStatus | None = Field(None, description="the case's status")
     context: list[ContextItem] = Field(default_factory=list, description="case data shown read-only beside the form")
@@ -645,3 +671,35 @@ class Problem(Model):
     detail: str
     errors: list[FieldProblem] | None = Field(None, description="invalid input: one entry per field")
     problems: list[LintProblem] | None = Field(None, description="invalid definition: every lint finding")
+
+
+class StockPhrases(Model):
+    """常用语 offered for opinions in a unit."""
+
+    unit: str
+    phrases: list[str]
+    source: str | None = Field(description="the unit whose list this is (None: the built-in defaults)")
+    editable: bool = Field(description="the reader may change this unit's list")
+
+
+class ForecastStep(Model):
+    """One step ahead (a forecast, not a decision)."""
+
+    element_id: str
+    name: str
+    process: str
+    role: str | None
+    role_name: str | None
+    open: bool = Field(description="open now (its due date is the real one)")
+    due_at: Instant | None = Field(description="forecast due date (each step counted from the previous one's)")
+    holders: list[str] = Field(description="who holds the role (or the addressed person) where known")
+    multi_sign: str | None = Field(description="a multi-person step's rule, when it can be told already")
+
+
+class Forecast(Model):
+    """流程预测: the path ahead of a case, marked as a forecast."""
+
+    case_id: int
+    forecast: bool = Field(description="always true: this is a forecast")
+    generated_at: Instant
+    steps: list[ForecastStep]

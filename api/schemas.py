@@ -120,9 +120,32 @@ REGISTRATION = {
 }
 
 
+class FileRef(Body):
+    """A file already added to the case (``POST /api/cases/{id}/attachments``), by its SHA-256."""
+
+    sha256: str = Field(pattern=r"^[0-9a-f]{64}$", description="SHA-256 of the content (hex)")
+    name: SafeText | None = Field(default=None, max_length=255)
+
+
+class Opinion(Body):
+    """审批意见: the opinion a decision carries (often one of the unit's stock phrases), optional photos, and the
+    handwritten signature a step with ``signature`` = required asks for (a PNG drawn on the phone)."""
+
+    text: SafeText = Field(default="", max_length=2000, description="the opinion in words")
+    photos: list[FileRef] = Field(default_factory=list, max_length=9, description="photos of the case's files")
+    signature: FileRef | None = Field(default=None, description="the signature image, a file of the case")
+
+
+class NewStockPhrases(Body):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"phrases": ["同意。", "请补充材料后再提交。"]}]})
+    phrases: list[SafeText] = Field(max_length=30, description="the unit's stock phrases, in the order offered")
+
+
 class CompleteTask(Body):
     model_config = ConfigDict(json_schema_extra={"examples": [{"data": REGISTRATION}]})
     data: JsonObject = Field(default_factory=dict, description="form data, validated by the task's JSON Schema")
+    opinion: Opinion | None = Field(default=None, description="审批意见: opinion, photos, signature (recorded "
+                                                              "with the completion in the case file)")
 
 
 class Reason(Body):

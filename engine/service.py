@@ -25,7 +25,7 @@ from engine.domain.texts import DEFAULT_LANGUAGE, Text
 from engine.errors import Conflict, FieldError, Forbidden, InvalidDefinition, InvalidInput, NotFound
 from engine.notify.door import NotificationsDoor
 from engine.participation.door import ParticipationDoor
-from engine.people import accounts, demo, passwords
+from engine.people import accounts, demo, passwords, phrases
 from engine.people import units as unit_tree
 from engine.people.admin import PeopleAdmin
 from engine.read import export, export_check, monitor, public, queries, stats
@@ -193,9 +193,11 @@ class Yishi(NotificationsDoor, ParticipationDoor):
         with self.db.connect() as conn:
             return queries.tasks_for(conn, actor, **filters)
 
-    def complete(self, case_ref: str | int, task_id: str, actor: Actor, data: dict | None) -> dict:
+    def complete(self, case_ref: str | int, task_id: str, actor: Actor, data: dict | None,
+                 opinion: dict | None = None) -> dict:
+        """Complete a task with its form data and the opinion it carries (审批意见: text, photos, signature)."""
         case_id = self.case_id(case_ref)
-        self.runtime.complete(case_id, task_id, actor, data)
+        self.runtime.complete(case_id, task_id, actor, data, opinion)
         return self.case(case_id)
 
     # cases
@@ -232,6 +234,31 @@ class Yishi(NotificationsDoor, ParticipationDoor):
         if actor is None or actor.is_admin:
             return None
         return {u for u, _ in actor.memberships}
+
+    def forecast(self, case_ref: str | int, actor: Actor | None = None, language: str = DEFAULT_LANGUAGE) -> dict:
+        """流程预测: the remaining steps of the most likely path (``engine.cases.forecast``); for an actor, only of
+        a case they may see (a member of its unit — a resident of their own proposals — or an administrator)."""
+        if actor is not None:
+            self.visible_case(case_ref, actor)
+        ahead = self.runtime.forecast(self.case_id(case_ref))
+        for step in ahead["steps"]:
+            step["name"] = names.render(step["name"], language)
+            step["role_name"] = roles.name_of(step["role"]).render(language) if step["role"] else None
+        return ahead
+
+    def phrases(self, unit: str, actor: Actor) -> dict:
+        """常用语 offered in ``unit`` (its own, else the nearest up the tree, else the defaults): to its members."""
+        if not (actor.member_of(unit) or actor.administers(unit)):
+            raise NotFound(Text("没有单位 {unit}", "no unit {unit}", unit=unit))
+        with self.db.connect() as conn:
+            found, source = phrases.of(conn, unit)
+        return {"unit": unit, "phrases": found, "source": source, "editable": actor.administers(unit)}
+
+    def set_phrases(self, unit: str, items: list[str], actor: Actor) -> dict:
+        """Replace ``unit``'s stock phrases (its administrators; recorded as a unit event)."""
+        with self.db.begin() as conn:
+            phrases.replace(conn, unit, items, actor)
+        return self.phrases(unit, actor)
 
     def history(self, case_ref: str | int):
         with self.db.connect() as conn:
@@ -322,6 +349,7 @@ class Yishi(NotificationsDoor, ParticipationDoor):
             form_schema=forms.localize(schema, language) if schema is not None else None,
             ui_schema=forms.localize_ui(ui_schema, language) if schema is not None else None,
             initial_data=forms.initial_values(schema, data) if schema is not None else {},
+            signature=view.signature, multi_sign=view.multi_sign,
         )
         return row
 

@@ -69,4 +69,5 @@ def unclaim(task_id: TaskId, service: ServiceDep, actor: ActorDep) -> dict:
              summary="Complete the task with its form data (422: `errors` lists every field at once)")
 def complete(task_id: TaskId, body: CompleteTask, service: ServiceDep, actor: ActorDep) -> dict:
     case_id = service.case_id_of_task(task_id, actor)
-    return with_figures(service, service.complete(case_id, task_id, actor, body.data), actor)
+    opinion = body.opinion.model_dump(exclude_none=True) if body.opinion is not None else None
+    return with_figures(service, service.complete(case_id, task_id, actor, body.data, opinion), actor)

@@ -14,14 +14,15 @@ from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.exceptions import TaskNotFoundException
 from SpiffWorkflow.util.task import TaskState
 
-from engine.cases import attachments, holidays
+from engine.cases import attachments, holidays, multisign, opinions
 from engine.cases.admin import Administration
 from engine.cases.claims import Claims
+from engine.cases.forecast import Forecasts
 from engine.cases.holidays import HolidayCalendars
 from engine.cases.links import Links
 from engine.cases.objections import Objections
 from engine.cases.timers import Timers
-from engine.cases.unit import CaseUnit, Loaded, TooLarge, Unstorable, json_copy
+from engine.cases.unit import CaseUnit, Loaded, TooLarge, Unstorable, bind_roster, json_copy
 from engine.definitions import compiler as definitions
 from engine.definitions import forms
 from engine.domain import clock, periods
@@ -35,6 +36,9 @@ from engine.store import audit
 from engine.store.audit import Event
 from engine.store.tables import cases, definition_versions
 from engine.workflow import projection
+
+MULTI_SIGN_RETRIES = 5  # a member's instance loses a save to another member's at most this often in a row
+
 
 # Work that shapes a completion inside its transaction, before the form is validated (engine.participation: a
 # vote's figures counted from the case file): ``hook(conn, loaded, task, actor, data) -> (data, events)``; the
@@ -53,9 +57,11 @@ class TaskView:
     instructions: str | None
     context_fields: str | None
     forms: dict[str, dict]
+    signature: str | None = None  # required | optional: the step takes a handwritten signature
+    multi_sign: dict | None = None  # a multi-person step: its rule, the tally and the members' signs so far
 
 
-class Runtime(CaseUnit, Claims, Timers, Administration, Objections, HolidayCalendars, Links):
+class Runtime(CaseUnit, Claims, Timers, Administration, Objections, HolidayCalendars, Links, Forecasts):
     """Case operations over one database; the service calls these methods."""
 
     def start(self, key: str, unit: str, actor: Actor, data: dict | None = None, title: str | None = None, *,
@@ -107,6 +113,7 @@ class Runtime(CaseUnit, Claims, Timers, Administration, Objections, HolidayCalen
         workflow = BpmnWorkflow(parsed.spec, parsed.subprocess_specs, script_engine=self.script_engine)
         start_task = next(t for t in workflow.get_tasks(state=TaskState.READY))
         start_task.data.update(data)
+        bind_roster(workflow, conn, unit)
         events, snap = self.advance(workflow, lambda: None)
         case_id = conn.execute(sa.insert(cases).values(
             reference=reference, definition_version_id=version.id, definition_key=key, unit=unit, title=title,
@@ -138,15 +145,26 @@ class Runtime(CaseUnit, Claims, Timers, Administration, Objections, HolidayCalen
                                     "the case data would take {n} bytes, over the limit of {limit} "
                                     "(YISHI_MAX_CASE_BYTES)", n=too_large.size, limit=self.max_case_bytes)) from None
 
-    def complete(self, case_id: int, task_id: str, actor: Actor, data: dict | None) -> None:
-        """Complete a READY user task as ``actor`` with form ``data`` (validated, copied, then run).
+    def complete(self, case_id: int, task_id: str, actor: Actor, data: dict | None,
+                 opinion: dict | None = None) -> None:
+        """Complete a READY user task as ``actor`` with form ``data`` (validated, copied, then run) and the
+        opinion it carries (``engine.cases.opinions``: text, photos, a signature where the step takes one).
 
         A form rule that cannot be evaluated is a definition error: nothing of the submission is stored, but
-        the case file records the failure so an administrator sees it.
+        the case file records the failure so an administrator sees it. A member's instance of a multi-person step
+        that lost the save to another member's instance is tried again on the fresh state (it is still open there).
         """
         data = json_copy(data, "form data")
+        opinion = json_copy(opinion, "opinion") if opinion else None
         try:
-            self._complete(case_id, task_id, actor, data)
+            for attempt in range(MULTI_SIGN_RETRIES + 1):
+                try:
+                    self._complete(case_id, task_id, actor, data, opinion)
+                    break
+                except Conflict as conflict:  # retried only when another member's instance saved first
+                    retry = getattr(conflict, "stale_case", False) and getattr(conflict, "multi_sign", False)
+                    if attempt == MULTI_SIGN_RETRIES or not retry:
+                        raise
         except forms.RuleBroken as exc:
             with self.db.begin() as conn:
                 audit.append(conn, case_id, clock.now(), [Event(
@@ -154,7 +172,7 @@ class Runtime(CaseUnit, Claims, Timers, Administration, Objections, HolidayCalen
                     getattr(exc, "element_id", None), str(task_id))])
             raise
 
-    def _complete(self, case_id: int, task_id: str, actor: Actor, data: dict) -> None:
+    def _complete(self, case_id: int, task_id: str, actor: Actor, data: dict, opinion: dict | None = None) -> None:
         now = clock.now()
         with self.db.begin() as conn:
             loaded = self.load(conn, case_id)
@@ -186,18 +204,33 @@ class Runtime(CaseUnit, Claims, Timers, Administration, Objections, HolidayCalen
                     exc.element_id = projection.element_id(task)
                     raise
                 attachments.check_references(conn, case_id, loaded.definition.forms[form], data)
+            recorded = opinions.checked(conn, case_id, opinion, opinions.signature_mode(task.task_spec))
+            signing = multisign.wrapper_of(task) is not None and multisign.rule_of(task) is not None
+            running = multisign.open_wrappers(workflow) if signing else {}
+            sign_events: list[Event] = []
 
             def run():
                 # Replace, never merge: SpiffWorkflow's add_data_from_form deep-merges, so a list submitted again
                 # in a loop would keep stale items. A spiffworkflow:variableName puts the whole form under one key.
                 variable = getattr(task.task_spec, "variable", None)
                 task.data.update({variable: copy.deepcopy(data)} if variable else copy.deepcopy(data))
+                if signing:  # the output item and the tally with this decision, for the completionCondition
+                    sign, counts = multisign.prepare(task, actor.user_id, data, recorded, now)
+                    sign_events.extend(multisign.sign_events(task, sign, counts))
                 task.run()
 
+            if signing:
+                multisign.decision_of(data)  # refused before anything runs
             events, snap = self.advance(workflow, run)
-            completed = Event(EventKind.TASK_COMPLETED, actor.user_id, {"role": role, "data": data},
+            completed = Event(EventKind.TASK_COMPLETED, actor.user_id,
+                              {"role": role, "data": data, **({"opinion": recorded} if recorded else {})},
                               projection.element_id(task), str(task.id))
-            self.save(conn, loaded, workflow, snap, [*shaped, completed, *events], now)
+            finished = multisign.finished_events(running, actor.user_id)
+            try:
+                self.save(conn, loaded, workflow, snap, [*shaped, completed, *sign_events, *finished, *events], now)
+            except Conflict as conflict:
+                conflict.multi_sign = signing
+                raise
 
 
     def diagram(self, case_id: int) -> dict:
@@ -235,7 +268,8 @@ class Runtime(CaseUnit, Claims, Timers, Administration, Objections, HolidayCalen
         extensions = getattr(task.task_spec, "extensions", None) or {}
         return TaskView(data=copy.deepcopy(task.data), instructions=extensions.get("instructionsForEndUser"),
                         context_fields=(extensions.get("properties") or {}).get("contextFields"),
-                        forms=loaded.definition.forms)
+                        forms=loaded.definition.forms, signature=opinions.signature_mode(task.task_spec),
+                        multi_sign=multisign.progress(task))
 
     def _open_task(self, loaded: Loaded, task_id: str):
         row = loaded.row

@@ -20,11 +20,12 @@ from SpiffWorkflow.task import Task
 
 from engine.cases import holidays
 from engine.definitions import compiler as definitions
-from engine.domain import periods, values
+from engine.domain import periods, roster, values
 from engine.domain.actors import SYSTEM
 from engine.domain.statuses import TIMER_CASE_EVENTS, CaseStatus, EventKind
 from engine.domain.texts import Text
 from engine.errors import Conflict, FieldError, InvalidInput, InvalidState, NotFound, YishiError
+from engine.notify import recipients
 from engine.notify import rules as notification_rules
 from engine.sandbox.environment import make_script_engine
 from engine.settings import settings
@@ -171,6 +172,7 @@ class CaseUnit:
                                        "the stored state of case {ref} cannot be loaded ({e}); tell an administrator",
                                        ref=row.reference, e=_describe(exc))) from exc
         before = {r.task_id: r for r in conn.execute(_LOAD_OPEN_TASKS, {"b_id": case_id})}
+        bind_roster(workflow, conn, row.unit)
         return Loaded(row, parsed, workflow, before)
 
     # ----- advancing the workflow ------------------------------------------------------------
@@ -209,7 +211,8 @@ class CaseUnit:
             noted.clear()
 
         try:
-            with periods.noting_approximations() as noted:
+            lookup = getattr(workflow, ROSTER_ATTRIBUTE, _no_roster)
+            with periods.noting_approximations() as noted, roster.bound(lookup):
                 action()
                 noted.clear()  # what the action itself computed (a form's rules) is no deadline of a script
                 workflow.do_engine_steps(did_complete_task=record_computation)
@@ -270,9 +273,11 @@ class CaseUnit:
         result = conn.execute(_SAVE_CASE, {**values, "b_id": row.id, "b_version": row.lock_version,
                                            "b_count": row.event_count})
         if result.rowcount != 1:
-            raise Conflict(Text("事项 {ref} 刚被其他人修改过，请刷新后再试",
-                                "case {ref} was changed by someone else meanwhile; reload and try again",
-                                ref=row.reference))
+            stale = Conflict(Text("事项 {ref} 刚被其他人修改过，请刷新后再试",
+                                  "case {ref} was changed by someone else meanwhile; reload and try again",
+                                  ref=row.reference))
+            stale.stale_case = True  # another writer saved first: nothing of this step was stored
+            raise stale
         writes(conn)
         audit.append(conn, row.id, now, events, chained=rows)
 
@@ -362,6 +367,19 @@ class CaseUnit:
         elif snap.status == CaseStatus.ERROR:
             events.append(Event(EventKind.CASE_ERROR, SYSTEM, {"message": snap.error_message}, snap.error_element))
 
+
+
+ROSTER_ATTRIBUTE = "yishi_roster"
+
+
+def bind_roster(workflow: BpmnWorkflow, conn: sa.Connection, unit: str) -> None:
+    """Let the designers' ``role_members(role)`` answer, while this workflow advances, with the role's holders in
+    the case's unit (read through the case's own connection, so in its transaction)."""
+    setattr(workflow, ROSTER_ATTRIBUTE, functools.partial(recipients.holders, conn, unit))
+
+
+def _no_roster(role: str) -> list[str]:
+    raise LookupError("role_members: this step has no case unit to ask")
 
 
 @functools.lru_cache(maxsize=2048)

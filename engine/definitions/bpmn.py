@@ -17,6 +17,8 @@ CASE_EVENT_PROPERTY = "caseEvent"  # on a timer boundary event: the case-file ev
 ASSIGNEE_PROPERTY = "assignee"  # on a user task: an expression giving the one user who works it
 CASE_VARIABLES_PROPERTY = "caseVariables"  # on a process: what it reads from its callers
 ROLE_PROPERTY = "role"  # on a lane: the role code that works its tasks
+SIGN_RULE_PROPERTY = "signRule"  # on a multi-instance user task: all | any | sequential | a vote word (expression)
+SIGNATURE_PROPERTY = "signature"  # on a user task: required | optional (a handwritten signature)
 
 
 def xpath(node: etree._Element, expr: str) -> list:

@@ -53,6 +53,32 @@ class LintReport:
         return not any(p.severity == "error" for p in self.problems)
 
 
+def _check_signing(task, problem, filename: str, report: LintReport) -> None:
+    """A multi-person step's ``signRule`` (an expression) belongs on a multi-instance task whose instances are each
+    addressed to a member; ``signature`` is required or optional."""
+    props = bpmn.properties(task)
+    signature = props.get(bpmn.SIGNATURE_PROPERTY)
+    if signature is not None and signature.strip() not in ("required", "optional"):
+        problem(task, Text("签名属性须为 required 或 optional，而不是“{value}”",
+                           "the signature property must be required or optional, not '{value}'",
+                           value=signature[:50]), "signature_invalid")
+    rule = props.get(bpmn.SIGN_RULE_PROPERTY)
+    if rule is None:
+        return
+    loops = bpmn.xpath(task, "./bpmn:multiInstanceLoopCharacteristics")
+    if not rule.strip():
+        problem(task, Text("会签规则表达式是空的", "signRule expression is empty"), "sign_rule_empty")
+    elif not loops:
+        problem(task, Text("只有多实例任务（会签、或签、依次、票签）可以设置 signRule",
+                           "only a multi-instance task (a multi-person step) may set signRule"), "sign_rule_not_mi")
+    else:
+        _check_code(rule, "eval", task, filename, report, Text("会签规则表达式", "signRule expression"))
+        if not props.get(bpmn.ASSIGNEE_PROPERTY):
+            problem(task, Text("多人办理的每个实例须指定办理人：把 assignee 设为输入项（inputDataItem）",
+                               "each instance of a multi-person step needs its member: set assignee to the "
+                               "inputDataItem"), "sign_assignee_missing")
+
+
 def lint(bpmn_files: dict[str, bytes], form_files: dict[str, bytes]) -> LintReport:
     """Check BPMN documents (filename -> bytes) and the form files they reference ("<process>/<file>" -> bytes)."""
     report = LintReport()
@@ -153,6 +179,7 @@ def _check_document(filename: str, tree: etree._ElementTree, form_files: dict[st
             problem(task, Text("办理人表达式是空的", "assignee expression is empty"), "assignee_empty")
         elif assignee:
             _check_code(assignee, "eval", task, filename, report, Text("办理人表达式", "assignee expression"))
+        _check_signing(task, problem, filename, report)
 
     for process in bpmn.processes(tree):
         start_form = bpmn.properties(process).get(bpmn.START_FORM_PROPERTY)

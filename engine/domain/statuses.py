@@ -67,6 +67,8 @@ class EventKind(StrEnum):
     FIX_CLOSED = "fix_closed"  # the resident rated again: the fix task is closed
     POST_ADDED = "post_added"  # a post (or reply) in the case's discussion
     POST_HIDDEN = "post_hidden"  # a moderator hid a post, with a reason
+    SIGN_RECORDED = "sign_recorded"  # one member's decision in a multi-person step (会签/或签/依次/票签)
+    MULTI_SIGN_COMPLETED = "multi_sign_completed"  # the step's rule was met: counts, outcome, withdrawn members
 
 
 # the kinds a timer's caseEvent property may name

@@ -4,7 +4,8 @@ deployed process.
 Every demo user's password is ``yishi-demo``; the user id is the role code (``proposer``,
 ``grid_steward``, ``union_fed``, …), plus ``admin`` and ``designer``. Community roles are members
 of 金江路社区, the bargaining roles of 五华科创大厦, ``street_office`` of 拓东街道 (it covers the units below).
-``community_admin`` administers 金江路社区 only (people and units of that subtree).
+``community_admin`` administers 金江路社区 only (people and units of that subtree). The review panel has three
+members (``review_panel``, ``review_panel_2``, ``review_panel_3``) so its 会签 / 票签 step can be tried.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ STREET = "拓东街道"
 COMMUNITY = "金江路社区"
 BUILDING = "五华科创大厦"
 PASSWORD = "yishi-demo"
+PANELS = {"review_panel": ("review_panel_2", "review_panel_3")}  # roles with more than one demo member
 BUILDING_ROLES = {"union_fed", "employer_side", "recorder", "congress", "upper_union", "labour_admin", "arbitration"}
 
 
@@ -60,4 +62,7 @@ def seed(db: sa.Engine) -> list[str]:
             unit = BUILDING if role in BUILDING_ROLES else STREET if role == "street_office" else COMMUNITY
             accounts.ensure_user(conn, role, PASSWORD, display_name=role, roles=[(unit, role)])
             users.append(role)
+            for extra in PANELS.get(role, ()):  # a panel of several, so its multi-person steps have members
+                accounts.ensure_user(conn, extra, PASSWORD, display_name=extra, roles=[(unit, role)])
+                users.append(extra)
         return users

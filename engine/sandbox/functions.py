@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from engine.domain import clock, periods, rules
+from engine.domain import clock, periods, roster, rules
 
 
 def period_end(start: Any, days: int) -> str:
@@ -74,6 +74,18 @@ def today() -> str:
     return clock.now().astimezone(periods.TZ).date().isoformat()
 
 
+def role_members(role: str) -> list[str]:
+    """The user ids holding ``role`` in the case's unit now (the list a 会签/票签 step runs over)."""
+    return roster.members(role)
+
+
+def signs_count(signs: Any, decision: str = "approve") -> int:
+    """How many of a multi-person step's collected signs (``loopDataOutputRef``) carry ``decision``."""
+    if isinstance(signs, dict):
+        signs = list(signs.values())
+    return sum(1 for sign in signs or [] if isinstance(sign, dict) and sign.get("decision") == decision)
+
+
 @dataclass(frozen=True)
 class DomainFunction:
     """One function offered to designers, with the meaning shown to them in both languages."""
@@ -83,7 +95,7 @@ class DomainFunction:
     signature: str
     zh: str
     en: str
-    group: str  # "vote" or "deadline"
+    group: str  # "vote", "sign" or "deadline"
 
 
 # The single list: the sandbox, the README and the studio's hints are all checked against it.
@@ -113,6 +125,10 @@ FUNCTIONS: tuple[DomainFunction, ...] = (
     DomainFunction("evaluation_satisfied", rules.evaluation_satisfied,
                    "(satisfied, basically_satisfied, respondents)", "民事民评满意(满意+基本满意过半数)",
                    "residents' evaluation satisfied", "vote"),
+    DomainFunction("role_members", role_members, "(role)", "本单位担任该角色的人员(会签、票签的名单)",
+                   "the members holding a role in the case's unit (the list of a multi-person step)", "sign"),
+    DomainFunction("signs_count", signs_count, "(signs, decision)", "多人办理中作出某一决定的人数",
+                   "how many signs of a multi-person step carry a decision", "sign"),
     DomainFunction("period_end", period_end, "(start, days)", "期间届满(民法典计算，节假日顺延)",
                    "end of a period (Civil Code counting, rolled past holidays)", "deadline"),
     DomainFunction("working_period_end", working_period_end, "(start, n)", "n 个工作日后届满",

@@ -265,6 +265,14 @@ unit_events = sa.Table(  # what happened to units: created, renamed, moved in th
     sa.Index("ix_unit_events_unit", "unit"),
 )
 
+stock_phrases = sa.Table(  # 常用语: a unit's stock phrases for opinions (engine.people.phrases); none: the defaults
+    "stock_phrases", metadata,
+    sa.Column("unit", sa.String(200), sa.ForeignKey("units.code"), primary_key=True),
+    sa.Column("phrases", sa.JSON, nullable=False),  # a list of texts, in the order they are offered
+    sa.Column("updated_by", sa.String(200), nullable=False),
+    sa.Column("updated_at", UTCDateTime, nullable=False),
+)
+
 # ----- notifications (engine.notify): written in the transaction of the case event that causes them ----------
 
 notifications = sa.Table(  # what a person is told, in the web app (the bell); other channels go through the outbox

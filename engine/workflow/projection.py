@@ -23,6 +23,8 @@ from engine.domain.statuses import CaseStatus
 DUE_KEY = "yishi_due_at"
 DUE_NOTE_KEY = "yishi_due_approximate"  # how an approximate due date was computed (periods.noting_approximations)
 ASSIGNEE_KEY = "yishi_assignee"
+SIGN_RULE_KEY = "yishi_sign_rule"  # a multi-person step's rule (engine.cases.multisign), evaluated when it opens
+SIGN_RULES = ("all", "any", "sequential", "more_than_half", "half_or_more", "two_thirds_or_more")
 
 
 @dataclass
@@ -127,6 +129,13 @@ def prepare_ready_tasks(workflow: BpmnWorkflow) -> None:
             if not isinstance(value, str) or not value.strip() or len(value) > 100:
                 raise WorkflowTaskException(f"assignee '{assignee}' gave {value!r}, not a user id", task=task)
             task.internal_data[ASSIGNEE_KEY] = value.strip()
+        rule = props.get(bpmn.SIGN_RULE_PROPERTY)
+        if rule and SIGN_RULE_KEY not in task.internal_data:
+            value = workflow.script_engine.evaluate(task, rule)
+            if value not in SIGN_RULES:
+                raise WorkflowTaskException(f"signRule '{rule}' gave {value!r}, not one of {', '.join(SIGN_RULES)}",
+                                            task=task)
+            task.internal_data[SIGN_RULE_KEY] = value
         if DUE_KEY in task.internal_data:
             continue
         expression = props.get(bpmn.DUE_PROPERTY)

@@ -46,3 +46,6 @@ export type UnitTree = Ok<paths['/api/admin/units']['get']>;
 export type UnitEntry = UnitTree['units'][number];
 export type ImportResult = Ok<paths['/api/admin/people/import']['post']>;
 export type ImportRow = ImportResult['rows'][number];
+export type MultiSign = NonNullable<TaskDetail['multi_sign']>;
+export type Forecast = Ok<paths['/api/cases/{case}/forecast']['get']>;
+export type StockPhrases = Ok<paths['/api/units/{unit}/phrases']['get']>;

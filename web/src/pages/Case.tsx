@@ -12,6 +12,9 @@ import { problemText } from '../lib/errors';
 import { formatInstant } from '../lib/time';
 import { DueBadge, MethodName, ProgressLine, StatusTag, useLocalize, useRoleName, Outcome, useUnitName } from '../components/bits';
 import { type Field, FieldsView, fieldTitle, formatValue } from '../components/ContextView';
+import { ForecastList } from '../components/Forecast';
+import { SignatureImage } from '../components/SignatureImage';
+import '../i18n/signing';
 
 const Diagram = lazy(() => import('../components/Diagram'));
 
@@ -22,9 +25,10 @@ const EVENT_COLORS: Record<string, string> = {
 
 /** What an event says beyond a form (an administrator's reason, an error, the new holder: shown as written), then
  * the submitted or computed values as the server titled and labelled them. */
-function EventData({ event }: { event: CaseEvent }) {
+function EventData({ event, caseRef }: { event: CaseEvent; caseRef: string }) {
   const { t, i18n } = useTranslation();
   const data = (event.data ?? {}) as Record<string, unknown>;
+  const opinion = data.opinion as { text?: string; signature?: { sha256: string } } | undefined;
   const fields = event.fields ?? [];
   const note = ['reason', 'message', 'assignee', 'previous', 'due_at'].filter((k) => data[k] !== undefined && data[k] !== null && data[k] !== '');
   return (
@@ -32,6 +36,19 @@ function EventData({ event }: { event: CaseEvent }) {
       {note.length > 0 && (
         <div className="event-note">
           {note.map((k) => <span key={k}>{fieldTitle(k, undefined, t)}: {formatValue(data[k], t, i18n.language, true)}　</span>)}
+        </div>
+      )}
+      {event.kind === 'task_completed' && opinion && (opinion.text || opinion.signature) && (
+        <div className="event-opinion">
+          {opinion.text && <div>{t('sign.opinion')}: {opinion.text}</div>}
+          {opinion.signature && <SignatureImage caseRef={caseRef} sha256={opinion.signature.sha256} user={event.actor} />}
+        </div>
+      )}
+      {event.kind === 'sign_recorded' && (
+        <div className="event-note">
+          <Tag color={data.decision === 'approve' ? 'green' : 'red'}>{t(`sign.${String(data.decision)}`)}</Tag>
+          {data.rule ? <Tag>{t(`sign.rule.${String(data.rule)}`)}</Tag> : null}
+          {t('sign.signed', { done: data.signs_done, total: data.signs_total })}
         </div>
       )}
       {fields.length > 0 && (
@@ -123,6 +140,12 @@ export default function CasePage() {
         {c.next_timer_at && <p>{t('case.nextTimer', { when: formatInstant(c.next_timer_at) })}</p>}
       </Section>
 
+      {!['completed', 'cancelled'].includes(c.status) && (
+        <Section title={t('forecast.title')} className="no-print">
+          <ForecastList caseRef={ref} />
+        </Section>
+      )}
+
       {(c.links ?? []).length > 0 && (
         <Section title={t('links.title')}>
           <ul className="case-links">
@@ -174,7 +197,7 @@ export default function CasePage() {
                 <div className="muted event-meta">
                   {formatInstant(e.at)} · {e.actor === 'system' ? t('case.system') : e.actor} · #{e.seq}
                 </div>
-                <EventData event={e} />
+                <EventData event={e} caseRef={ref} />
               </div>
             ),
           }))}

@@ -12,9 +12,13 @@ import { useSession } from '../session';
 import { DueBadge, MethodName, NextSteps, StatusTag, useLocalize, useRoleName, Outcome, useUnitName } from '../components/bits';
 import { FieldsView } from '../components/ContextView';
 import { toErrorSchema } from '../lib/forms';
+import { emptyOpinion, opinionBody, type OpinionValue } from '../lib/opinion';
 import { problemText } from '../lib/errors';
 
 const SchemaForm = lazy(() => import('../components/SchemaForm'));
+// the opinion, photos and signature pad, and a multi-person step's progress: below the form, loaded beside it
+const OpinionPanel = lazy(() => import('../components/OpinionPanel'));
+const MultiSignProgress = lazy(() => import('../components/MultiSignProgress'));
 
 /** After submitting: what happened next (the next steps and who holds them). */
 function Submitted({ outcome }: { outcome: Completed }) {
@@ -52,6 +56,8 @@ export default function TaskPage() {
   const [formData, setFormData] = useState<Record<string, unknown>>({});
   const [extraErrors, setExtraErrors] = useState<ErrorSchema | undefined>();
   const [outcome, setOutcome] = useState<Completed | null>(null);
+  const [opinion, setOpinion] = useState<OpinionValue>(emptyOpinion);
+  const [opinionError, setOpinionError] = useState<string | undefined>();
 
   const upload = useCallback(async (file: File) => {
     const added = await ok(api.POST('/api/tasks/{task_id}/attachments', {
@@ -88,8 +94,10 @@ export default function TaskPage() {
   });
 
   const complete = useMutation({
-    mutationFn: () => ok(api.POST('/api/tasks/{task_id}/complete', { params: { path: { task_id: id } }, body: { data: formData } })),
-    onMutate: () => setExtraErrors(undefined),
+    mutationFn: () => ok(api.POST('/api/tasks/{task_id}/complete', {
+      params: { path: { task_id: id } }, body: { data: formData, opinion: opinionBody(opinion) },
+    })),
+    onMutate: () => { setExtraErrors(undefined); setOpinionError(undefined); },
     onSuccess: (data) => {
       setOutcome(data);
       void queryClient.invalidateQueries({ queryKey: ['tasks'] });
@@ -98,7 +106,10 @@ export default function TaskPage() {
     },
     onError: (error) => {
       if (error instanceof ApiError && error.status === 422) {
-        setExtraErrors(toErrorSchema(error.problem.errors));
+        const all = error.problem.errors ?? [];
+        const aboutOpinion = all.filter((e) => e.path.startsWith('opinion'));
+        setOpinionError(aboutOpinion.map((e) => e.message).join('；') || undefined);
+        setExtraErrors(toErrorSchema(all.filter((e) => !e.path.startsWith('opinion'))));
         requestAnimationFrame(() => document.querySelector<HTMLElement>('.schema-form .ant-form-item-has-error input, .schema-form .ant-form-item-has-error textarea, .schema-form .has-error')?.focus());
       }
     },
@@ -153,6 +164,12 @@ export default function TaskPage() {
         </Section>
       )}
 
+      {data.multi_sign && (
+        <Section title={t('task.multiSign')}>
+          <Suspense fallback={<Skeleton active />}><MultiSignProgress progress={data.multi_sign} /></Suspense>
+        </Section>
+      )}
+
       <Section title={t('task.claimTitle')}>
         {othersClaim && <Alert type="warning" showIcon message={t('task.claimedByOther', { user: data.claimed_by })} />}
         {!data.claimed_by && <p>{t('task.claimHelp')}</p>}
@@ -178,6 +195,13 @@ export default function TaskPage() {
         ) : (
           <p>{t('task.noForm')}</p>
         )}
+      </Section>
+
+      <Section title={t('task.opinion')}>
+        <Suspense fallback={<Skeleton active />}>
+          <OpinionPanel unit={data.unit} signature={data.signature} upload={upload} value={opinion} onChange={setOpinion}
+            disabled={othersClaim || complete.isPending} error={opinionError} />
+        </Suspense>
         <Button type="primary" size="large" block className="submit-button" onClick={() => complete.mutate()}
           loading={complete.isPending} disabled={othersClaim}>
           {t('task.submit')}
