@@ -11,6 +11,8 @@ What it makes (deterministic: ``setseed``), as of the instant ``--now``:
   pace × the step's weight and its due date a fixed number of days after it opens;
 - cases older than 120 days are 95 % completed (over the method's end events), 4 % cancelled and 1 % still
   running (the long-stuck tail: waiting, suspended or in error); of the newer ones 45 % are running;
+- ``open_tasks.case_active`` and ``completion_counts`` (engine.store.report_state) filled as the writers keep them;
+- a case in error has a ``case_error`` event (a tenth of them with the cause ``unreadable_state``);
 - every running case has one open task (20 % two: a parallel branch, a quarter of those an escalation to the
   street office, due in 15 days) in ``open_tasks``, the case file
   (``case_events``: started, each step opened and completed, the end) is written with fake
@@ -65,6 +67,18 @@ PATHS = {
 ENDS = {"five_step": ["A_EE_Closed"] * 6 + ["A_EE_Answered", "A_EE_Rejected", "A_EE_Withdrawn", "A_EE_ReplyUrged"],
         "three_stage_six_step": ["B_EE_Closed"] * 6 + ["B_EE_NotAccepted", "B_EE_Rejected", "B_EE_Escalated"]}
 RUNNING = ["waiting_for_people"] * 17 + ["waiting_for_timer", "suspended", "error"]
+# a case in error has its case_error event after the open step's task_opened (a tenth: state that cannot be loaded)
+ERRORS = """
+    INSERT INTO case_events (case_id, seq, at, actor, kind, element_id, task_id, data, prev_hash, hash)
+    SELECT c.id, 2 * p.steps + 3, c.updated_at, 'system', 'case_error', NULL, NULL,
+           CASE WHEN p.r_end < 0.1 THEN json_build_object('message', 'bench: state cannot be loaded',
+                                                          'cause', 'unreadable_state')
+                ELSE json_build_object('message', 'bench: a script failed') END,
+           md5(c.id || 'e') || md5(c.id || 'f'), md5(c.id || 'err') || md5(c.id || 'error')
+    FROM cases c JOIN bench_plan p ON p.i = c.id WHERE c.status = 'error';
+    UPDATE cases c SET error_message = CASE WHEN p.r_end < 0.1 THEN 'bench: state cannot be loaded'
+                                            ELSE 'bench: a script failed' END
+    FROM bench_plan p WHERE p.i = c.id AND c.status = 'error'"""
 
 
 def sql_array(values) -> str:
@@ -90,6 +104,7 @@ def create_database(url: str) -> None:
 def generate(url: str, total: int, streets: int, communities: int, now: dt.datetime) -> None:
     from engine.definitions.compiler import load_bundle
     from engine.domain.actors import Actor
+    from engine.domain.statuses import ACTIVE_STATUSES
     from engine.people import accounts
     from engine.service import Yishi
     from engine.store.db import normalise_url, upgrade
@@ -260,6 +275,7 @@ def generate(url: str, total: int, streets: int, communities: int, now: dt.datet
                                  ELSE json_build_object('reason', '提议人撤回') END,
                    repeat('1', 64), md5(c.id || 'end') || md5(c.id || 'fin')
             FROM cases c JOIN bench_plan p ON p.i = c.id WHERE c.status IN ('completed', 'cancelled')""")
+        cur.execute(ERRORS)
         cur.execute("""
             UPDATE cases c SET event_count = e.n, head_hash = e.h
             FROM (SELECT case_id, count(*) AS n, max(hash) AS h FROM case_events GROUP BY case_id) e
@@ -288,6 +304,15 @@ def generate(url: str, total: int, streets: int, communities: int, now: dt.datet
             FROM bench_plan p JOIN bench_steps s ON s.method = p.method AND s.k = p.steps + 1
             WHERE p.status = 'running' AND p.r_two < 0.2""")
         print(f"open tasks: {time.perf_counter() - began:.1f} s", flush=True)
+        # what the writers keep for the stuck report (engine.store.report_state), as the engine would have kept it
+        cur.execute(f"""UPDATE open_tasks o SET case_active = false FROM cases c
+                        WHERE c.id = o.case_id AND c.status NOT IN {tuple(str(s) for s in ACTIVE_STATUSES)}""")
+        cur.execute("""
+            INSERT INTO completion_counts (case_id, element_id, completions, last_at)
+            SELECT e.case_id, e.element_id, count(*), max(e.at) FROM case_events e JOIN cases c ON c.id = e.case_id
+            WHERE e.kind = 'task_completed' AND c.status NOT IN ('completed', 'cancelled')
+            GROUP BY e.case_id, e.element_id""")
+        print(f"report state: {time.perf_counter() - began:.1f} s", flush=True)
         for _name, definition in indexes:
             cur.execute(definition)
         cur.execute("SELECT setval(pg_get_serial_sequence('cases', 'id'), (SELECT max(id) FROM cases))")

@@ -15,7 +15,7 @@ from engine.domain.statuses import ACTIVE_STATUSES, CaseStatus, EventKind
 from engine.domain.texts import Text
 from engine.errors import Conflict, FieldError, Forbidden, InvalidInput, InvalidState
 from engine.read import queries
-from engine.store import audit
+from engine.store import audit, report_state
 from engine.store.audit import Event
 from engine.store.tables import cases, open_tasks
 from engine.workflow import projection
@@ -69,6 +69,7 @@ class Administration:
         conn.execute(sa.delete(open_tasks).where(open_tasks.c.case_id == case_id))
         events += [Event(EventKind.TASK_CLOSED, SYSTEM, {"role": t.role}, t.element_id, t.task_id) for t in closed]
         audit.append(conn, case_id, now, events)
+        report_state.case_ended(conn, case_id)
 
     def suspend(self, case_id: int, actor: Actor, reason: str) -> None:
         reason = _required_reason(reason)

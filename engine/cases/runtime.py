@@ -32,7 +32,7 @@ from engine.domain.statuses import CaseStatus, EventKind
 from engine.domain.texts import Text
 from engine.errors import Conflict, Forbidden, InvalidDefinition, InvalidInput, InvalidState, NotFound
 from engine.sandbox.functions import DOMAIN_FUNCTIONS
-from engine.store import audit
+from engine.store import audit, report_state
 from engine.store.audit import Event
 from engine.store.tables import cases, definition_versions
 from engine.workflow import projection
@@ -126,9 +126,11 @@ class Runtime(CaseUnit, Claims, Timers, Administration, Objections, HolidayCalen
             **({"on_behalf_of": on_behalf_of} if on_behalf_of else {}),
             "data": {k: v for k, v in data.items() if k not in CASE_CONTEXT_KEYS}})
         all_events = [started, *events]
-        self._sync_tasks(conn, case_id, unit, {}, snap.open_tasks, now, all_events)
+        self._sync_tasks(conn, case_id, unit, {}, snap.open_tasks, now, all_events,
+                         report_state.is_active(snap.status))
         self._status_events(snap, all_events, None, None)
         audit.append(conn, case_id, now, all_events)
+        report_state.case_written(conn, case_id, now, all_events, None, snap.status)
         return case_id
 
     def _first_state(self, workflow: BpmnWorkflow, events: list) -> str:

@@ -14,7 +14,7 @@ from engine.domain import clock
 from engine.domain.actors import SYSTEM
 from engine.domain.statuses import ACTIVE_STATUSES, CaseStatus, EventKind
 from engine.errors import Conflict, NotFound
-from engine.store import audit
+from engine.store import audit, report_state
 from engine.store.audit import Event
 from engine.store.tables import cases
 
@@ -91,11 +91,13 @@ class Timers:
                 changed = conn.execute(
                     sa.update(cases).where(cases.c.id == case_id, cases.c.status.in_(ACTIVE_STATUSES))
                     .values(status=CaseStatus.ERROR, error_element=None, error_message=message,
+                            error_cause=UNREADABLE_MARK if unreadable else None,
                             lock_version=cases.c.lock_version + 1, updated_at=now)).rowcount
                 if changed != 1:
                     return 0  # someone else moved it meanwhile
                 data = {"message": message, **({"cause": UNREADABLE_MARK} if unreadable else {})}
                 audit.append(conn, case_id, now, [Event(EventKind.CASE_ERROR, SYSTEM, data)])
+                report_state.set_tasks_active(conn, case_id, False)  # it was active (the update's condition)
             return 1
         except Exception:  # noqa: BLE001 — e.g. the database is gone: the next tick tries again
             log.exception("timer tick: could not record the failure of case %s", case_id)

@@ -29,7 +29,7 @@ from engine.notify import recipients
 from engine.notify import rules as notification_rules
 from engine.sandbox.environment import make_script_engine
 from engine.settings import settings
-from engine.store import audit
+from engine.store import audit, report_state
 from engine.store.audit import Event
 from engine.store.tables import cases, definition_versions, open_tasks
 from engine.workflow import projection, serializer
@@ -256,9 +256,10 @@ class CaseUnit:
         """Store state, projection and events for an existing case with the optimistic version check."""
         state, snap, events = self._storable(loaded, workflow, snap, events)
         row = loaded.row
-        visible = (status or snap.status) not in (CaseStatus.CANCELLED,)
+        after = status or snap.status
+        visible = after not in (CaseStatus.CANCELLED,)
         writes = self._plan_tasks(row.id, row.unit, loaded.open_before, snap.open_tasks if visible else [], now,
-                                  events)
+                                  events, report_state.is_active(after))
         self._status_events(snap, events, row.status, status)
         # one UPDATE moves state, projection columns and the file's sealed head, against the version *and* the
         # head that were loaded: an append in between (one that does not bump lock_version) is a conflict too
@@ -266,7 +267,8 @@ class CaseUnit:
         values = dict(
             state=state, status=status or snap.status, lock_version=row.lock_version + 1,
             updated_at=now, next_timer_at=snap.next_timer_at, end_event=snap.end_event,
-            error_element=snap.error_element, error_message=snap.error_message, **(head if rows else {}),
+            error_element=snap.error_element, error_message=snap.error_message, error_cause=None,
+            **(head if rows else {}),
         )
         if progress:
             values["last_progress_at"] = now
@@ -280,6 +282,7 @@ class CaseUnit:
             raise stale
         writes(conn)
         audit.append(conn, row.id, now, events, chained=rows)
+        report_state.case_written(conn, row.id, now, events, row.status, after)
 
     def _storable(self, loaded: Loaded, workflow: BpmnWorkflow, snap: Snapshot,
                   events: list[Event]) -> tuple[str, Snapshot, list[Event]]:
@@ -318,12 +321,15 @@ class CaseUnit:
             raise TooLarge(len(state))
         return state
 
-    def _sync_tasks(self, conn, case_id: int, unit: str, before: dict, tasks: list, now, events: list[Event]):
-        self._plan_tasks(case_id, unit, before, tasks, now, events)(conn)
+    def _sync_tasks(self, conn, case_id: int, unit: str, before: dict, tasks: list, now, events: list[Event],
+                    active: bool):
+        self._plan_tasks(case_id, unit, before, tasks, now, events, active)(conn)
 
-    def _plan_tasks(self, case_id: int, unit: str, before: dict, tasks: list, now, events: list[Event]):
+    def _plan_tasks(self, case_id: int, unit: str, before: dict, tasks: list, now, events: list[Event],
+                    active: bool):
         """Append the task events of moving the projection from ``before`` to ``tasks``; return the writes that
-        move it (a function of the connection), so the case row can be updated first. Unchanged rows are left."""
+        move it (a function of the connection), so the case row can be updated first. Unchanged rows are left;
+        new ones say whether the case is ``active`` (its other rows follow in ``report_state.case_written``)."""
         current = {t.task_id: t for t in tasks}
         for task_id, old in before.items():
             completed_now = any(e.task_id == task_id and e.kind == EventKind.TASK_COMPLETED for e in events)
@@ -341,7 +347,8 @@ class CaseUnit:
                 continue
             new_rows.append(dict(task_id=task.task_id, case_id=case_id, element_id=task.element_id, name=task.name,
                                  role=task.role, unit=unit, process_key=task.process_key, form=task.form,
-                                 instance=task.instance, due_at=task.due_at, created_at=now, assignee=task.assignee))
+                                 instance=task.instance, due_at=task.due_at, created_at=now, assignee=task.assignee,
+                                 case_active=active))
             opened = {"role": task.role, "name": task.name, "due_at": _iso(task.due_at), "form": task.form}
             if task.assignee is not None:
                 opened["assignee"] = task.assignee

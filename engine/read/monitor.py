@@ -1,7 +1,8 @@
 """What makes a case stuck, for administrators: overdue, idle, in error, suspended for long, looping, and cases
 whose stored state cannot be loaded.
 
-Every check is a query over the projections and the case file (no workflow is deserialized).
+Every check is a query over the projections and what the writers keep for this report (no workflow is
+deserialized, the case file is not counted: engine.store.report_state).
 Thresholds come from the definition's process properties (``stuckIdleDays``, ``stuckLoopCount``,
 ``stuckSuspendedDays``) with the defaults below.
 """
@@ -14,9 +15,9 @@ from enum import StrEnum
 import sqlalchemy as sa
 
 from engine.domain import names
-from engine.domain.statuses import ACTIVE_STATUSES, CaseStatus, EventKind
+from engine.domain.statuses import ACTIVE_STATUSES, CaseStatus
 from engine.domain.texts import Text
-from engine.store.tables import case_events, cases, definition_versions, open_tasks
+from engine.store.tables import cases, completion_counts, definition_versions, open_tasks
 
 # how the timer tick marks the case_error of a case whose state cannot be loaded (engine.cases.timers)
 UNREADABLE_MARK = "unreadable_state"
@@ -50,24 +51,31 @@ def _groups(conn: sa.Connection, name: str) -> dict[int, list[int]]:
     return groups
 
 
-def _reasons(conn: sa.Connection, now: dt.datetime, reason: str | None) -> list[sa.Select]:
+def _reasons(conn: sa.Connection, now: dt.datetime, reason: str | None, units: set[str] | None = None,
+             method: str | None = None) -> list[sa.Select]:
     """One SELECT per reason (and threshold), each yielding ``case_id, reason, element_id, role, since, name,
-    amount, message`` for the stuck rows it finds. Scoping by unit and method is done by the caller on ``cases``."""
+    amount, message`` for the stuck rows it finds in ``units`` (``None``: all) and of ``method`` (``None``: any).
+
+    Overdue tasks and loops read what the writers keep for them (engine.store.report_state): the case's activity on
+    its open tasks, and the completions per element of running cases, so neither counts over the case file or joins
+    every case; idle and long-suspended cases read ``cases`` through the indexes of their conditions."""
     active = cases.c.status.in_(ACTIVE_STATUSES)
     null = sa.null()
     parts: list[sa.Select] = []
     if reason in (None, "overdue"):
-        parts.append(sa.select(cases.c.id.label("case_id"), sa.literal("overdue").label("reason"),
-                               open_tasks.c.element_id, open_tasks.c.role, open_tasks.c.due_at.label("since"),
-                               open_tasks.c.name, sa.cast(null, sa.Integer).label("amount"),
-                               sa.cast(null, sa.Text).label("message"))
-                     .select_from(cases.join(open_tasks, open_tasks.c.case_id == cases.c.id))
-                     .where(active, open_tasks.c.due_at < now))
+        query = (sa.select(open_tasks.c.case_id, sa.literal("overdue").label("reason"),
+                           open_tasks.c.element_id, open_tasks.c.role, open_tasks.c.due_at.label("since"),
+                           open_tasks.c.name, sa.cast(null, sa.Integer).label("amount"),
+                           sa.cast(null, sa.Text).label("message"))
+                 .where(open_tasks.c.case_active, open_tasks.c.due_at < now))
+        if units is not None:  # a task's unit is its case's (report_state.differences checks it)
+            query = query.where(open_tasks.c.unit.in_(sorted(units)))
+        if method:  # the case is joined only for its method (its activity is on the task)
+            query = scoped(query.join(cases, cases.c.id == open_tasks.c.case_id), None, method)
+        parts.append(query)
     if reason in (None, "error", "unreadable"):
-        latest_cause = (sa.select(case_events.c.data["cause"].as_string())
-                        .where(case_events.c.case_id == cases.c.id, case_events.c.kind == EventKind.CASE_ERROR)
-                        .order_by(case_events.c.seq.desc()).limit(1).scalar_subquery())
-        unreadable = sa.func.coalesce(latest_cause, "") == UNREADABLE_MARK
+        # the cause of the last case_error event, kept on the case row with it (report_state.differences checks)
+        unreadable = sa.func.coalesce(cases.c.error_cause, "") == UNREADABLE_MARK
         why = sa.case((unreadable, sa.literal("unreadable")), else_=sa.literal("error"))
         query = (sa.select(cases.c.id.label("case_id"), why.label("reason"),
                            sa.case((unreadable, null), else_=cases.c.error_element).label("element_id"),
@@ -77,35 +85,37 @@ def _reasons(conn: sa.Connection, now: dt.datetime, reason: str | None) -> list[
                  .where(cases.c.status == CaseStatus.ERROR))
         if reason is not None:
             query = query.where(unreadable if reason == "unreadable" else sa.not_(unreadable))
-        parts.append(query)
+        parts.append(scoped(query, units, method))
     if reason in (None, "suspended"):
         for days, versions in _groups(conn, "stuckSuspendedDays").items():
-            parts.append(sa.select(cases.c.id.label("case_id"), sa.literal("suspended").label("reason"),
-                                   sa.cast(null, sa.String).label("element_id"), sa.cast(null, sa.String).label("role"),
-                                   cases.c.updated_at.label("since"), sa.cast(null, sa.String).label("name"),
-                                   sa.literal(days).label("amount"), sa.cast(null, sa.Text).label("message"))
-                         .where(cases.c.status == CaseStatus.SUSPENDED, cases.c.definition_version_id.in_(versions),
-                                cases.c.updated_at < now - dt.timedelta(days=days)))
+            parts.append(scoped(
+                sa.select(cases.c.id.label("case_id"), sa.literal("suspended").label("reason"),
+                          sa.cast(null, sa.String).label("element_id"), sa.cast(null, sa.String).label("role"),
+                          cases.c.updated_at.label("since"), sa.cast(null, sa.String).label("name"),
+                          sa.literal(days).label("amount"), sa.cast(null, sa.Text).label("message"))
+                .where(cases.c.status == CaseStatus.SUSPENDED, cases.c.definition_version_id.in_(versions),
+                       cases.c.updated_at < now - dt.timedelta(days=days)), units, method))
     if reason in (None, "idle"):
         for days, versions in _groups(conn, "stuckIdleDays").items():
-            parts.append(sa.select(cases.c.id.label("case_id"), sa.literal("idle").label("reason"),
-                                   sa.cast(null, sa.String).label("element_id"), sa.cast(null, sa.String).label("role"),
-                                   cases.c.last_progress_at.label("since"), sa.cast(null, sa.String).label("name"),
-                                   sa.literal(days).label("amount"), sa.cast(null, sa.Text).label("message"))
-                         .where(active, cases.c.definition_version_id.in_(versions),
-                                cases.c.last_progress_at < now - dt.timedelta(days=days)))
+            parts.append(scoped(
+                sa.select(cases.c.id.label("case_id"), sa.literal("idle").label("reason"),
+                          sa.cast(null, sa.String).label("element_id"), sa.cast(null, sa.String).label("role"),
+                          cases.c.last_progress_at.label("since"), sa.cast(null, sa.String).label("name"),
+                          sa.literal(days).label("amount"), sa.cast(null, sa.Text).label("message"))
+                .where(active, cases.c.definition_version_id.in_(versions),
+                       cases.c.last_progress_at < now - dt.timedelta(days=days)), units, method))
     if reason in (None, "looping"):
         running = sa.or_(active, cases.c.status == CaseStatus.SUSPENDED)
+        counts = completion_counts
         for times, versions in _groups(conn, "stuckLoopCount").items():
-            parts.append(sa.select(cases.c.id.label("case_id"), sa.literal("looping").label("reason"),
-                                   case_events.c.element_id, sa.cast(null, sa.String).label("role"),
-                                   sa.func.max(case_events.c.at).label("since"), sa.cast(null, sa.String).label("name"),
-                                   sa.func.count().label("amount"), sa.cast(null, sa.Text).label("message"))
-                         .select_from(cases.join(case_events, case_events.c.case_id == cases.c.id))
-                         .where(running, cases.c.definition_version_id.in_(versions),
-                                case_events.c.kind == EventKind.TASK_COMPLETED)
-                         .group_by(cases.c.id, case_events.c.element_id)
-                         .having(sa.func.count() >= times))
+            parts.append(scoped(
+                sa.select(counts.c.case_id, sa.literal("looping").label("reason"), counts.c.element_id,
+                          sa.cast(null, sa.String).label("role"), counts.c.last_at.label("since"),
+                          sa.cast(null, sa.String).label("name"), counts.c.completions.label("amount"),
+                          sa.cast(null, sa.Text).label("message"))
+                .select_from(counts.join(cases, cases.c.id == counts.c.case_id))
+                .where(counts.c.completions >= times, running, cases.c.definition_version_id.in_(versions)),
+                units, method))
     return parts
 
 
@@ -119,21 +129,33 @@ def scoped(part: sa.Select, units: set[str] | None, method: str | None) -> sa.Se
     return part
 
 
+ORDER = ("since", "case_id", "reason", "element_id")  # the report's order, oldest first
+
+
 def stuck_report(conn: sa.Connection, now: dt.datetime, *, units: set[str] | None = None,
                  reason: str | None = None, method: str | None = None, limit: int | None = None,
                  offset: int = 0) -> tuple[list[dict], dict[str, int]]:
     """The stuck rows, oldest ``since`` first, one per (case, reason) (overdue and looping: per element), paged by
     ``limit``/``offset``, and how many there are per reason. Every reason is one query over the projections and
-    the case file; thresholds per definition version become one condition per distinct value."""
-    parts = [scoped(part, units, method) for part in _reasons(conn, now, reason)]
+    what the writers keep for the report; thresholds per definition version become one condition per distinct
+    value. A page takes the first ``offset + limit`` rows of each reason (each read in order from its index) and
+    merges them, so it never sorts every stuck row."""
+    parts = _reasons(conn, now, reason, units, method)
     if not parts:
         return [], {}
+    counted = [part.subquery() for part in parts]  # each counted on its own scan: no rows carried to one count
+    counts: dict[str, int] = {}
+    for row in conn.execute(sa.union_all(*(sa.select(c.c.reason, sa.func.count().label("n")).group_by(c.c.reason)
+                                           for c in counted))):
+        counts[row.reason] = counts.get(row.reason, 0) + row.n
     found = sa.union_all(*parts).subquery("stuck")
-    counts = {row.reason: row.n for row in conn.execute(
-        sa.select(found.c.reason, sa.func.count().label("n")).group_by(found.c.reason))}
+    if limit is not None:
+        firsts = [part.order_by(*(part.selected_columns[c] for c in ORDER)).limit(offset + limit).subquery()
+                  for part in parts]
+        found = sa.union_all(*(sa.select(first) for first in firsts)).subquery("stuck")
     page = (sa.select(found, cases.c.reference, cases.c.title, cases.c.definition_key, cases.c.unit)
             .join(cases, cases.c.id == found.c.case_id)
-            .order_by(found.c.since, found.c.case_id, found.c.reason, found.c.element_id))
+            .order_by(*(found.c[c] for c in ORDER)))
     if limit is not None:
         page = page.limit(limit).offset(offset)
     rows = [dict(r) for r in conn.execute(page).mappings()]

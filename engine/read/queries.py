@@ -36,10 +36,9 @@ def tasks_for(conn: sa.Connection, actor: Actor, *, role: str | None = None, pro
     if units_by_role:
         mine.append(sa.and_(open_tasks.c.assignee.is_(None), sa.or_(*[
             sa.and_(open_tasks.c.role == r, open_tasks.c.unit.in_(sorted(us))) for r, us in units_by_role.items()])))
-    query = (sa.select(*TASK_COLUMNS, open_tasks.c.claimed_by, cases.c.reference, cases.c.title,
-                       cases.c.definition_key, cases.c.definition_version_id)
-             .join(cases, cases.c.id == open_tasks.c.case_id)
-             .where(sa.or_(*mine), cases.c.status.in_(ACTIVE_STATUSES)))
+    # the page is chosen from open_tasks alone (the case's activity is on the task: report_state), then joined to
+    # its cases for the reference and title: fifty primary-key probes, not one per task of the role
+    query = sa.select(*TASK_COLUMNS, open_tasks.c.claimed_by).where(sa.or_(*mine), open_tasks.c.case_active)
     if role is not None:
         query = query.where(open_tasks.c.role == role)
     if unit is not None:
@@ -47,14 +46,20 @@ def tasks_for(conn: sa.Connection, actor: Actor, *, role: str | None = None, pro
     if process:
         query = query.where(open_tasks.c.process_key == process)
     if method:
-        query = query.where(cases.c.definition_key == method)
+        query = query.join(cases, cases.c.id == open_tasks.c.case_id).where(cases.c.definition_key == method)
     if case_id is not None:
         query = query.where(open_tasks.c.case_id == case_id)
     if due_before:
         query = query.where(open_tasks.c.due_at <= due_before)
-    query = query.order_by(open_tasks.c.due_at.is_(None), open_tasks.c.due_at, open_tasks.c.created_at,
-                           open_tasks.c.task_id).limit(limit).offset(offset)
+    page = query.order_by(*_inbox_order(open_tasks.c)).limit(limit).offset(offset).subquery("page")
+    query = (sa.select(page, cases.c.reference, cases.c.title, cases.c.definition_key, cases.c.definition_version_id)
+             .join(cases, cases.c.id == page.c.case_id).order_by(*_inbox_order(page.c)))
     return [dict(row) for row in conn.execute(query).mappings()]
+
+
+def _inbox_order(columns) -> tuple:
+    """Soonest due first (no due date last), then the oldest, then by id."""
+    return columns.due_at.is_(None), columns.due_at, columns.created_at, columns.task_id
 
 
 CASE_COLUMNS = tuple(c for c in cases.c if c.name != "state")  # the workflow state is never read here

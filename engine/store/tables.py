@@ -4,6 +4,7 @@
 - ``cases``: the spec-less SpiffWorkflow state (source of truth) plus the columns queries need;
   ``lock_version`` is the optimistic lock every write checks.
 - ``open_tasks``: projection of the READY user tasks, rewritten with the case in one transaction.
+- ``completion_counts``: per running case and element, how many completions (the stuck report's loops).
 - ``case_events``: the append-only, hash-chained case file (一事一档).
 - ``seals``: signed digests of every case's chain head (``yishi seal``, daily from the worker).
 """
@@ -14,6 +15,8 @@ import datetime as dt
 
 import sqlalchemy as sa
 from sqlalchemy.types import TypeDecorator
+
+from engine.domain.statuses import ACTIVE_STATUSES
 
 metadata = sa.MetaData(naming_convention={
     "ix": "ix_%(table_name)s_%(column_0_N_name)s",
@@ -44,6 +47,10 @@ class UTCDateTime(TypeDecorator):
             return value.replace(tzinfo=dt.UTC)
         return value.astimezone(dt.UTC)
 
+
+# the condition of ACTIVE_STATUSES as partial indexes spell it (a query's "status IN (…)" must match it exactly)
+_ACTIVE = "status IN (" + ", ".join(f"'{status}'" for status in ACTIVE_STATUSES) + ")"
+_HALTED = "status IN ('error', 'suspended')"
 
 definition_versions = sa.Table(
     "definition_versions", metadata,
@@ -82,6 +89,9 @@ cases = sa.Table(
     sa.Column("end_event", sa.String(200)),
     sa.Column("error_element", sa.String(200)),
     sa.Column("error_message", sa.Text),
+    # the cause of the case's last case_error event (``unreadable_state`` when its stored state could not be
+    # loaded, else none), written with that event: the stuck report tells unreadable cases without reading the file
+    sa.Column("error_cause", sa.String(40)),
     # the case file's head, written with its events (engine.store.audit): how many, the last hash, and the
     # server's HMAC over (id, count, head) with the id of the key that made it
     sa.Column("event_count", sa.Integer, nullable=False, server_default="0"),
@@ -89,7 +99,13 @@ cases = sa.Table(
     sa.Column("head_seal", sa.String(64)),
     sa.Column("seal_key_id", sa.String(32)),
     sa.Index("ix_cases_status_unit", "status", "unit"),
-    sa.Index("ix_cases_status_last_progress_at", "status", "last_progress_at"),  # the stuck report's idle cases
+    sa.Index("ix_cases_status_last_progress_at", "status", "last_progress_at"),
+    sa.Index("ix_cases_active_last_progress",  # the stuck report's idle cases: active ones, oldest progress first
+             "last_progress_at", "definition_version_id", "unit", postgresql_where=sa.text(_ACTIVE),
+             sqlite_where=sa.text(_ACTIVE)),
+    sa.Index("ix_cases_halted_updated",  # the stuck report's cases in error and suspended, oldest first
+             "status", "updated_at", "definition_version_id", "unit", postgresql_where=sa.text(_HALTED),
+             sqlite_where=sa.text(_HALTED)),
     sa.Index("ix_cases_next_timer_at", "next_timer_at"),
     sa.Index("ix_cases_definition_key", "definition_key"),
 )
@@ -110,9 +126,27 @@ open_tasks = sa.Table(
     sa.Column("claimed_by", sa.String(100)),
     sa.Column("claimed_at", UTCDateTime),
     sa.Column("assignee", sa.String(100)),  # a task addressed to one user (yishi:assignee): only they see it
+    # whether the case is active (status in ACTIVE_STATUSES), kept with the case's status by every writer
+    # (engine.store.report_state): the inbox and the stuck report's overdue tasks need no join to filter
+    sa.Column("case_active", sa.Boolean, nullable=False, server_default=sa.true()),
     sa.Index("ix_open_tasks_role_unit_due", "role", "unit", "due_at"),
     sa.Index("ix_open_tasks_assignee", "assignee"),
     sa.Index("ix_open_tasks_due_at", "due_at"),
+    sa.Index("ix_open_tasks_overdue", "due_at", "unit",  # the stuck report's overdue tasks: of active cases
+             postgresql_where=sa.text("case_active"), sqlite_where=sa.text("case_active = 1")),
+)
+
+# How often each element's task was completed in a case that has not ended (completed or cancelled), and when
+# last: the stuck report's loops, kept by the writer of the completions in the same transaction
+# (engine.store.report_state) instead of counted over the case file at read time. Rows go when the case ends.
+completion_counts = sa.Table(
+    "completion_counts", metadata,
+    sa.Column("case_id", sa.Integer, sa.ForeignKey("cases.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("element_id", sa.String(200), primary_key=True),
+    sa.Column("completions", sa.Integer, nullable=False),
+    sa.Column("last_at", UTCDateTime, nullable=False),
+    sa.Index("ix_completion_counts_repeated", "completions",  # only elements done more than once are candidates
+             postgresql_where=sa.text("completions > 1"), sqlite_where=sa.text("completions > 1")),
 )
 
 case_events = sa.Table(
