@@ -129,7 +129,7 @@ def prepare(url: str, root: Path) -> None:
 
 
 def start_server(url: str, port: int, workers: int, synchronous: str | None,
-                 extra_path: str | None = None) -> subprocess.Popen:
+                 extra_path: str | None = None, loop: str = "auto", http: str = "auto") -> subprocess.Popen:
     env = dict(os.environ, YISHI_DATABASE_URL=url, YISHI_TICK_SECONDS="0", YISHI_DEMO="0",
                YISHI_PASSWORD_COST="test", PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT), extra_path])))
     env.pop("YISHI_PROCESSES_DIR", None)
@@ -137,7 +137,8 @@ def start_server(url: str, port: int, workers: int, synchronous: str | None,
         env["BENCH_SQLITE_SYNCHRONOUS"] = synchronous
     command = [sys.executable, "-m", "uvicorn", "--factory", "bench_app:make", "--app-dir", str(HERE),
                "--host", "127.0.0.1", "--port", str(port), "--workers", str(workers),
-               "--log-level", "warning", "--no-access-log", "--timeout-keep-alive", "300"]
+               "--log-level", "warning", "--no-access-log", "--timeout-keep-alive", "300",
+               "--loop", loop, "--http", http]
     return subprocess.Popen(command, env=env, cwd=ROOT, start_new_session=True)
 
 
@@ -256,13 +257,18 @@ def main() -> None:
                         "httptools installed with pip --target, which uvicorn then uses)")
     parser.add_argument("--sqlite-synchronous", choices=["FULL", "NORMAL"],
                         help="override the server's PRAGMA synchronous (WAL) for this run")
+    parser.add_argument("--loop", choices=["auto", "asyncio", "uvloop"], default="auto",
+                        help="uvicorn's event loop (auto: uvloop when installed, as uvicorn[standard] does)")
+    parser.add_argument("--http", choices=["auto", "h11", "httptools"], default="auto",
+                        help="uvicorn's HTTP parser (auto: httptools when installed)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
         url = args.database or f"sqlite:///{root / 'http.db'}"
         prepare(url, root)
         port = free_port()
-        server = start_server(url, port, args.workers, args.sqlite_synchronous, args.extra_path)
+        server = start_server(url, port, args.workers, args.sqlite_synchronous, args.extra_path, args.loop,
+                              args.http)
         try:
             asyncio.run(wait_ready(port, server))
             time.sleep(0.5 * args.workers)  # let every worker finish starting
@@ -277,7 +283,8 @@ def main() -> None:
     sync = f", synchronous={args.sqlite_synchronous}" if args.sqlite_synchronous else ""
     print(f"# {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC, {os.cpu_count()} cores, Python "
           f"{platform.python_version()}: {store}{sync}, {args.workers} uvicorn worker(s), {args.clients} "
-          f"connections, {args.cases} cases x {STEPS} steps" + (", extra path" if args.extra_path else ""))
+          f"connections, {args.cases} cases x {STEPS} steps, loop {args.loop}, http {args.http}"
+          + (", extra path" if args.extra_path else "") + f"; load average {os.getloadavg()}")
     if result["failures"]:
         print(f"FAILURES: {len(result['failures'])}, first: {result['failures'][0]}")
     print(f"throughput: {n / result['wall']:.0f} completions/s ({n} in {result['wall']:.2f} s)")

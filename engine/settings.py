@@ -26,6 +26,8 @@ class Settings(BaseSettings):
     test_postgres_url: str | None = Field(None, description="the test suite also runs on this PostgreSQL")
     sqlite_synchronous: Literal["FULL", "NORMAL"] = Field("FULL", description="SQLite durability: FULL survives "
                                                            "an OS crash; NORMAL (tests) only a killed process")
+    sqlite_writer_queue: bool = Field(True, description="SQLite writers queue on a lock file beside the database "
+                                      "(tried every 0.5 ms) instead of SQLite's sleeping busy handler")
     step_seconds: float = Field(2.0, gt=0, description="wall-clock budget of one expression, script or form rule")
     step_operations: int = Field(5_000_000, gt=0, description="loop and call steps one evaluation may take")
     step_memory_mb: int = Field(512, ge=0, description="memory growth one evaluation may cause; 0: not checked")

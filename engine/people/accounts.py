@@ -191,15 +191,35 @@ def actor_of(conn: sa.Connection, user_id: str) -> Actor:
     """The user as an ``Actor``: the memberships valid today (Beijing date), each covering role (``roles.COVERING``)
     spread to every unit below its unit, so the inbox, case visibility, the stuck report and statistics follow
     the tree without knowing it. One query, plus one recursive query when a covering role is held."""
-    row = conn.execute(sa.select(users).where(users.c.id == user_id)).first()
-    if row is None or not row.active:
+    rows = conn.execute(_ACTOR_OF, {"b_user": user_id, "b_today": periods.to_local_date(clock.now())}).all()
+    if not rows or not rows[0].active:
         raise NotFound(Text("未找到用户 {user}", "user {user} not found", user=user_id))
-    today = periods.to_local_date(clock.now())
+    return _actor(conn, rows)
+
+
+def _valid_memberships(today) -> sa.ColumnElement:
     m = memberships
-    held = frozenset((r.unit, r.role) for r in conn.execute(
-        sa.select(m.c.unit, m.c.role).where(m.c.user_id == user_id,
-                                            sa.or_(m.c.valid_from.is_(None), m.c.valid_from <= today),
-                                            sa.or_(m.c.valid_to.is_(None), m.c.valid_to >= today))))
+    return sa.and_(m.c.user_id == users.c.id, sa.or_(m.c.valid_from.is_(None), m.c.valid_from <= today),
+                   sa.or_(m.c.valid_to.is_(None), m.c.valid_to >= today))
+
+
+# the user and the memberships valid today in one statement (a row per membership; one with no unit when none);
+# for a bearer token, the token row too — the token is checked on every request, so one round trip, not three
+_ACTOR_OF = (sa.select(users.c.id, users.c.active, users.c.is_admin, users.c.is_designer,
+                       memberships.c.unit, memberships.c.role)
+             .select_from(users.outerjoin(memberships, _valid_memberships(sa.bindparam("b_today"))))
+             .where(users.c.id == sa.bindparam("b_user")))
+_ACTOR_OF_TOKEN = (sa.select(api_tokens.c.expires_at, api_tokens.c.scope, users.c.id, users.c.active,
+                             users.c.is_admin, users.c.is_designer, memberships.c.unit, memberships.c.role)
+                   .select_from(api_tokens.join(users, users.c.id == api_tokens.c.user_id)
+                                .outerjoin(memberships, _valid_memberships(sa.bindparam("b_today"))))
+                   .where(api_tokens.c.token_hash == sa.bindparam("b_hash")))
+
+
+def _actor(conn: sa.Connection, rows) -> Actor:
+    """The ``Actor`` of rows of ``_ACTOR_OF`` (or ``_ACTOR_OF_TOKEN``) for one user."""
+    row = rows[0]
+    held = frozenset((r.unit, r.role) for r in rows if r.unit is not None)
     covering = {(unit, role) for unit, role in held if role_registry.covers_descendants(role)}
     if not covering:
         return Actor(row.id, held, is_admin=row.is_admin, is_designer=row.is_designer)
@@ -364,10 +384,14 @@ def authenticate(conn: sa.Connection, token: str) -> Actor:
     if not token:
         raise Unauthenticated(Text("请先登录（POST /api/auth/login），再带上令牌访问",
                                     "a bearer token is required: POST /api/auth/login first"))
-    row = conn.execute(sa.select(api_tokens).where(api_tokens.c.token_hash == _token_hash(token))).first()
-    if row is None or row.expires_at <= clock.now():
+    now = clock.now()
+    rows = conn.execute(_ACTOR_OF_TOKEN, {"b_hash": _token_hash(token),
+                                          "b_today": periods.to_local_date(now)}).all()
+    if not rows or rows[0].expires_at <= now:
         raise Unauthenticated(Text("登录已失效，请重新登录", "the token is unknown or expired: log in again"))
-    return _scoped(actor_of(conn, row.user_id), row.scope)
+    if not rows[0].active:
+        raise NotFound(Text("未找到用户 {user}", "user {user} not found", user=rows[0].id))
+    return _scoped(_actor(conn, rows), rows[0].scope)
 
 
 def logout(conn: sa.Connection, token: str) -> None:

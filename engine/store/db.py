@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import fcntl
+import os
+import sqlite3
+import time
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -25,10 +29,97 @@ def normalise_url(url: str) -> str:
     return url
 
 
+BUSY_SECONDS = 30  # how long a SQLite writer waits for the database's write lock before "database is locked"
+_WRITES = ("INSERT", "UPDATE", "DELETE", "REPLACE")
+
+
+class _QueuedWriters(sqlite3.Connection):
+    """A SQLite connection whose writers queue on an exclusive ``flock`` of a file beside the database, taken just
+    before the first INSERT/UPDATE/DELETE of a transaction (where pysqlite begins it) and let go at its commit or
+    rollback.
+
+    SQLite's own wait for its write lock (the busy handler behind ``timeout``) sleeps 1, 2, 5, 10, … 100 ms
+    between tries, so with two worker processes a writer often sleeps while the other has long finished and a
+    core stands idle (bench/README.md). A waiting writer here tries the lock every half millisecond instead, up to
+    ``BUSY_SECONDS``. Every process of the deployment (API workers, the CLI, the worker) uses the same file, so
+    they queue alike; SQLite's own lock stays underneath, unchanged, for anything that does not (sqlite3 shell).
+    """
+
+    lock_path = ""  # set on the subclass made per database file
+
+    def cursor(self, factory=None):
+        return super().cursor(factory or _QueuedCursor)
+
+    def commit(self):
+        try:
+            super().commit()
+        finally:
+            self._let_go()
+
+    def rollback(self):
+        try:
+            super().rollback()
+        finally:
+            self._let_go()
+
+    def close(self):
+        try:
+            super().close()
+        finally:
+            fd = getattr(self, "_lock_fd", None)
+            if fd is not None:
+                self._lock_fd = None
+                os.close(fd)  # closing the descriptor lets go of the lock too
+
+    def _before(self, sql: str) -> None:
+        if getattr(self, "_holding", False) or not sql.lstrip()[:7].upper().startswith(_WRITES):
+            return
+        fd = getattr(self, "_lock_fd", None)
+        if fd is None:
+            fd = self._lock_fd = os.open(self.lock_path, os.O_RDWR | os.O_CREAT, 0o600)
+        deadline = time.monotonic() + BUSY_SECONDS
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() > deadline:
+                    raise sqlite3.OperationalError("database is locked (writers' queue)") from None
+                time.sleep(0.0005)
+        self._holding = True
+
+    def _let_go(self) -> None:
+        if getattr(self, "_holding", False):
+            self._holding = False
+            fcntl.flock(self._lock_fd, fcntl.LOCK_UN)
+
+
+class _QueuedCursor(sqlite3.Cursor):
+    def execute(self, sql, parameters=()):
+        self.connection._before(sql)
+        return super().execute(sql, parameters)
+
+    def executemany(self, sql, seq_of_parameters):
+        self.connection._before(sql)
+        return super().executemany(sql, seq_of_parameters)
+
+
+def _queued_writers(url: str) -> type[_QueuedWriters] | None:
+    """The connection class for a SQLite file URL (``None`` for an in-memory database)."""
+    path = sa.make_url(url).database
+    if not path or path == ":memory:" or path.startswith("file:"):
+        return None
+    return type("QueuedWriters", (_QueuedWriters,), {"lock_path": str(Path(path).resolve()) + "-writers.lock"})
+
+
 def make_engine(url: str | None = None) -> sa.Engine:
     url = normalise_url(url or database_url())
     if url.startswith("sqlite"):
-        engine = sa.create_engine(url, connect_args={"timeout": 30})
+        connect_args = {"timeout": BUSY_SECONDS}
+        queued = _queued_writers(url) if settings().sqlite_writer_queue else None
+        if queued is not None:
+            connect_args["factory"] = queued
+        engine = sa.create_engine(url, connect_args=connect_args)
 
         @sa.event.listens_for(engine, "connect")
         def _sqlite_pragmas(dbapi_connection, _record):
