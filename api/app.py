@@ -168,7 +168,8 @@ def create_app(service: Yishi | None = None, *, config: Settings | None = None, 
     routers = [system.router, auth.router, tasks.router, cases.router, attachments.router, export.router,
                methods.router, definitions.router, admin.router, holidays.router, people.router, public.router,
                notifications.router, notifications.admin_router, platforms.router]
-    routers_new = [participation.router, participation.me_router, studio.router, signing.router]  # new: only under /api
+    routers_new = [participation.router, participation.me_router, studio.router, signing.router,
+                   attachments.start_router]  # new: only under /api
     if config.dev_clock:
         routers.append(dev.router)  # development only: the route does not exist otherwise
     for router in routers:

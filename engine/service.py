@@ -481,6 +481,16 @@ class Yishi(NotificationsDoor, ParticipationDoor):
                                    max_bytes=self.attachment_max_bytes, allowed=self.attachment_types,
                                    task_id=task_id, element_id=element_id)
 
+    def upload(self, actor: Actor, stream, file_name: str | None) -> dict:
+        """A file for a start form, before its case exists: kept for the uploader (at most
+        ``attachments.MAX_PENDING`` at a time) until a case they start names it, which claims it into its file."""
+        with self.db.begin() as conn:
+            if len(attachments.pending(conn, actor.user_id)) >= attachments.MAX_PENDING:
+                raise Conflict(Text("您已有 {n} 个尚未用于发起事项的文件：请先发起事项", "you already have {n} files "
+                                    "waiting for a case to start; start it first", n=attachments.MAX_PENDING))
+            return attachments.add(conn, self.files, None, actor, stream, file_name,
+                                   max_bytes=self.attachment_max_bytes, allowed=self.attachment_types)
+
     def attachments(self, case_ref, actor: Actor) -> list[dict]:
         """The files of a case the actor may see, in upload order."""
         case_id = self.visible_case(case_ref, actor)["id"]

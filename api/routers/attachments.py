@@ -16,6 +16,7 @@ from api.problems import errors
 from api.schemas import CaseRef, TaskId
 
 router = APIRouter(tags=["attachments"])
+start_router = APIRouter(tags=["attachments"])  # new: only under /api
 Upload = Annotated[UploadFile, File(description="the file (photo, scan, minutes …)")]
 Sha256 = Annotated[str, Path(pattern=r"^[0-9a-f]{64}$", description="the attachment's SHA-256 (hex)")]
 CHUNK = 1 << 16
@@ -33,6 +34,13 @@ def add_to_case(case: CaseRef, file: Upload, service: ServiceDep, actor: ActorDe
              summary="Add a file to an open task (whoever may do it), e.g. before referring to it in the form")
 def add_to_task(task_id: TaskId, file: Upload, service: ServiceDep, actor: ActorDep) -> dict:
     return service.attach(None, actor, file.file, file.filename, task_id=task_id)
+
+
+@start_router.post("/attachments", status_code=201, response_model=Attachment,
+             responses=errors(401, 409, 413, 415, 422),
+             summary="Upload a file for a start form before the case exists; the case started with it claims it")
+def upload_for_start(file: Upload, service: ServiceDep, actor: ActorDep) -> dict:
+    return service.upload(actor, file.file, file.filename)
 
 
 @router.get("/cases/{case}/attachments", response_model=list[Attachment], responses=errors(401, 404, 422),

@@ -37,6 +37,7 @@ from engine.store.tables import attachments
 WIDGET_KEYWORD = "x-yishi-widget"
 MANY = "attachments"
 MAX_NAME = 255
+MAX_PENDING = 50  # files one person may hold for a case not started yet
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
@@ -78,10 +79,11 @@ class _Rejoined(io.RawIOBase):
         return self.rest.read(size)
 
 
-def add(conn: sa.Connection, store: FileStore, case_id: int, actor: Actor, stream: BinaryIO, file_name: str | None,
-        *, max_bytes: int, allowed: frozenset[str], task_id: str | None = None,
+def add(conn: sa.Connection, store: FileStore, case_id: int | None, actor: Actor, stream: BinaryIO,
+        file_name: str | None, *, max_bytes: int, allowed: frozenset[str], task_id: str | None = None,
         element_id: str | None = None) -> dict:
     """Store the stream and record it on the case (and task) in the caller's transaction; the new record.
+    ``case_id`` None: a file for a start form, owned by its uploader until a case they start claims it.
 
     ``UnsupportedMediaType`` before anything is stored; ``TooLarge`` with nothing kept."""
     head = stream.read(HEAD_BYTES) or b""
@@ -101,8 +103,9 @@ def add(conn: sa.Connection, store: FileStore, case_id: int, actor: Actor, strea
               "file_name": clean_name(file_name)}
     conn.execute(sa.insert(attachments).values(case_id=case_id, task_id=task_id, element_id=element_id,
                                                uploaded_by=actor.user_id, uploaded_at=now, **record))
-    audit.append(conn, case_id, now, [audit.Event(EventKind.ATTACHMENT_ADDED, actor.user_id, dict(record),
-                                                  element_id, task_id)])
+    if case_id is not None:  # else: kept for its uploader until a case they start claims it (``claim``)
+        audit.append(conn, case_id, now, [audit.Event(EventKind.ATTACHMENT_ADDED, actor.user_id, dict(record),
+                                                      element_id, task_id)])
     return {**record, "task_id": task_id, "element_id": element_id, "uploaded_by": actor.user_id,
             "uploaded_at": now}
 
@@ -168,13 +171,42 @@ def has_fields(schema: dict) -> bool:
     return walk(schema)
 
 
-def check_references(conn: sa.Connection | None, case_id: int | None, schema: dict, data: dict) -> None:
-    """Refuse references to files not added to this case (``case_id`` None: a start form, no case yet), and
-    complete the others from the record (size and media type as stored) in place."""
+def pending(conn: sa.Connection, owner: str) -> dict[str, dict]:
+    """Files ``owner`` uploaded for a case not started yet, by SHA-256 (the newest upload of each)."""
+    rows = conn.execute(sa.select(attachments.c.id, *COLUMNS).where(
+        attachments.c.case_id.is_(None), attachments.c.uploaded_by == owner).order_by(attachments.c.id)).mappings()
+    return {row["sha256"]: dict(row) for row in rows}
+
+
+def claim(conn: sa.Connection, case_id: int, owner: str, schema: dict, data: dict) -> list[audit.Event]:
+    """Move the files a new case's start form names from ``owner``'s uploads to the case; the case-file events
+    that record them (``attachment_added``, the uploader as actor), for the caller to append."""
+    mine = pending(conn, owner)
+    events, seen = [], set()
+    for _path, ref in references(schema, data):
+        record = mine.get(ref.get("sha256"))
+        if record is None or record["sha256"] in seen:
+            continue
+        seen.add(record["sha256"])
+        conn.execute(sa.update(attachments).where(attachments.c.id == record["id"]).values(case_id=case_id))
+        events.append(audit.Event(EventKind.ATTACHMENT_ADDED, owner, {
+            "sha256": record["sha256"], "size": record["size"], "media_type": record["media_type"],
+            "file_name": record["file_name"], "uploaded_at": record["uploaded_at"].isoformat()}))
+    return events
+
+
+def check_references(conn: sa.Connection | None, case_id: int | None, schema: dict, data: dict, *,
+                     owner: str | None = None) -> None:
+    """Refuse references to files not added to this case (``case_id`` None: a start form, whose files are those
+    ``owner`` uploaded for it), and complete the others from the record (size and media type as stored) in
+    place."""
     found = list(references(schema, data))
     if not found:
         return
-    known = {} if conn is None or case_id is None else {r["sha256"]: r for r in listed(conn, case_id)}
+    if conn is not None and case_id is not None:
+        known = {r["sha256"]: r for r in listed(conn, case_id)}
+    else:
+        known = pending(conn, owner) if conn is not None and owner is not None else {}
     errors = []
     for path, ref in found:
         record = known.get(ref.get("sha256"))

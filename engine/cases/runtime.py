@@ -105,7 +105,7 @@ class Runtime(CaseUnit, Claims, Timers, Administration, Objections, HolidayCalen
             schema = parsed.forms[parsed.start_form]
             data = forms.with_defaults(schema, data)
             forms.validate(schema, data, self._rule_evaluator(), context=data)
-            attachments.check_references(None, None, schema, data)  # files are added once the case exists
+            attachments.check_references(conn, None, schema, data, owner=actor.user_id)  # the starter's uploads
         reference = _next_reference(conn, unit, now)
         title = (title or data.get("title") or parsed.spec.description or key)[:500]
         data.update(case_reference=reference, case_unit=unit, case_started_by=starter,
@@ -125,7 +125,9 @@ class Runtime(CaseUnit, Claims, Timers, Administration, Objections, HolidayCalen
             "definition": key, "version": version.version, "unit": unit, "title": title,
             **({"on_behalf_of": on_behalf_of} if on_behalf_of else {}),
             "data": {k: v for k, v in data.items() if k not in CASE_CONTEXT_KEYS}})
-        all_events = [started, *events]
+        claimed = attachments.claim(conn, case_id, actor.user_id, parsed.forms[parsed.start_form], data) \
+            if parsed.start_form else []
+        all_events = [started, *claimed, *events]
         self._sync_tasks(conn, case_id, unit, {}, snap.open_tasks, now, all_events,
                          report_state.is_active(snap.status))
         self._status_events(snap, all_events, None, None)

@@ -174,7 +174,8 @@ case_events = sa.Table(
 attachments = sa.Table(  # files added to a case (一事一档); contents in the file store under their SHA-256
     "attachments", metadata,
     sa.Column("id", sa.Integer, primary_key=True),
-    sa.Column("case_id", sa.Integer, sa.ForeignKey("cases.id"), nullable=False),
+    # empty: uploaded before its case exists (a start form's file), owned by uploaded_by until a case claims it
+    sa.Column("case_id", sa.Integer, sa.ForeignKey("cases.id")),
     sa.Column("sha256", sa.String(64), nullable=False),
     sa.Column("size", sa.BigInteger, nullable=False),
     sa.Column("media_type", sa.String(127), nullable=False),
@@ -184,6 +185,8 @@ attachments = sa.Table(  # files added to a case (一事一档); contents in the
     sa.Column("uploaded_by", sa.String(200), nullable=False),
     sa.Column("uploaded_at", UTCDateTime, nullable=False),
     sa.Index("ix_attachments_case_sha256", "case_id", "sha256"),
+    sa.Index("ix_attachments_pending", "uploaded_by", "sha256", postgresql_where=sa.text("case_id IS NULL"),
+             sqlite_where=sa.text("case_id IS NULL")),
 )
 
 holiday_calendars = sa.Table(  # the State Council's arrangement of a year, as loaded; the newest per year counts

@@ -98,8 +98,8 @@ def test_a_task_holder_uploads_and_refers_to_the_file_in_the_form(client):
                       json={"data": {**notice, "posting_evidence": [{**ref, "sha256": "a" * 64}]}})
     assert wrong.status_code == 422 and wrong.json()["errors"][0]["path"] == "posting_evidence/0"
     s.do("AV_UT_PublishNotice", {**notice, "posting_evidence": [ref]}, by="grid_steward")
-    added = s.events("attachment_added")[0]
-    assert added["task_id"] == task["task_id"] and added["element_id"] == "AV_UT_PublishNotice"
+    added = [e for e in s.events("attachment_added") if e["task_id"] is not None]  # earlier steps' went to the case
+    assert [(e["task_id"], e["element_id"]) for e in added] == [(task["task_id"], "AV_UT_PublishNotice")]
     completed = s.events("task_completed")[-1]["data"]["data"]["posting_evidence"]
     assert completed == [{**ref, "size": len(JPEG), "media_type": "image/jpeg"}]
 
@@ -134,3 +134,60 @@ def test_export_as_zip_verifies_offline_and_masks_for_members(client, tmp_path):
     assert masked.headers["x-yishi-personal-data"] == "masked"
     outsider = client.get(f"/api/cases/{s.case_id}/export", headers=login(client, "union_fed"))
     assert outsider.status_code == 404
+
+
+# ----- a start form holds files too: uploaded before the case exists, claimed by the case started with them ------
+
+PNG = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR" + b"photo of the courtyard" * 10
+
+
+def upload(s: HttpScenario, user: str, content: bytes = PNG, name: str = "现场照片.png") -> dict:
+    response = s.request("post", "/api/attachments", user, files={"file": (name, content)})
+    assert response.status_code == 201, response.text
+    body = response.json()
+    assert body["task_id"] is None and body["uploaded_by"] == user
+    return {"sha256": body["sha256"], "name": body["file_name"]}
+
+
+def start(s: HttpScenario, user: str, files: list[dict]):
+    return s.request("post", "/api/cases", user, json={"definition": "five_step", "unit": five.UNIT, "data": {
+        "title": "3号院加装电梯", "proposal_files": files}})
+
+
+def test_a_file_uploaded_before_the_case_is_claimed_by_the_case_started_with_it(client):
+    s = HttpScenario(client, 0)
+    ref = upload(s, "proposer")
+    response = start(s, "proposer", [ref])
+    assert response.status_code == 201, response.text
+    s.case_id = response.json()["id"]
+    files = s.request("get", f"/api/cases/{s.case_id}/attachments", "proposer").json()
+    assert [(f["sha256"], f["file_name"], f["uploaded_by"]) for f in files] == [(ref["sha256"], "现场照片.png",
+                                                                                "proposer")]
+    download = s.request("get", f"/api/cases/{s.case_id}/attachments/{ref['sha256']}", "grid_steward")
+    assert download.status_code == 200 and download.content == PNG
+    history = s.request("get", f"/api/cases/{s.case_id}/history", "admin").json()
+    assert history["verified"]
+    kinds = [(e["kind"], e["actor"]) for e in history["events"]][:2]
+    assert kinds == [("case_started", "proposer"), ("attachment_added", "proposer")]
+    started = history["events"][0]["data"]["data"]["proposal_files"][0]
+    assert started["size"] == len(PNG) and started["media_type"] == "image/png"  # as stored, not as sent
+
+    again = start(s, "proposer", [ref])  # claimed already: no longer the proposer's waiting upload
+    assert again.status_code == 422 and "proposal_files/0" in again.text
+
+
+def test_someone_elses_upload_is_refused_and_nothing_is_started(client):
+    s = HttpScenario(client, 0)
+    ref = upload(s, "grid_steward")
+    before = s.request("get", "/api/cases", "admin").json()["total"]
+    response = start(s, "proposer", [ref])
+    assert response.status_code == 422 and "proposal_files/0" in response.text
+    assert s.request("get", "/api/cases", "admin").json()["total"] == before
+    assert start(s, "grid_steward", [ref]).status_code in (201, 403)  # the uploader may use it where they may start
+
+
+def test_uploads_for_a_start_form_keep_the_limits(client):
+    s = HttpScenario(client, 0)
+    refused = s.request("post", "/api/attachments", "proposer", files={"file": ("x.exe", b"MZ\x90\x00" + b"\0" * 64)})
+    assert refused.status_code == 415
+    assert client.post("/api/attachments", files={"file": ("a.png", PNG)}).status_code == 401

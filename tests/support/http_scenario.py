@@ -7,7 +7,7 @@ import datetime as dt
 from collections import Counter
 
 from engine.people import demo
-from tests.support.scenario import file_bytes
+from tests.support.scenario import file_bytes, with_uploads
 
 
 class HttpScenario:
@@ -56,6 +56,9 @@ class HttpScenario:
         user = by
         inbox = self.request("get", "/api/tasks", user).json()["items"]
         assert task["task_id"] in {t["task_id"] for t in inbox}, f"{element_id} not in {user}'s inbox"
+        detail = self.request("get", f"/api/tasks/{task['task_id']}", user)
+        assert detail.status_code == 200, detail.text
+        data = with_uploads(detail.json()["form_schema"], data, lambda name: self.attach(name, by=user)[0])
         response = self.request("post", f"/api/tasks/{task['task_id']}/complete", user, json={"data": data})
         assert response.status_code == 200, response.text
         assert response.json()["status"] != "error", response.json()["error_message"]

@@ -52,6 +52,18 @@ def file_bytes(name: str) -> bytes:
     return header + name.encode("utf-8")
 
 
+def with_uploads(schema: dict | None, data: dict, upload) -> dict:
+    """``data`` with each file name a step lists in an attachment field (``"minutes": ["minutes/consult.pdf"]``)
+    uploaded by ``upload(name)`` and replaced by its reference, as a person does on the form."""
+    if not schema or not isinstance(data, dict):
+        return data
+    out = dict(data)
+    for name, prop in (schema.get("properties") or {}).items():
+        if isinstance(prop, dict) and prop.get("x-yishi-widget") == "attachments" and isinstance(out.get(name), list):
+            out[name] = [upload(item) if isinstance(item, str) else item for item in out[name]]
+    return out
+
+
 def member(unit: str, role: str) -> Actor:
     return Actor(f"{role}-user", frozenset({(unit, role)}))
 
@@ -89,6 +101,8 @@ class Scenario:
         """
         task = self.task(element_id)
         self.log.append(element_id)
+        schema = self.service.task_detail(task["task_id"], member(self.unit, by))["form_schema"]
+        data = with_uploads(schema, data, lambda name: self.attach(name, by=by)[0])
         case = self.service.complete(self.case_id, task["task_id"], member(self.unit, by), data)
         assert case["status"] != "error", f"{element_id} put the case in error: {case['error_message']}"
         return case

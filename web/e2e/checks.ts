@@ -3,6 +3,22 @@ import AxeBuilder from '@axe-core/playwright';
 
 // What every browser test does on each main page: screenshots at phone and desktop sizes, and axe-core.
 
+export const PASSWORD = 'yishi-demo'; // every demo user's
+
+/** Sign in as a demo user (their id is their role code) and land on the inbox. */
+export async function login(page: Page, user: string) {
+  await page.goto('/login');
+  await page.getByLabel('用户名').fill(user);
+  await page.locator('#login-password').fill(PASSWORD);
+  await page.getByRole('button', { name: '登录' }).click();
+  await expect(page).toHaveURL(/\/inbox/);
+}
+
+export async function logout(page: Page) {
+  await page.getByRole('button', { name: /退出登录/ }).first().click();
+  await expect(page).toHaveURL(/\/login/);
+}
+
 export const SIZES = { phone: { width: 390, height: 844 }, desktop: { width: 1440, height: 900 } };
 
 export async function snap(page: Page, name: string) {

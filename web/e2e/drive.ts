@@ -82,12 +82,12 @@ export async function driveToPublication(driver: Driver, title: string): Promise
       { name: '王物业', role: 'property_company' }, { name: '赵监督', role: 'supervision_committee' }],
     related_units: ['金康园业委会', '物业服务企业'], plan_summary: '中水管道改造方案',
     plan_items: [{ item: '铺设中水管道', responsible: '物业', est_cost: 86000, funding: 'maintenance_fund', timeline: '60日' }],
-    consensus_reached: true, minutes: ['minutes/consult.pdf'],
+    consensus_reached: true, minutes: [await driver.attach(reference, 'deliberation_committee', 'minutes.png')],
   });
   await step('A_UT_Evaluate', 'review_panel', {
     panel: [{ name: '陈工', role: 'professional', unit: '市政设计院' }, { name: '刘代表', role: 'npc_deputy' }, { name: '孙律师', role: 'professional' }],
     technical_feasibility: 'ok', legal_compliance: 'ok', cost_reasonableness: 'ok', safety: 'ok', resident_acceptance: 'ok',
-    verdict: 'feasible', report: ['reports/feasibility.pdf'],
+    verdict: 'feasible', report: [await driver.attach(reference, 'review_panel', 'feasibility.png')],
   });
   await step('A_UT_PartyReview', 'party_org', {
     body: 'party_committee', meeting_date: date(now), decision: 'approve_submit_to_vote', assembly_date: date(now + 5 * DAY),
@@ -101,7 +101,8 @@ export async function driveToPublication(driver: Driver, title: string): Promise
   now = await driver.clock({ set_to: `${date(now + 4 * DAY)}T19:01:00+08:00` }); // the meeting timer fires
   await step('AV_UT_RecordVote', 'assembly', {
     eligible_total: 41, present: 30, yes: 22, no: 5, abstain: 3, voting_method: 'show_of_hands',
-    resolution_text: '同意实施中水灌溉改造', attendance_sheet: ['sheets/attendance.pdf'], tally_sheet: ['sheets/tally.pdf'],
+    resolution_text: '同意实施中水灌溉改造', attendance_sheet: [await driver.attach(reference, 'assembly', 'attendance.png')],
+    tally_sheet: [await driver.attach(reference, 'assembly', 'tally.png')],
   });
   await step('PUB_UT_Post', 'grid_steward', {
     channels: ['notice_board', 'wechat_official'], start_at: beijing(now), content: '决议：实施中水灌溉改造，公示 7 日。',

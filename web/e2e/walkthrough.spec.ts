@@ -1,27 +1,13 @@
 import { expect, test, type Page } from '@playwright/test';
-import { axe, snap } from './checks';
+import { axe, login, logout, PASSWORD, snap } from './checks';
 import { Driver, driveToPublication, UNIT } from './drive';
 
 // The README's five-step walk-through in the browser, with screenshots (phone and desktop) and an axe check
 // of every main page on the way.
 test.describe.configure({ mode: 'serial' });
 
-const PASSWORD = 'yishi-demo';
 let reference = '';
 const REASSIGN_REASON = '逾期未分类，交由网格管家 grid_steward 接手';
-
-async function login(page: Page, user: string) {
-  await page.goto('/login');
-  await page.getByLabel('用户名').fill(user);
-  await page.locator('#login-password').fill(PASSWORD);
-  await page.getByRole('button', { name: '登录' }).click();
-  await expect(page).toHaveURL(/\/inbox/);
-}
-
-async function logout(page: Page) {
-  await page.getByRole('button', { name: /退出登录/ }).first().click();
-  await expect(page).toHaveURL(/\/login/);
-}
 
 async function pick(page: Page, field: string, option: string) {
   await page.locator(`select#root_${field}`).selectOption({ label: option });

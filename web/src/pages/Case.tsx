@@ -15,6 +15,8 @@ import { type Field, FieldsView, fieldTitle, formatValue } from '../components/C
 import { ForecastList } from '../components/Forecast';
 import { SignatureImage } from '../components/SignatureImage';
 import '../i18n/signing';
+import CaseActions from '../components/CaseActions';
+import { useSession } from '../session';
 
 const Diagram = lazy(() => import('../components/Diagram'));
 
@@ -79,6 +81,7 @@ export default function CasePage() {
   const localize = useLocalize();
   const unitName = useUnitName();
   const detail = useCase(ref);
+  const { me } = useSession();
   const history = useQuery({
     queryKey: ['case', ref, 'history'],
     queryFn: () => ok(api.GET('/api/cases/{case}/history', { params: { path: { case: ref } } })),
@@ -133,12 +136,17 @@ export default function CasePage() {
               <li key={s.task_id}>
                 <strong>{localize(s.name)}</strong> — {t('task.heldBy', { role: roleName(s.role), unit: unitName(s.unit) })}
                 {s.claimed_by && <> · {t('task.claimedBy', { user: s.claimed_by })}</>} · <DueBadge dueAt={s.due_at} />
+                {me && (s.assignee ? s.assignee === me.user : me.memberships.some((m) => m.unit === s.unit && m.role === s.role)) && (
+                  <> · <Link to={`/task/${encodeURIComponent(s.task_id)}`} className="do-step">{t('caseActions.doStep')}</Link></>
+                )}
               </li>
             ))}
           </ul>
         )}
         {c.next_timer_at && <p>{t('case.nextTimer', { when: formatInstant(c.next_timer_at) })}</p>}
       </Section>
+
+      <CaseActions detail={c} />
 
       {!['completed', 'cancelled'].includes(c.status) && (
         <Section title={t('forecast.title')} className="no-print">

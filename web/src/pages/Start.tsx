@@ -1,4 +1,4 @@
-import { lazy, Suspense, useEffect, useMemo, useState } from 'react';
+import { lazy, Suspense, useCallback, useEffect, useMemo, useState } from 'react';
 import { Link } from 'react-router-dom';
 import { Alert, Button, Empty, Radio, Skeleton } from 'antd';
 import { Section } from '../components/Section';
@@ -8,6 +8,7 @@ import type { ErrorSchema } from '@rjsf/utils';
 import { api, ApiError, ok } from '../api/client';
 import { useMethods } from '../lib/queries';
 import { toErrorSchema } from '../lib/forms';
+import { attachmentRef, fileBody } from '../lib/upload';
 import { problemText } from '../lib/errors';
 import { NextSteps, useUnitName, Outcome } from '../components/bits';
 
@@ -21,6 +22,9 @@ export default function StartPage() {
   const [choice, setChoice] = useState<string | null>(null);
   const [formData, setFormData] = useState<Record<string, unknown>>({});
   const [extraErrors, setExtraErrors] = useState<ErrorSchema | undefined>();
+
+  // a start form's files are uploaded before the case exists: kept for me until the case I start claims them
+  const upload = useCallback(async (file: File) => attachmentRef(await ok(api.POST('/api/attachments', fileBody(file)))), []);
 
   // (method, unit) pairs I may start, as the server lists them
   const options = useMemo(() => (methods.data ?? []).flatMap((method) => method.can_start_in.map((unit) => ({
@@ -102,7 +106,7 @@ export default function StartPage() {
           {form.data && (
             <Suspense fallback={<Skeleton active />}>
               <SchemaForm schema={form.data.form_schema ?? { type: 'object', required: ['title'], properties: { title: { type: 'string', title: t('start.caseTitle') } } }}
-                uiSchema={form.data.ui_schema} formData={formData} onChange={setFormData} extraErrors={extraErrors} disabled={start.isPending} />
+                uiSchema={form.data.ui_schema} formData={formData} onChange={setFormData} extraErrors={extraErrors} disabled={start.isPending} upload={upload} />
             </Suspense>
           )}
           <Button type="primary" size="large" block className="submit-button" loading={start.isPending} onClick={() => start.mutate()}>
