@@ -10,6 +10,7 @@ import type { CaseDetail } from '../api/types';
 import { problemText } from '../lib/errors';
 import { useSession } from '../session';
 import { Section } from './Section';
+import '../i18n/caseActions';
 
 const LINK_ROLES = ['two_committees', 'deliberation_committee'];
 const FLAG = /^(late_[a-z0-9_]+|[a-z][a-z0-9_]*_late)$/;

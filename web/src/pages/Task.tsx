@@ -13,7 +13,6 @@ import { DueBadge, MethodName, NextSteps, StatusTag, useLocalize, useRoleName, O
 import { FieldsView } from '../components/ContextView';
 import { toErrorSchema } from '../lib/forms';
 import { emptyOpinion, opinionBody, type OpinionValue } from '../lib/opinion';
-import { attachmentRef, fileBody } from '../lib/upload';
 import { problemText } from '../lib/errors';
 
 const SchemaForm = lazy(() => import('../components/SchemaForm'));
@@ -60,9 +59,18 @@ export default function TaskPage() {
   const [opinion, setOpinion] = useState<OpinionValue>(emptyOpinion);
   const [opinionError, setOpinionError] = useState<string | undefined>();
 
-  const upload = useCallback(async (file: File) => attachmentRef(await ok(api.POST('/api/tasks/{task_id}/attachments', {
-    params: { path: { task_id: id } }, ...fileBody(file),
-  }))), [id]);
+  const upload = useCallback(async (file: File) => {
+    const added = await ok(api.POST('/api/tasks/{task_id}/attachments', {
+      params: { path: { task_id: id } },
+      body: { file: file as unknown as string },
+      bodySerializer: () => {
+        const body = new FormData();
+        body.append('file', file, file.name);
+        return body;
+      },
+    }));
+    return { sha256: added.sha256, name: added.file_name, size: added.size, media_type: added.media_type };
+  }, [id]);
 
   const task = useQuery({
     queryKey: ['task', id],

@@ -7,6 +7,8 @@ import zh from '../i18n/zh-CN.json';
 import en from '../i18n/en.json';
 import signingZh from '../i18n/signing.zh-CN.json';
 import signingEn from '../i18n/signing.en.json';
+import caseActionsZh from '../i18n/caseActions.zh-CN.json';
+import caseActionsEn from '../i18n/caseActions.en.json';
 import { METHOD_STAGES } from '../lib/stages';
 
 type Tree = { [key: string]: string | Tree };
@@ -15,9 +17,10 @@ function flatten(tree: Tree, prefix = ''): string[] {
   return Object.entries(tree).flatMap(([k, v]) => (typeof v === 'string' ? [prefix + k] : flatten(v, `${prefix}${k}.`)));
 }
 const base = (key: string) => key.replace(/_(zero|one|two|few|many|other)$/, '');
-// the signing catalogs are added when their pages load (src/i18n/signing.ts): they count with the main ones
-const zhKeys = new Set([...flatten(zh as Tree), ...flatten(signingZh as Tree)].map(base));
-const enKeys = new Set([...flatten(en as Tree), ...flatten(signingEn as Tree)].map(base));
+// the signing and case-action catalogs are added when their pages load (src/i18n/signing.ts, caseActions.ts):
+// they count with the main ones
+const zhKeys = new Set([...flatten(zh as Tree), ...flatten(signingZh as Tree), ...flatten(caseActionsZh as Tree)].map(base));
+const enKeys = new Set([...flatten(en as Tree), ...flatten(signingEn as Tree), ...flatten(caseActionsEn as Tree)].map(base));
 
 function sources(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
