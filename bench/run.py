@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import os
 import platform
 import statistics
 import tempfile
@@ -97,7 +98,7 @@ def ready_user_task(workflow):
     return next(t for t in workflow.get_tasks(state=TaskState.READY, manual=True) if isinstance(t.task_spec, UserTask))
 
 
-def run_raw(spec, instances: int, persist: bool) -> list[float]:
+def run_raw(spec, instances: int, persist: bool) -> list[tuple[float, float]]:
     engine = make_script_engine()
     samples = []
     for _ in range(instances):
@@ -105,7 +106,7 @@ def run_raw(spec, instances: int, persist: bool) -> list[float]:
         workflow.do_engine_steps()
         state = serializer.dumps(workflow) if persist else None
         for i in range(1, STEPS + 1):
-            began = time.perf_counter()
+            began, cpu = time.perf_counter(), time.process_time()
             if persist:
                 workflow = serializer.loads(state, spec, {}, engine)
             task = ready_user_task(workflow)
@@ -114,21 +115,21 @@ def run_raw(spec, instances: int, persist: bool) -> list[float]:
             workflow.do_engine_steps()
             if persist:
                 state = serializer.dumps(workflow)
-            samples.append(time.perf_counter() - began)
+            samples.append((time.perf_counter() - began, time.process_time() - cpu))
         assert workflow.is_completed()
     return samples
 
 
-def run_yishi(service: Yishi, instances: int) -> list[float]:
+def run_yishi(service: Yishi, instances: int) -> list[tuple[float, float]]:
     actor = Actor("bench", frozenset((UNIT, lane) for lane in LANES))
     samples = []
     for _ in range(instances):
         case_id = service.runtime.start("linear10", UNIT, actor, {})
         for i in range(1, STEPS + 1):
             task_id = service.case(case_id)["open_tasks"][0]["task_id"]
-            began = time.perf_counter()
+            began, cpu = time.perf_counter(), time.process_time()
             service.runtime.complete(case_id, task_id, actor, step_data(i))
-            samples.append(time.perf_counter() - began)
+            samples.append((time.perf_counter() - began, time.process_time() - cpu))
         assert service.case(case_id)["status"] == "completed"
     return samples
 
@@ -169,14 +170,18 @@ def main() -> None:
           f"database {url.split(':', 1)[0]}"
           f"{', synchronous=' + args.sqlite_synchronous if args.sqlite_synchronous else ''}, "
           f"{args.instances} instances x {STEPS} steps")
-    medians = {}
+    print(f"# load average {os.getloadavg()}; CPU = this process's CPU time per step (not the database server's),"
+          " which other processes on the machine do not inflate the way they do wall time")
+    medians, cpus = {}, {}
     for name, samples in results.items():
-        samples_ms = [s * 1000 for s in samples]
+        samples_ms = [wall * 1000 for wall, _cpu in samples]
         medians[name] = statistics.median(samples_ms)
+        cpus[name] = statistics.median(cpu * 1000 for _wall, cpu in samples)
         p95 = statistics.quantiles(samples_ms, n=20)[-1]
-        print(f"{name:<36} median {medians[name]:7.3f} ms/step   p95 {p95:7.3f} ms   n={len(samples_ms)}")
-    ratio = medians["3 Yishi engine + database"] / medians["2 raw + spec-less JSON save/load"]
-    print(f"ratio Yishi / raw+JSON: {ratio:.1f}x")
+        print(f"{name:<36} median {medians[name]:7.3f} ms/step   p95 {p95:7.3f} ms   CPU median {cpus[name]:7.3f} ms"
+              f"   n={len(samples_ms)}")
+    yishi, raw = "3 Yishi engine + database", "2 raw + spec-less JSON save/load"
+    print(f"ratio Yishi / raw+JSON: {medians[yishi] / medians[raw]:.1f}x wall, {cpus[yishi] / cpus[raw]:.1f}x CPU")
 
 
 if __name__ == "__main__":
