@@ -49,6 +49,9 @@ if [ "$HTTP" = 1 ]; then
   run --workers 1 --sqlite-synchronous NORMAL
   run --workers 2 --sqlite-synchronous NORMAL --loop asyncio --http h11
   run --workers 2 --sqlite-synchronous NORMAL
+  echo; echo "### the same with YISHI_SQLITE_WRITER_QUEUE=false (SQLite's own busy handler)"
+  YISHI_SQLITE_WRITER_QUEUE=false $PY bench/http_load.py --clients 8 --cases "$CASES" --workers 2 \
+      --sqlite-synchronous NORMAL
   run --workers 2 --sqlite-synchronous FULL
   run --workers 2 --database "$PG/yishi_bench" --loop asyncio --http h11
   run --workers 2 --database "$PG/yishi_bench"
