@@ -52,24 +52,32 @@ export class Driver {
 }
 
 /** An instant `ms` as ISO-8601 in Beijing time. */
-function beijing(ms: number): string {
+export function beijing(ms: number): string {
   return new Date(ms + 8 * HOUR).toISOString().slice(0, 19) + '+08:00';
 }
-function date(ms: number): string {
+export function date(ms: number): string {
   return beijing(ms).slice(0, 10);
 }
 
-export async function driveToPublication(driver: Driver, title: string): Promise<string> {
-  let now = await driver.clock();
-  const started = await driver.call('POST', '/api/cases', 'proposer', { definition: 'five_step', unit: UNIT, title, data: { title } });
-  const reference = started.reference as string;
-  const step = async (element: string, user: string, data: Record<string, unknown>) => {
+export type Step = (element: string, user: string, data: Record<string, unknown>) => Promise<void>;
+
+/** Completes the open task of `element` in the case as `user`. */
+export function stepper(driver: Driver, reference: string): Step {
+  return async (element, user, data) => {
     const detail = await driver.call('GET', `/api/cases/${encodeURIComponent(reference)}`, user);
     const task = (detail.open_tasks as { task_id: string; element_id: string }[]).find((t) => t.element_id === element);
     expect(task, `${element} open in ${reference}: ${JSON.stringify(detail.open_tasks)}`).toBeTruthy();
     const done = await driver.call('POST', `/api/tasks/${task!.task_id}/complete`, user, { data });
     expect(done.status).not.toBe('error');
   };
+}
+
+/** A five-step case through 审议 with the assembly's meeting notice posted (the meeting four days on, 19:00). */
+export async function driveToMeetingNotice(driver: Driver, title: string): Promise<{ reference: string; step: Step; now: number; meeting: string }> {
+  const now = await driver.clock();
+  const started = await driver.call('POST', '/api/cases', 'proposer', { definition: 'five_step', unit: UNIT, title, data: { title } });
+  const reference = started.reference as string;
+  const step = stepper(driver, reference);
   await step('A_UT_Register', 'grid_steward', {
     channel: 'deliberation_hall', proposer_type: 'owners_committee', proposer: { name: '李业委', role: '业委会主任', unit: '金康园业委会' },
     co_signers: 35, title, description: '小区绿化用自来水浇灌费用高，业委会提议改用中水灌溉并加装管道。',
@@ -98,7 +106,12 @@ export async function driveToPublication(driver: Driver, title: string): Promise
     notice_published_at: beijing(now), meeting_at: meeting, venue: '社区会议室', channels: ['notice_board', 'wechat_group'],
     content: '会议议程与方案', posting_evidence: [await driver.attach(reference, 'grid_steward', 'notice.png')],
   });
-  now = await driver.clock({ set_to: `${date(now + 4 * DAY)}T19:01:00+08:00` }); // the meeting timer fires
+  return { reference, step, now, meeting };
+}
+
+export async function driveToPublication(driver: Driver, title: string): Promise<string> {
+  const { reference, step, meeting } = await driveToMeetingNotice(driver, title);
+  const now = await driver.clock({ set_to: meeting.replace('T19:00', 'T19:01') }); // the meeting timer fires
   await step('AV_UT_RecordVote', 'assembly', {
     eligible_total: 41, present: 30, yes: 22, no: 5, abstain: 3, voting_method: 'show_of_hands',
     resolution_text: '同意实施中水灌溉改造', attendance_sheet: [await driver.attach(reference, 'assembly', 'attendance.png')],

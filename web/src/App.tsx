@@ -29,6 +29,8 @@ const PeoplePage = lazy(() => import('./pages/People'));
 const PersonPage = lazy(() => import('./pages/Person'));
 const UnitsPage = lazy(() => import('./pages/Units'));
 const ImportPage = lazy(() => import('./pages/Import'));
+const HomePage = lazy(() => import('./pages/Home'));
+const TakePartPage = lazy(() => import('./pages/TakePart'));
 
 type Gate = 'admin' | 'people' | undefined;
 
@@ -81,6 +83,8 @@ export function App() {
           <Route path="/task/:id" element={page(<TaskPage />)} />
           <Route path="/start" element={page(<StartPage />)} />
           <Route path="/mine" element={page(<MinePage />)} />
+          <Route path="/home" element={page(<HomePage />)} />
+          <Route path="/take-part/:id" element={page(<TakePartPage />)} />
           <Route path="/case/:ref" element={page(<CasePage />)} />
           <Route path="/settings" element={page(<SettingsPage />)} />
           <Route path="/stats" element={page(<StatsPage />)} />

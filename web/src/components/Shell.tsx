@@ -2,7 +2,7 @@ import type { ReactNode } from 'react';
 import { Link, NavLink, useNavigate } from 'react-router-dom';
 import { Button, Switch } from 'antd';
 import { BellOutlined, CheckSquareOutlined, FileDoneOutlined, FolderOpenOutlined, LogoutOutlined, PlusCircleOutlined,
-  SettingOutlined, AlertOutlined, BarChartOutlined, TeamOutlined, UserOutlined } from '@ant-design/icons';
+  SettingOutlined, AlertOutlined, BarChartOutlined, TeamOutlined, UserOutlined, HomeOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import { useSession } from '../session';
 import { useInbox } from '../lib/queries';
@@ -40,6 +40,7 @@ export function Shell({ children }: { children: ReactNode }) {
     { to: '/done', icon: <FileDoneOutlined />, label: t('nav.done') },
     { to: '/start', icon: <PlusCircleOutlined />, label: t('nav.start') },
     { to: '/mine', icon: <FolderOpenOutlined />, label: t('nav.mine') },
+    ...(me?.memberships.length ? [{ to: '/home', icon: <HomeOutlined />, label: t('nav.home') }] : []),
     ...(me?.is_admin || me?.memberships.length ? [{ to: '/stats', icon: <BarChartOutlined />, label: t('nav.statistics') }] : []),
     ...(me?.is_admin ? [{ to: '/console/stuck', icon: <AlertOutlined />, label: t('nav.stuck') }] : []),
     ...(me?.is_admin || me?.is_unit_admin ? [{ to: '/console/people', icon: <TeamOutlined />, label: t('nav.people') }] : []),
@@ -92,7 +93,7 @@ export function Shell({ children }: { children: ReactNode }) {
       </header>
       <main id="main" className="content" tabIndex={-1}>{children}</main>
       <nav className="tabbar" aria-label={t('nav.main')}>
-        {links.filter((link) => link.to !== '/done').map((link) => (
+        {links.filter((link) => link.to !== '/done' && link.to !== '/stats').map((link) => (
           <NavLink key={link.to} to={link.to} className="tabbar-link">
             <span className="tabbar-icon">{link.icon}{link.badge && <TaskCount />}</span>
             <span>{link.label}</span>

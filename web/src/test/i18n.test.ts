@@ -9,6 +9,8 @@ import signingZh from '../i18n/signing.zh-CN.json';
 import signingEn from '../i18n/signing.en.json';
 import caseActionsZh from '../i18n/caseActions.zh-CN.json';
 import caseActionsEn from '../i18n/caseActions.en.json';
+import zhParticipate from '../i18n/participate.zh-CN.json';
+import enParticipate from '../i18n/participate.en.json';
 import { METHOD_STAGES } from '../lib/stages';
 
 type Tree = { [key: string]: string | Tree };
@@ -17,10 +19,11 @@ function flatten(tree: Tree, prefix = ''): string[] {
   return Object.entries(tree).flatMap(([k, v]) => (typeof v === 'string' ? [prefix + k] : flatten(v, `${prefix}${k}.`)));
 }
 const base = (key: string) => key.replace(/_(zero|one|two|few|many|other)$/, '');
-// the signing and case-action catalogs are added when their pages load (src/i18n/signing.ts, caseActions.ts):
-// they count with the main ones
-const zhKeys = new Set([...flatten(zh as Tree), ...flatten(signingZh as Tree), ...flatten(caseActionsZh as Tree)].map(base));
-const enKeys = new Set([...flatten(en as Tree), ...flatten(signingEn as Tree), ...flatten(caseActionsEn as Tree)].map(base));
+// the catalogs of lazily loaded pages (src/i18n/signing.ts, caseActions, participate) count with the main ones
+const zhKeys = new Set([...flatten(zh as Tree), ...flatten(signingZh as Tree), ...flatten(caseActionsZh as Tree),
+  ...flatten(zhParticipate as Tree)].map(base));
+const enKeys = new Set([...flatten(en as Tree), ...flatten(signingEn as Tree), ...flatten(caseActionsEn as Tree),
+  ...flatten(enParticipate as Tree)].map(base));
 
 function sources(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
