@@ -165,6 +165,7 @@ def test_every_documented_example_is_accepted(db_url):
             ("post", "/api/cases/{case}/discussion/{post}/hide", "grid_steward", {404}),
             ("post", "/api/admin/units", "admin", {201}),
             ("patch", "/api/admin/units/{unit}", "admin", {200}),
+            ("put", "/api/units/{unit}/phrases", "admin", {200}),
             ("post", "/api/admin/users", "admin", {201}),
             ("patch", "/api/admin/users/{user}", "admin", {200}),
             ("post", "/api/admin/users/{user}/memberships", "admin", {200}),
