@@ -220,10 +220,19 @@ def tasks(user: UserOpt, member: MemberOpt = None, role: str | None = None, proc
 def complete(case: str, task: str, user: UserOpt, member: MemberOpt = None,
              data: Annotated[str | None, typer.Option(help="Form data as a JSON object.")] = None,
              data_file: Annotated[Path | None, typer.Option(help="Form data from a JSON file.")] = None,
+             opinion: Annotated[str | None, typer.Option(help="审批意见: the opinion in words.")] = None,
+             signature: Annotated[Path | None, typer.Option(help="A signature image (PNG) to add to the case and "
+                                                                 "sign with.")] = None,
              database: DatabaseOpt = None, as_json: JsonOpt = False) -> None:
-    """Complete an open task with form data."""
+    """Complete an open task with form data (and an opinion, and a signature where the step takes one)."""
     with _handled(as_json):
-        result = _service(database).complete(case, task, _actor(user, member), _data(data, data_file))
+        service, actor = _service(database), _actor(user, member)
+        said = {"text": opinion} if opinion else {}
+        if signature is not None:
+            with signature.open("rb") as stream:
+                record = service.attach(case, actor, stream, signature.name)
+            said["signature"] = {"sha256": record["sha256"], "name": record["file_name"]}
+        result = service.complete(case, task, actor, _data(data, data_file), said or None)
         _emit(result, as_json, _case_text(result))
 
 
@@ -577,6 +586,16 @@ def _add_people_commands() -> None:
 
 
 _add_people_commands()
+
+
+def _add_signing_commands() -> None:
+    from engine.cli_signing import forecast, phrases
+
+    app.command()(forecast)
+    app.command()(phrases)
+
+
+_add_signing_commands()
 
 
 def main() -> None:

@@ -27,7 +27,8 @@ A scenario file says, in words a designer reads, who does what and what must com
 
 Values starting with ``@`` are read at the step: ``@now``, ``@now-2h``, ``@today``, ``@today+5`` (a date),
 ``@today+4 19:00`` (an instant in Beijing time), ``@attach NAME`` (a small file uploaded to the case by the acting
-role, replaced by its reference); ``@@`` writes a literal ``@``.
+role, replaced by its reference); ``@@`` writes a literal ``@``. A step that takes a handwritten signature
+(``signature`` = required) is signed with a small stand-in image uploaded the same way.
 
 ``run`` drives a service whose database is a throwaway one (``Yishi.run_scenarios`` makes it), with "now" pinned
 per step (``clock.at``), so a run never touches real cases nor the process's clock.
@@ -309,7 +310,12 @@ class _Run:
                                    error=f"; {case['error_element']}: {case['error_message']}"
                                    if case["error_message"] else ""))
         data = self.value(raw, by)
-        case = self.pinned(lambda: self.service.complete(self.case_id, tasks[0]["task_id"], self.member(by), data))
+        opinion = None
+        if self.service.runtime.task_view(self.case_id, tasks[0]["task_id"]).signature == "required":
+            signature = self.value("@attach signature.png", by)  # a step that takes a handwritten signature
+            opinion = {"text": "", "signature": signature}
+        case = self.pinned(lambda: self.service.complete(self.case_id, tasks[0]["task_id"], self.member(by), data,
+                                                         opinion))
         if case["status"] == "error":
             raise _StepFailed(Text("{el} 使事项出错：{m}", "{el} put the case in error: {m}", el=element,
                                    m=case["error_message"]))

@@ -16,11 +16,13 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
+from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 from SpiffWorkflow.bpmn.specs.mixins.exclusive_gateway import ExclusiveGateway
 from SpiffWorkflow.bpmn.specs.mixins.multiinstance_task import MultiInstanceTask
 from SpiffWorkflow.bpmn.specs.mixins.subworkflow_task import SubWorkflowTask
 from SpiffWorkflow.bpmn.specs.mixins.user_task import UserTask
 
+from engine.cases import multisign
 from engine.definitions import bpmn
 from engine.domain import clock
 from engine.notify import recipients
@@ -28,6 +30,7 @@ from engine.store.tables import case_events, cases
 from engine.workflow import projection
 
 MAX_STEPS = 40
+SPLIT = ".BoundaryEventSplit"
 MAX_REACH = 400
 
 
@@ -43,10 +46,11 @@ class Step:
     multi_sign: str | None = None  # the rule of a multi-person step, when it can be told already
 
 
-def history_counts(conn: sa.Connection, key: str) -> dict[str, int]:
-    """How often each element shows in the case files of this method (completions, computations, ends)."""
+def history_counts(conn: sa.Connection, key: str, case_id: int) -> dict[str, int]:
+    """How often each element shows in the case files of the other cases of this method (completions,
+    computations, ends): the case's own past would only repeat the way it came."""
     query = (sa.select(case_events.c.element_id, sa.func.count()).join(cases, cases.c.id == case_events.c.case_id)
-             .where(cases.c.definition_key == key, case_events.c.element_id.is_not(None),
+             .where(cases.c.definition_key == key, cases.c.id != case_id, case_events.c.element_id.is_not(None),
                     case_events.c.kind.in_(("task_completed", "computed", "case_completed")))
              .group_by(case_events.c.element_id))
     return {element: n for element, n in conn.execute(query)}
@@ -57,7 +61,7 @@ class Forecaster:
         self.conn, self.loaded, self.engine = conn, loaded, script_engine
         self.workflow = loaded.workflow
         self.specs = {loaded.definition.spec.name: loaded.definition.spec, **loaded.definition.subprocess_specs}
-        self.history = history_counts(conn, loaded.row.definition_key)
+        self.history = history_counts(conn, loaded.row.definition_key, loaded.row.id)
         self.unit = loaded.row.unit
         self.steps: list[Step] = []
         self.visited: set[tuple[str, str]] = set()
@@ -95,9 +99,8 @@ class Forecaster:
     @staticmethod
     def _own_spec(task):
         """The task's step: a multi-person step's wrapper for one of its instances."""
-        parent = task.parent
-        return parent.task_spec if parent is not None and isinstance(parent.task_spec, MultiInstanceTask) \
-            else task.task_spec
+        wrapper = multisign.wrapper_of(task)
+        return wrapper.task_spec if wrapper is not None else task.task_spec
 
     def _context(self, workflow) -> str:
         """Which call of which process: the call activities from the top, so a process called twice is two places."""
@@ -143,6 +146,8 @@ class Forecaster:
                 self._step(process, spec, spec)
             if isinstance(spec, ExclusiveGateway):
                 queue.insert(0, self._choose(ctx, process, spec))
+            elif name.endswith(SPLIT):
+                queue = self._usual_way(name, spec) + queue
             else:
                 queue = [o.name for o in spec.outputs] + queue
         if ended and returns and len(self.steps) < MAX_STEPS:
@@ -163,6 +168,20 @@ class Forecaster:
 
     # ----- choices and values -----------------------------------------------------------------------
 
+    @staticmethod
+    def _usual_way(name: str, split) -> list[str]:
+        """Past an activity with boundary events: a step people work goes on through its own completion (a
+        deadline's reminders and escalations are the exception); a wait for a message (objections during a
+        publication) goes on when its period ends, through the timer."""
+        attached = next((o for o in split.outputs if o.name == name[: -len(SPLIT)]), None)
+        if attached is None:
+            return [o.name for o in split.outputs]
+        if isinstance(attached, (UserTask, MultiInstanceTask, SubWorkflowTask)):
+            return [attached.name]
+        timers = [o.name for o in split.outputs if o is not attached
+                  and isinstance(getattr(o, "event_definition", None), TimerEventDefinition)]
+        return timers or [attached.name]
+
     def _choose(self, ctx: str, process: str, gateway) -> str:
         targets = [target for _condition, target in gateway.cond_task_specs]
         default = gateway.default_task_spec
@@ -179,8 +198,18 @@ class Forecaster:
             known = known and value is False
         if known and default is not None:  # every condition can be told already and none holds
             return default
-        forward = [t for t in targets if (ctx, t) not in self.visited]
-        return max(forward or targets, key=lambda t: (self._reach(ctx, process, t), t == default))
+        # else the way that leads on: one that can still reach an end without going back over the path (a
+        # return to an earlier step cannot), then the most steps no other branch reaches (the full procedure
+        # rather than a rejection or a withdrawal), then the most steps in all
+        forward = [t for t in targets if (ctx, t) not in self.visited] or targets
+        ahead = {t: self._reachable(ctx, process, t) for t in forward}
+
+        def score(target: str) -> tuple[bool, int, int, bool]:
+            others = set().union(*(set(ahead[o][0]) for o in forward if o != target))
+            own, ends = ahead[target]
+            unique = sum(w for step, w in own.items() if step not in others)
+            return ends, unique, sum(own.values()), target == default
+        return max(forward, key=score)
 
     def _first_visible(self, process: str, name: str) -> str | None:
         """The first element along a branch that leaves a trace in the case file (a step, a script, an end)."""
@@ -198,9 +227,10 @@ class Forecaster:
             name = spec.outputs[0].name
         return None
 
-    def _reach(self, ctx: str, process: str, name: str) -> int:
-        """How many steps lie ahead along every branch from ``name`` (not back into the walked path)."""
-        seen, queue, steps = set(), [name], 0
+    def _reachable(self, ctx: str, process: str, name: str) -> tuple[dict[str, int], bool]:
+        """The steps ahead from ``name`` (not back into the walked path, not through a condition already false),
+        each with its weight (a called procedure counts as several steps), and whether an end lies that way."""
+        seen, queue, steps, ends = set(), [name], {}, False
         while queue and len(seen) < MAX_REACH:
             current = queue.pop()
             if current in seen or (ctx, current) in self.visited:
@@ -209,12 +239,18 @@ class Forecaster:
             spec = self.specs[process].task_specs.get(current)
             if spec is None:
                 continue
+            ends = ends or not spec.outputs
             if isinstance(spec, (UserTask, MultiInstanceTask)):
-                steps += 1
+                steps[current] = 1
             elif isinstance(spec, SubWorkflowTask):
-                steps += 3  # a called procedure is several steps
-            queue.extend(o.name for o in spec.outputs)
-        return steps
+                steps[current] = 3
+            if isinstance(spec, ExclusiveGateway):
+                values = [(self._value(c.args[0]) if c is not None else None, t) for c, t in spec.cond_task_specs]
+                chosen = [t for v, t in values if v is True]
+                queue.extend(chosen[:1] or [t for v, t in values if v is not False])
+            else:
+                queue.extend(o.name for o in spec.outputs)
+        return steps, ends
 
     def _value(self, expression: str):
         try:

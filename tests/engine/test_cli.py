@@ -153,3 +153,33 @@ def test_an_administrator_corrects_a_lateness_flag_from_the_command_line(cli, tm
                        "--json"))
     assert done["reference"] == reference
     assert "flag_corrected" in cli("history", reference).stdout
+
+
+def test_forecast_phrases_and_an_opinion_through_the_cli(cli, tmp_path):
+    processes = Path(__file__).resolve().parents[2] / "processes"
+    cli("deploy", str(processes))
+    steward = ["--as", "wang", "--member", "金江路社区:grid_steward"]
+    case = as_json(cli("start", "five_step", "--unit", "金江路社区", "--as", "pan", "--member", "金江路社区:proposer",
+                       "--data", '{"title": "加装电梯"}', "--json"))
+    ahead = cli("forecast", case["reference"]).stdout
+    assert "a forecast" in ahead and "now  登记建档" in ahead and "next 评议" in ahead
+    assert as_json(cli("forecast", case["reference"], "--language", "en", "--json"))["steps"][0]["name"] == \
+        "Register the proposal"
+    assert "同意。" in cli("phrases", "金江路社区").stdout
+    cli("units", "create", "金江路社区", "--kind", "community", "--name", "金江路社区")
+    changed = as_json(cli("phrases", "金江路社区", "--set", "情况属实。", "--set", "同意。", "--json"))
+    assert changed["phrases"] == ["情况属实。", "同意。"]
+    [task] = as_json(cli("tasks", *steward, "--json"))
+    png = tmp_path / "sign.png"
+    png.write_bytes(b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01\0\0\0\x01\x08\x02\0\0\0")
+    register = json.dumps({
+        "channel": "deliberation_hall", "proposer_type": "owners_committee",
+        "proposer": {"name": "李业委", "role": "业委会主任", "unit": "金康园业委会"}, "co_signers": 35,
+        "title": "加装电梯", "description": "小区绿化用自来水浇灌费用高，业委会提议改用中水灌溉并加装管道。",
+        "category": "renovation", "scope": "courtyard_or_estate",
+        "est_households_affected": 42}, ensure_ascii=False)
+    refused = cli("complete", case["reference"], task["task_id"], *steward, "--data", register,
+                  "--signature", str(png), ok=False)
+    assert refused.returncode == 1 and "signature" in refused.stderr  # the register step takes no signature
+    cli("complete", case["reference"], task["task_id"], *steward, "--data", register, "--opinion", "情况属实。")
+    assert "情况属实。" in cli("history", case["reference"], "--json").stdout

@@ -7,7 +7,7 @@ import datetime as dt
 from collections import Counter
 
 from engine.people import demo
-from tests.support.scenario import file_bytes, with_uploads
+from tests.support.scenario import SIGNATURE_PNG, file_bytes, with_uploads
 
 
 class HttpScenario:
@@ -59,7 +59,13 @@ class HttpScenario:
         detail = self.request("get", f"/api/tasks/{task['task_id']}", user)
         assert detail.status_code == 200, detail.text
         data = with_uploads(detail.json()["form_schema"], data, lambda name: self.attach(name, by=user)[0])
-        response = self.request("post", f"/api/tasks/{task['task_id']}/complete", user, json={"data": data})
+        body: dict = {"data": data}
+        if detail.json().get("signature") == "required":  # a step that takes a handwritten signature: a stand-in
+            upload = self.request("post", f"/api/cases/{self.case_id}/attachments", user,
+                                  files={"file": ("signature.png", SIGNATURE_PNG + user.encode(), "image/png")})
+            assert upload.status_code == 201, upload.text
+            body["opinion"] = {"text": "同意。", "signature": {"sha256": upload.json()["sha256"]}}
+        response = self.request("post", f"/api/tasks/{task['task_id']}/complete", user, json=body)
         assert response.status_code == 200, response.text
         assert response.json()["status"] != "error", response.json()["error_message"]
         return response.json()

@@ -24,6 +24,7 @@ PROCESSES = Path(__file__).resolve().parents[2] / "processes"
 DESIGNER = Actor("designer", is_designer=True)
 LAWFUL = {"legality": "lawful", "reviewed_at": "2026-03-02"}  # the street office's legality review at classification
 SHANGHAI = dt.timezone(dt.timedelta(hours=8))
+SIGNATURE_PNG = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01\0\0\0\x01\x08\x02\0\0\0"  # a stand-in drawn signature
 
 
 def now() -> dt.datetime:
@@ -101,11 +102,20 @@ class Scenario:
         """
         task = self.task(element_id)
         self.log.append(element_id)
-        schema = self.service.task_detail(task["task_id"], member(self.unit, by))["form_schema"]
+        actor = member(self.unit, by)
+        schema = self.service.task_detail(task["task_id"], actor)["form_schema"]
         data = with_uploads(schema, data, lambda name: self.attach(name, by=by)[0])
-        case = self.service.complete(self.case_id, task["task_id"], member(self.unit, by), data)
+        case = self.service.complete(self.case_id, task["task_id"], actor, data, self.signed(task["task_id"], actor))
         assert case["status"] != "error", f"{element_id} put the case in error: {case['error_message']}"
         return case
+
+    def signed(self, task_id: str, actor: Actor) -> dict | None:
+        """The opinion a step that takes a handwritten signature needs: a small PNG uploaded as the actor's."""
+        if self.service.runtime.task_view(self.case_id, task_id).signature != "required":
+            return None
+        record = self.service.attach(self.case_id, actor, io.BytesIO(SIGNATURE_PNG + actor.user_id.encode()),
+                                     "signature.png")
+        return {"text": "同意。", "signature": {"sha256": record["sha256"], "name": record["file_name"]}}
 
     def attach(self, *names: str, by: str) -> list[dict]:
         """Upload a file per name to the case as a member holding ``by``; the references a form field takes."""

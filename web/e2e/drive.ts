@@ -67,15 +67,19 @@ export function stepper(driver: Driver, reference: string): Step {
     const detail = await driver.call('GET', `/api/cases/${encodeURIComponent(reference)}`, user);
     const task = (detail.open_tasks as { task_id: string; element_id: string }[]).find((t) => t.element_id === element);
     expect(task, `${element} open in ${reference}: ${JSON.stringify(detail.open_tasks)}`).toBeTruthy();
-    const done = await driver.call('POST', `/api/tasks/${task!.task_id}/complete`, user, { data });
+    const form = await driver.call('GET', `/api/tasks/${task!.task_id}`, user);
+    // a step that takes a handwritten signature (决议): a stand-in image, as the pad would upload it
+    const opinion = form.signature === 'required'
+      ? { text: '同意。', signature: await driver.attach(reference, user, 'signature.png') } : undefined;
+    const done = await driver.call('POST', `/api/tasks/${task!.task_id}/complete`, user, { data, opinion });
     expect(done.status).not.toBe('error');
   };
 }
 
-/** A five-step case through 审议 with the assembly's meeting notice posted (the meeting four days on, 19:00). */
-export async function driveToMeetingNotice(driver: Driver, title: string): Promise<{ reference: string; step: Step; now: number; meeting: string }> {
+/** Starts a five-step case and completes its first steps (提议 → 商议): the case and a way to do its next steps. */
+async function startAndConsult(driver: Driver, title: string, config: Record<string, unknown> = {}) {
   const now = await driver.clock();
-  const started = await driver.call('POST', '/api/cases', 'proposer', { definition: 'five_step', unit: UNIT, title, data: { title } });
+  const started = await driver.call('POST', '/api/cases', 'proposer', { definition: 'five_step', unit: UNIT, title, data: { title, ...config } });
   const reference = started.reference as string;
   const step = stepper(driver, reference);
   await step('A_UT_Register', 'grid_steward', {
@@ -92,6 +96,17 @@ export async function driveToMeetingNotice(driver: Driver, title: string): Promi
     plan_items: [{ item: '铺设中水管道', responsible: '物业', est_cost: 86000, funding: 'maintenance_fund', timeline: '60日' }],
     consensus_reached: true, minutes: [await driver.attach(reference, 'deliberation_committee', 'minutes.png')],
   });
+  return { reference, step, now };
+}
+
+/** A five-step case whose review panel signs the evaluation (panel_sign: all, 会签): its reference. */
+export async function driveToPanelSign(driver: Driver, title: string): Promise<string> {
+  return (await startAndConsult(driver, title, { panel_sign: 'all' })).reference;
+}
+
+/** A five-step case through 审议 with the assembly's meeting notice posted (the meeting four days on, 19:00). */
+export async function driveToMeetingNotice(driver: Driver, title: string): Promise<{ reference: string; step: Step; now: number; meeting: string }> {
+  const { reference, step, now } = await startAndConsult(driver, title);
   await step('A_UT_Evaluate', 'review_panel', {
     panel: [{ name: '陈工', role: 'professional', unit: '市政设计院' }, { name: '刘代表', role: 'npc_deputy' }, { name: '孙律师', role: 'professional' }],
     technical_feasibility: 'ok', legal_compliance: 'ok', cost_reasonableness: 'ok', safety: 'ok', resident_acceptance: 'ok',

@@ -136,6 +136,8 @@ export default function TaskPage() {
   const data = task.data;
   const mine = data.claimed_by === me?.user;
   const othersClaim = !!data.claimed_by && !mine;
+  // a refusal that is only about the opinion or the signature is shown there, beside the signature pad
+  const onlyOpinion = !!opinionError && !Object.keys(extraErrors ?? {}).length;
   const submitProblem = complete.error && !(complete.error instanceof ApiError && complete.error.status === 409)
     ? problemText(complete.error, t) : null;
 
@@ -183,7 +185,7 @@ export default function TaskPage() {
       </Section>
 
       <Section title={t('task.form')}>
-        {submitProblem && (
+        {submitProblem && !onlyOpinion && (
           <Alert type="error" showIcon className="form-alert" role="alert" message={submitProblem.message}
             description={extraErrors ? t('task.fixFields') : submitProblem.detail} />
         )}
@@ -199,7 +201,8 @@ export default function TaskPage() {
 
       <Section title={t('task.opinion')}>
         <Suspense fallback={<Skeleton active />}>
-          <OpinionPanel unit={data.unit} signature={data.signature} upload={upload} value={opinion} onChange={setOpinion}
+          <OpinionPanel unit={data.unit} signature={data.signature} upload={upload} value={opinion}
+            onChange={(next) => { setOpinion(next); setOpinionError(undefined); }}
             disabled={othersClaim || complete.isPending} error={opinionError} />
         </Suspense>
         <Button type="primary" size="large" block className="submit-button" onClick={() => complete.mutate()}
