@@ -191,3 +191,50 @@ def test_lint_places_sign_rules_and_signatures():
     assert ("A_UT_PanelSign", "signature_invalid") in found
     assert ("A_UT_PanelSign", "sign_assignee_missing") in found
     assert ("A_UT_Consult", "sign_rule_not_mi") in found
+
+
+def _deploy_with_rule(yishi: Yishi, rule: str, condition: str, sequential: bool = False) -> None:
+    """The shipped five-step method with the panel's step switched to another rule (或签 / 依次)."""
+    from engine.definitions.compiler import Bundle, load_bundle
+    from tests.support.scenario import DESIGNER, PROCESSES
+
+    bundle = load_bundle([PROCESSES])
+    xml = bundle.bpmn["five_step.bpmn"].decode("utf-8")
+    start = xml.index('<bpmn:userTask id="A_UT_PanelSign"')
+    end = xml.index("</bpmn:userTask>", start)
+    step = xml[start:end].replace('name="signRule" value="panel_sign"', f'name="signRule" value="\'{rule}\'"')
+    old = step[step.index("<bpmn:completionCondition>"):step.index("</bpmn:completionCondition>")]
+    step = step.replace(old, f"<bpmn:completionCondition>{condition}")
+    if sequential:
+        step = step.replace("<bpmn:multiInstanceLoopCharacteristics>",
+                            '<bpmn:multiInstanceLoopCharacteristics isSequential="true">')
+    bpmn = {**bundle.bpmn, "five_step.bpmn": (xml[:start] + step + xml[end:]).encode("utf-8")}
+    yishi.deploy(Bundle(bpmn=bpmn, forms=bundle.forms), DESIGNER)
+
+
+def test_any_one_decides_or_sign(yishi):
+    s = at_panel_sign(yishi, "all")  # deploys the shipped files; the next case takes the patched version
+    _deploy_with_rule(yishi, "any", "signs_done &gt;= 1")
+    from tests.support.five_step import start as start_case
+    t = start_case(yishi, title="或签", panel_sign="all")
+    register(t), triage(t), consult(t)
+    assert sorted(signs(t)) == PANEL
+    sign(t, "panel_b", "reject", "不同意。")
+    done = t.events("multi_sign_completed")[0]["data"]
+    assert (done["rule"], done["outcome"], sorted(done["withdrawn"])) == ("any", "rejected", ["panel_a", "panel_c"])
+    assert t.open() == ["A_UT_Evaluate"] and s.case_id != t.case_id
+
+
+def test_one_after_another_sequential(yishi):
+    seed_panel(yishi)
+    at_panel_sign(yishi, "all")
+    _deploy_with_rule(yishi, "sequential", "signs_rejected &gt; 0", sequential=True)
+    from tests.support.five_step import start as start_case
+    t = start_case(yishi, title="依次", panel_sign="all")
+    register(t), triage(t), consult(t)
+    assert list(signs(t)) == ["panel_a"]  # one at a time, in the list's order
+    sign(t, "panel_a")
+    assert list(signs(t)) == ["panel_b"]
+    sign(t, "panel_b", "reject")
+    done = t.events("multi_sign_completed")[0]["data"]
+    assert (done["rule"], done["outcome"], done["withdrawn"]) == ("sequential", "rejected", ["panel_c"])
