@@ -19,6 +19,7 @@ from starlette.requests import Request
 from api import docs, problems, web
 from api.i18n import request_language
 from api.routers import (
+    actions,
     admin,
     attachments,
     auth,
@@ -169,7 +170,7 @@ def create_app(service: Yishi | None = None, *, config: Settings | None = None, 
                methods.router, definitions.router, admin.router, holidays.router, people.router, public.router,
                notifications.router, notifications.admin_router, platforms.router]
     routers_new = [participation.router, participation.me_router, studio.router, signing.router,
-                   attachments.start_router]  # new: only under /api
+                   attachments.start_router, actions.router]  # new: only under /api
     if config.dev_clock:
         routers.append(dev.router)  # development only: the route does not exist otherwise
     for router in routers:

@@ -126,6 +126,14 @@ class OpenTask(_Deadline):
     assignee: str | None = Field(None, description="the one user this step is addressed to, if any")
 
 
+class SummaryLine(Model):
+    """One of the method's summary fields (its title and value in the request's language)."""
+
+    name: str
+    title: str
+    value: str
+
+
 class TaskSummary(_Deadline):
     """One item of my inbox."""
 
@@ -147,6 +155,9 @@ class TaskSummary(_Deadline):
     assignee: str | None = Field(None, description="the one user this step is addressed to (the process's "
                                                    "`assignee`); none: whoever holds `role` in `unit`")
     instructions: str | None = Field(None, description="what to do, Markdown, in the request's language")
+    summary: list[SummaryLine] = Field(default_factory=list, description="the method's summary fields")
+    urged_at: Instant | None = Field(None, description="when the step was last urged (催办)")
+    urge_count: int = 0
 
 
 class ContextItem(Model):
@@ -216,6 +227,7 @@ class DoneTask(Model):
     completed_at: Instant
     data: dict[str, Any] = Field(description="what I submitted")
     fields: list[ContextItem] = Field(default_factory=list, description="what I submitted, titled and labelled")
+    summary: list[SummaryLine] = Field(default_factory=list, description="the method's summary fields")
 
 
 class DoneTaskPage(Page):
@@ -246,6 +258,7 @@ class _Case(Model):
     last_progress_at: Instant
     error_element: str | None = None
     started_by: str = Field(description="the user who started the case")
+    summary: list[SummaryLine] = Field(default_factory=list, description="the method's summary fields")
 
 
 class CaseSummary(_Case):
@@ -622,6 +635,10 @@ class StuckCase(Model):
     role: str | None = None
     since: Instant
     detail: str
+    urge_count: int = Field(0, description="how often the waiting step was urged (催办)")
+    urged_at: Instant | None = Field(None, description="the last urge")
+    opened_since_urge: bool | None = Field(None, description="its holder opened the step after the last urge "
+                                           "(none: never urged)")
 
 
 class StuckList(Model):

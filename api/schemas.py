@@ -316,3 +316,81 @@ class ClockMove(Body):
     advance_days: float = Field(default=0, ge=0, le=3660, allow_inf_nan=False)
     set_to: Instant | None = Field(default=None, description="ISO-8601 instant with offset",
                                        examples=["2026-12-03T19:00:00+08:00"])
+
+
+# ----- task actions (issue 13) ----------------------------------------------------------------------------------
+
+TextFilter = Annotated[SafeText | None, Query(max_length=100, description="only cases whose title or reference "
+                                                                          "contains this text")]
+RequestId = Annotated[int, Path(ge=1, le=MAX_INT, description="request id"), BeforeValidator(_ascii_digits)]
+
+
+class Urge(Body):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"note": "已经一周了，请尽快答复 It has been a week"}]})
+    note: SafeText | None = Field(default=None, max_length=500, description="what the holder is told")
+
+
+class CopyCase(Body):
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "to_users": ["street_office"], "to_roles": ["supervision_committee"], "note": "请知悉 For your information"}]})
+    to_users: list[Annotated[SafeText, Field(min_length=1, max_length=100)]] = Field(default_factory=list,
+                                                                                     max_length=50)
+    to_roles: list[Annotated[SafeText, Field(min_length=1, max_length=200)]] = Field(
+        default_factory=list, max_length=10, description="every holder of these roles in the case's unit")
+    note: SafeText | None = Field(default=None, max_length=500)
+
+
+class Transfer(Body):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"to_user": "grid_steward",
+                                                               "reason": "本人下周休假 I am on leave next week"}]})
+    to_user: SafeText = Field(min_length=1, max_length=100, description="another member holding the step's role")
+    reason: SafeText = Field(min_length=1, max_length=500)
+
+
+class RequestKind(StrEnum):
+    """``delegate`` (委派: they work on it, it comes back to me), ``consult_before`` / ``consult_after`` (加签: their
+    recorded opinion before my decision, which then waits for it, or after it)."""
+
+    DELEGATE = "delegate"
+    CONSULT_BEFORE = "consult_before"
+    CONSULT_AFTER = "consult_after"
+
+
+class AskSomeone(Body):
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "kind": "consult_before", "to_user": "supervision_committee", "note": "请就合规性提出意见 Is this lawful?"}]})
+    kind: RequestKind
+    to_user: SafeText = Field(min_length=1, max_length=100)
+    note: SafeText = Field(min_length=1, max_length=500, description="what is asked")
+
+
+class Answer(Body):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"answer": "符合居民会议规则 It follows the rules"}]})
+    answer: SafeText = Field(min_length=1, max_length=500)
+
+
+class ReturnTask(Body):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"to_element": "A_UT_Register",
+                                                               "reason": "请补充涉及户数 Add the households"}]})
+    to_element: SafeText = Field(min_length=1, max_length=200, description="an earlier step the process allows "
+                                 "(the task's `return_to`)")
+    reason: SafeText = Field(min_length=1, max_length=500)
+
+
+class StandIn(Body):
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "user": "grid_steward", "stand_in": "community_admin", "valid_from": "2026-03-02", "valid_to": "2026-03-06",
+        "reason": "病假 Sick leave"}]})
+    user: SafeText = Field(min_length=1, max_length=100, description="who is absent (yourself, unless administrator)")
+    stand_in: SafeText = Field(min_length=1, max_length=100)
+    valid_from: dt.date = Field(description="first day of the absence (Beijing date)")
+    valid_to: dt.date = Field(description="last day of the absence, included")
+    reason: SafeText = Field(min_length=1, max_length=500)
+
+
+class Handover(Body):
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "user": "grid_steward", "to_user": "community_admin", "reason": "换届 The term ended"}]})
+    user: SafeText = Field(min_length=1, max_length=100, description="the member whose membership ends")
+    to_user: SafeText = Field(min_length=1, max_length=100, description="their successor")
+    reason: SafeText = Field(min_length=1, max_length=500)

@@ -598,6 +598,15 @@ def _add_signing_commands() -> None:
 _add_signing_commands()
 
 
+def _add_action_commands() -> None:
+    from engine.cli_actions import register
+
+    register(app)
+
+
+_add_action_commands()
+
+
 def main() -> None:
     app(prog_name="yishi")
 

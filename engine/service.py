@@ -11,7 +11,8 @@ from pathlib import Path
 import sqlalchemy as sa
 
 from engine import scenarios
-from engine.cases import attachments, holidays
+from engine.cases import attachments, holidays, summary
+from engine.cases.door import TaskActionsDoor, with_summary
 from engine.cases.objections import Objection
 from engine.cases.runtime import Runtime
 from engine.cases.timers import TickResult
@@ -60,11 +61,12 @@ def _forms_of(bundle: Bundle) -> dict[str, dict]:
 STATS_YEARS = (2000, 2099)  # the dates a statistics period may span
 SHIPPED_PROCESSES = Path(__file__).resolve().parent.parent / "processes"  # beside the engine in a checkout
 SCENARIO_SUFFIX = ".scenarios.yaml"
+WITHDRAWN_NAME = "提议人已撤销 Withdrawn by the proposer"  # the public board's outcome of a withdrawn proposal
 
 
-class Yishi(NotificationsDoor, ParticipationDoor):
+class Yishi(NotificationsDoor, ParticipationDoor, TaskActionsDoor):
     """The engine's front door (notifications: ``engine.notify.door``; residents taking part:
-    ``engine.participation.door``)."""
+    ``engine.participation.door``; task actions: ``engine.cases.door``)."""
 
     def __init__(self, url: str | None = None, db: sa.Engine | None = None, files: FileStore | None = None):
         config = settings()
@@ -208,7 +210,9 @@ class Yishi(NotificationsDoor, ParticipationDoor):
     def case(self, case_ref: str | int) -> dict:
         """A case by id or reference, unchecked (the CLI's view; the API uses ``visible_case``)."""
         with self.db.connect() as conn:
-            return queries.case_detail(conn, queries.find_case_id(conn, case_ref))
+            detail = queries.case_detail(conn, queries.find_case_id(conn, case_ref))
+        detail["summary"] = summary.render(detail.get("summary"), DEFAULT_LANGUAGE)
+        return detail
 
     def cases(self, actor: Actor | None = None, language: str | None = None, **filters) -> list[dict]:
         """Cases the actor may see, newest first: administrators every unit's, others only their units' (a
@@ -220,7 +224,7 @@ class Yishi(NotificationsDoor, ParticipationDoor):
             for row in rows:
                 for step in row["open_steps"]:
                     step["name"] = names.render(step["name"], language)
-        return rows
+        return with_summary(rows, language or DEFAULT_LANGUAGE)
 
     def count_cases(self, actor: Actor | None = None, **filters) -> int:
         """How many cases ``cases(actor, **filters)`` would list without paging."""
@@ -266,7 +270,9 @@ class Yishi(NotificationsDoor, ParticipationDoor):
 
     # time and administration
     def tick(self, now: dt.datetime | None = None) -> TickResult:
-        return self.runtime.tick(now)
+        result = self.runtime.tick(now)
+        self.runtime.apply_stand_ins(now)  # absences that begin or end today move their steps
+        return result
 
     def suspend(self, case_ref, actor: Actor, reason: str) -> dict:
         case_id = self.case_id(case_ref)
@@ -326,12 +332,18 @@ class Yishi(NotificationsDoor, ParticipationDoor):
         with self.db.connect() as conn:
             return accounts.actor_of(conn, user_id)
 
-    def inbox(self, actor: Actor, **filters) -> list[dict]:
-        """My open tasks, soonest due first (forms are fetched with the task, not embedded here)."""
+    def inbox(self, actor: Actor, language: str = DEFAULT_LANGUAGE, **filters) -> list[dict]:
+        """My open tasks, soonest due first (forms are fetched with the task, not embedded here), each with its
+        case's summary lines in ``language``."""
         rows = self.tasks(actor, **filters)
         for row in rows:
             row.pop("definition_version_id", None)
-        return rows
+        return with_summary(rows, language)
+
+    def count_inbox(self, actor: Actor, **filters) -> int:
+        """How many tasks ``inbox`` would list without paging."""
+        with self.db.connect() as conn:
+            return queries.count_tasks(conn, actor, **filters)
 
     def task_detail(self, task_id: str, actor: Actor, language: str = DEFAULT_LANGUAGE) -> dict:
         """One open task with everything a person needs to do it: instructions, read-only context, the form
@@ -341,6 +353,8 @@ class Yishi(NotificationsDoor, ParticipationDoor):
         with self.db.connect() as conn:  # personal data of other steps masked; this step's own fields in full
             reader = self.reader(conn, row["case_id"], actor, view.forms, also_roles={row["role"]})
         data = reader.apply(view.data)
+        self.runtime.note_opened(task_id, actor)  # the stuck report shows whether an urged holder opened it since
+        row["summary"] = summary.render(row.pop("summary_raw", None), language)
         schema = view.forms.get(row["form"]) if row["form"] else None
         ui_schema = view.forms.get(forms.ui_key(row["form"])) if row["form"] else None
         row.update(
@@ -386,6 +400,8 @@ class Yishi(NotificationsDoor, ParticipationDoor):
                                      role=roles.name_of(row["role"]), unit=row["unit"]))
             raise NotFound(Text("没有待办任务 {id}", "no open task {id}", id=task_id))
         row.pop("definition_version_id", None)
+        row["summary_raw"] = row.get("summary")
+        row["summary"] = summary.render(row["summary_raw"], DEFAULT_LANGUAGE)
         return row
 
     def case_id_of_task(self, task_id: str, actor: Actor) -> int:
@@ -402,10 +418,12 @@ class Yishi(NotificationsDoor, ParticipationDoor):
         with self.db.connect() as conn:
             case_id = queries.find_case_id(conn, case_ref)
             detail = queries.case_detail(conn, case_id)
-            if not actor.member_of(detail["unit"]):
+            if not actor.member_of(detail["unit"]) and not self._may_see(conn, case_id, actor):
                 raise NotFound(Text("未找到事项 {ref}", "case {ref} not found", ref=case_ref))
             detail["key_figures"] = self.reader(conn, case_id, actor).apply(queries.key_figures(conn, case_id))
-            return detail
+        self.note_copy_read(case_id, actor)  # a copy to the reader counts as read once they open the case
+        detail["summary"] = summary.render(detail.get("summary"), DEFAULT_LANGUAGE)
+        return detail
 
     def lodge_objection(self, case_ref, actor: Actor, text: str, on_behalf_of: str | None = None,
                         attachments: list | None = None) -> dict:
@@ -429,7 +447,9 @@ class Yishi(NotificationsDoor, ParticipationDoor):
         case_id = self.case_id_of_task(task_id, admin)
         self.runtime.claim(case_id, task_id, admin, for_user=self.user(user_id), reason=reason)
         with self.db.connect() as conn:
-            return queries.task_row(conn, task_id)
+            row = queries.task_row(conn, task_id)
+        row["summary"] = summary.render(row.get("summary"), DEFAULT_LANGUAGE)
+        return row
 
     def stuck(self, actor: Actor, now: dt.datetime | None = None, reason: str | None = None,
               unit: str | None = None) -> list[dict]:
@@ -657,12 +677,13 @@ class Yishi(NotificationsDoor, ParticipationDoor):
                 "initial_data": forms.with_defaults(schema, {}) if schema is not None else {}}
 
     def done_tasks(self, actor: Actor, language: str = DEFAULT_LANGUAGE, *, limit: int = 50,
-                   offset: int = 0) -> tuple[list[dict], int]:
+                   offset: int = 0, method: str | None = None, unit: str | None = None,
+                   q: str | None = None) -> tuple[list[dict], int]:
         """Tasks ``actor`` completed (已办), newest first, with what they submitted: only cases of units they are
-        still a member of (administrators: all)."""
+        still a member of (administrators: all); narrowed like the other views."""
         with self.db.connect() as conn:
             rows, total = queries.done_tasks(conn, actor.user_id, units=self._visible_units(actor), limit=limit,
-                                             offset=offset)
+                                             offset=offset, method=method, unit=unit, q=q)
             missing = {r["definition_version_id"] for r in rows if not r["name"]}
             spec_names = self._element_names(conn, missing) if missing else {}
             forms_of = {v: self.runtime.definition(conn, v).forms for v in {r["definition_version_id"] for r in rows}}
@@ -671,7 +692,7 @@ class Yishi(NotificationsDoor, ParticipationDoor):
             name = row["name"] or spec_names.get(version_id, {}).get(row["element_id"]) or row["element_id"]
             row["name"] = names.render(name, language)
             row["fields"] = instructions.labelled(forms_of[version_id], row.get("data") or {}, language)
-        return rows, total
+        return with_summary(rows, language), total
 
     def labelled_history(self, case_id: int, language: str = DEFAULT_LANGUAGE, actor: Actor | None = None, *,
                          reader: personal.Entitlement | None = None):
@@ -715,6 +736,7 @@ class Yishi(NotificationsDoor, ParticipationDoor):
         return {"unit": unit_row["code"], "name": unit_row["name"], "publications": publications,
                 "outcomes": [{"reference": o["reference"], "title": o["title"], "end_event": o["end_event"],
                               "end_event_name": names.render(
+                                  WITHDRAWN_NAME if o["end_event"] == public.WITHDRAWN else
                                   end_names.get(o["definition_version_id"], {}).get(o["end_event"]) or o["end_event"],
                                   language) if o["end_event"] else None,
                               "completed_at": o["completed_at"]} for o in outcomes]}

@@ -100,6 +100,9 @@ class Settings(BaseSettings):
     posts_per_hour: int = Field(30, ge=1, description="discussion posts and ratings one person may make per rolling "
                                 "hour")
 
+    urge_cooldown_minutes: int = Field(120, ge=0, description="how long after an urge (催办) the same step may be "
+                                       "urged again (0: at once)")
+
     def unit_kind_codes(self) -> tuple[str, ...]:
         return tuple(dict.fromkeys(self.unit_kinds.split(",")))
 

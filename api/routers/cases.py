@@ -10,7 +10,18 @@ from api.deps import ActorDep, ServiceDep
 from api.i18n import LanguageDep, localise
 from api.models import CaseDetail, CasePage, CaseStatusFilter, Diagram, History, ObjectionLodged
 from api.problems import errors
-from api.schemas import CaseRef, Limit, LodgeObjection, Merge, Mine, Offset, Split, StartCase, UnitFilter
+from api.schemas import (
+    CaseRef,
+    Limit,
+    LodgeObjection,
+    Merge,
+    Mine,
+    Offset,
+    Split,
+    StartCase,
+    TextFilter,
+    UnitFilter,
+)
 from engine.service import Yishi
 
 router = APIRouter(prefix="/cases", tags=["cases"])
@@ -36,8 +47,9 @@ def list_cases(service: ServiceDep, actor: ActorDep, language: LanguageDep, unit
                overdue: Annotated[bool, Query(description="only cases with an overdue task")] = False,
                mine: Annotated[Mine | None, Query(description="`started`: cases I started; `involved`: cases I "
                                                                "started or completed a task in")] = None,
-               limit: Limit = 50, offset: Offset = 0) -> dict:
-    filters = {"unit": unit, "status": status.value if status else None, "process": process, "overdue": overdue}
+               q: TextFilter = None, limit: Limit = 50, offset: Offset = 0) -> dict:
+    filters = {"unit": unit, "status": status.value if status else None, "process": process, "overdue": overdue,
+               "q": q}
     if mine is Mine.STARTED:
         filters["started_by"] = actor.user_id
     elif mine is Mine.INVOLVED:

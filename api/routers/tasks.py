@@ -21,6 +21,7 @@ from api.schemas import (
     ProcessFilter,
     RoleFilter,
     TaskId,
+    TextFilter,
     UnitFilter,
 )
 
@@ -30,20 +31,24 @@ TASK_ERRORS = errors(401, 403, 404, 409, 422)
 
 @router.get("", response_model=TaskPage, responses=errors(401, 422),
             summary="My open tasks across my memberships, soonest due first (forms come with each task)")
-def inbox(service: ServiceDep, actor: ActorDep, role: RoleFilter = None, process: ProcessFilter = None,
-          method: MethodFilter = None, case: CaseFilter = None, unit: UnitFilter = None,
+def inbox(service: ServiceDep, actor: ActorDep, language: LanguageDep, role: RoleFilter = None,
+          process: ProcessFilter = None, method: MethodFilter = None, case: CaseFilter = None,
+          unit: UnitFilter = None, q: TextFilter = None,
           due_before: Annotated[Instant | None, Query(description="due at or before this instant")] = None,
           limit: Limit = 50, offset: Offset = 0) -> dict:
-    items = service.inbox(actor, role=role, process=process, method=method, case_id=case, unit=unit,
-                          due_before=due_before, limit=limit, offset=offset)
-    total = len(items) + offset if len(items) < limit and (items or offset == 0) else None
+    filters = {"role": role, "process": process, "method": method, "case_id": case, "unit": unit,
+               "due_before": due_before, "q": q}
+    items = service.inbox(actor, language, limit=limit, offset=offset, **filters)
+    total = len(items) + offset if len(items) < limit and (items or offset == 0) else \
+        service.count_inbox(actor, **filters)
     return {"items": items, "limit": limit, "offset": offset, "total": total}
 
 
 @router.get("/done", response_model=DoneTaskPage, responses=errors(401, 422),
             summary="Tasks I completed (已办), newest first, with what I submitted")
-def done(service: ServiceDep, actor: ActorDep, language: LanguageDep, limit: Limit = 50, offset: Offset = 0) -> dict:
-    items, total = service.done_tasks(actor, language, limit=limit, offset=offset)
+def done(service: ServiceDep, actor: ActorDep, language: LanguageDep, method: MethodFilter = None,
+         unit: UnitFilter = None, q: TextFilter = None, limit: Limit = 50, offset: Offset = 0) -> dict:
+    items, total = service.done_tasks(actor, language, limit=limit, offset=offset, method=method, unit=unit, q=q)
     return {"items": items, "limit": limit, "offset": offset, "total": total}
 
 

@@ -14,13 +14,16 @@ from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.exceptions import TaskNotFoundException
 from SpiffWorkflow.util.task import TaskState
 
-from engine.cases import attachments, holidays, multisign, opinions
+from engine.cases import attachments, holidays, multisign, opinions, summary
 from engine.cases.admin import Administration
+from engine.cases.attention import Attention
 from engine.cases.claims import Claims
 from engine.cases.forecast import Forecasts
+from engine.cases.handover import Handover
 from engine.cases.holidays import HolidayCalendars
 from engine.cases.links import Links
 from engine.cases.objections import Objections
+from engine.cases.takeback import TakeBack
 from engine.cases.timers import Timers
 from engine.cases.unit import CaseUnit, Loaded, TooLarge, Unstorable, bind_roster, json_copy
 from engine.definitions import compiler as definitions
@@ -61,7 +64,8 @@ class TaskView:
     multi_sign: dict | None = None  # a multi-person step: its rule, the tally and the members' signs so far
 
 
-class Runtime(CaseUnit, Claims, Timers, Administration, Objections, HolidayCalendars, Links, Forecasts):
+class Runtime(CaseUnit, Claims, Timers, Administration, Objections, HolidayCalendars, Links, Forecasts, Attention,
+              Handover, TakeBack):
     """Case operations over one database; the service calls these methods."""
 
     def start(self, key: str, unit: str, actor: Actor, data: dict | None = None, title: str | None = None, *,
@@ -128,6 +132,7 @@ class Runtime(CaseUnit, Claims, Timers, Administration, Objections, HolidayCalen
         claimed = attachments.claim(conn, case_id, actor.user_id, parsed.forms[parsed.start_form], data) \
             if parsed.start_form else []
         all_events = [started, *claimed, *events]
+        summary.record(conn, case_id, version.id, parsed.forms, data)
         self._sync_tasks(conn, case_id, unit, {}, snap.open_tasks, now, all_events,
                          report_state.is_active(snap.status))
         self._status_events(snap, all_events, None, None)
@@ -198,6 +203,7 @@ class Runtime(CaseUnit, Claims, Timers, Administration, Objections, HolidayCalen
             for hook in COMPLETION_HOOKS:
                 data, more = hook(conn, loaded, task, actor, data)
                 shaped += more
+            self.requests_block(conn, str(task.id))  # an open delegation or consultation asked before deciding
             form = projection.form_key(task)
             if form is not None:
                 # cross-field rules see the case data too (e.g. the recorder is on neither team)
@@ -230,8 +236,12 @@ class Runtime(CaseUnit, Claims, Timers, Administration, Objections, HolidayCalen
                               {"role": role, "data": data, **({"opinion": recorded} if recorded else {})},
                               projection.element_id(task), str(task.id))
             finished = multisign.finished_events(running, actor.user_id)
+            effects = [*self.copies_on_completion(conn, case_id, row.unit, task, now),  # the step's copyTo
+                       *self.requests_on_completion(conn, str(task.id))]  # consultations asked for after it
+            summary.record(conn, case_id, row.definition_version_id, loaded.definition.forms, task.data)
             try:
-                self.save(conn, loaded, workflow, snap, [*shaped, completed, *sign_events, *finished, *events], now)
+                self.save(conn, loaded, workflow, snap,
+                          [*shaped, completed, *sign_events, *finished, *events, *effects], now)
             except Conflict as conflict:
                 conflict.multi_sign = signing
                 raise

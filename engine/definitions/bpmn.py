@@ -19,6 +19,12 @@ CASE_VARIABLES_PROPERTY = "caseVariables"  # on a process: what it reads from it
 ROLE_PROPERTY = "role"  # on a lane: the role code that works its tasks
 SIGN_RULE_PROPERTY = "signRule"  # on a multi-instance user task: all | any | sequential | a vote word (expression)
 SIGNATURE_PROPERTY = "signature"  # on a user task: required | optional (a handwritten signature)
+# task actions (issue 13, processes/CONVENTIONS.md "Task actions")
+STATUTORY_PROPERTY = "statutory"  # on a user task: vote | legality | filing — its decision stays with its role
+RETURN_TO_PROPERTY = "returnTo"  # on a user task: earlier user tasks its holder may send the case back to (退回)
+COPY_TO_PROPERTY = "copyTo"  # on a user task: roles the case is copied to (抄送) when it is completed
+SUMMARY_PROPERTY = "summaryFields"  # on a process: two or three case values every list and message shows
+WITHDRAW_UNTIL_PROPERTY = "withdrawUntil"  # on a process: the steps from which the starter may no longer withdraw
 
 
 def xpath(node: etree._Element, expr: str) -> list:

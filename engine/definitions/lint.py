@@ -19,7 +19,7 @@ from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinitio
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.spiff.parser import VALIDATOR
 
-from engine.definitions import bpmn, forms
+from engine.definitions import bpmn, forms, lint_actions
 from engine.definitions.parser import YishiBpmnParser
 from engine.definitions.xmlsafe import parse_bpmn
 from engine.domain import personal
@@ -104,8 +104,10 @@ def lint(bpmn_files: dict[str, bytes], form_files: dict[str, bytes]) -> LintRepo
             "没有可执行的流程：请在要运行的 bpmn:process 上设置 isExecutable=\"true\"",
             "no executable process: set isExecutable=\"true\" on the bpmn:process to run"),
             code="no_executable_process"))
+    every_id = lint_actions.element_ids(report.trees)
     for filename, tree in report.trees.items():
         _check_document(filename, tree, form_files, report)
+        lint_actions.check(filename, tree, every_id, report.problems)
     for pid, filename in sorted(report.process_files.items()):
         _check_labels(pid, filename, form_files, report)
     _check_rule_names(report)

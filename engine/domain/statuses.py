@@ -69,6 +69,16 @@ class EventKind(StrEnum):
     POST_HIDDEN = "post_hidden"  # a moderator hid a post, with a reason
     SIGN_RECORDED = "sign_recorded"  # one member's decision in a multi-person step (会签/或签/依次/票签)
     MULTI_SIGN_COMPLETED = "multi_sign_completed"  # the step's rule was met: counts, outcome, withdrawn members
+    # task actions (issue 13; engine.cases.attention, handover, takeback)
+    TASK_URGED = "task_urged"  # 催办: someone urged the holder of an open step, with a note
+    CASE_COPIED = "case_copied"  # 抄送: the case copied to people for their information (a step's copyTo, or a person)
+    TASK_TRANSFERRED = "task_transferred"  # 转办 / stand-in / 换届: an open step moved to another holder of its role
+    TASK_DELEGATED = "task_delegated"  # 委派: the holder asked someone to work on it; it comes back to them
+    TASK_CONSULTED = "task_consulted"  # 加签: the holder asked someone's recorded opinion before or after deciding
+    REQUEST_ANSWERED = "request_answered"  # ... and that person answered (the delegate's work, the opinion)
+    TASK_WITHDRAWN = "task_withdrawn"  # 撤回: a completed step taken back by who did it, the next not yet acted on
+    CASE_WITHDRAWN = "case_withdrawn"  # 撤销: the starter withdrew their proposal before it was decided
+    TASK_RETURNED = "task_returned"  # 退回: the case sent back to an earlier step the process allows, with a reason
 
 
 # the kinds a timer's caseEvent property may name

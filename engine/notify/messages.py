@@ -34,6 +34,11 @@ class NoticeKind(StrEnum):
     CALLED_BACK = "called_back"  # the fix of my rating is done: rate again
     STILL_DISSATISFIED = "still_dissatisfied"  # a resident is still not satisfied after the fix (the committee)
     MENTIONED = "mentioned"  # someone @-mentioned me in a case's discussion
+    URGED = "urged"  # someone urged a step I hold (催办)
+    COPIED = "copied"  # a case was copied to me for my information (抄送)
+    REQUESTED = "requested"  # the holder of a step asked me to work on it (委派) or for my opinion (加签)
+    ANSWERED = "answered"  # the person I asked answered (the delegate's work, the opinion)
+    TAKEN_BACK = "taken_back"  # a step was withdrawn (撤回), returned to me (退回) or a proposal withdrawn (撤销)
 
 
 TITLES: dict[str, Text] = {
@@ -52,6 +57,11 @@ TITLES: dict[str, Text] = {
     NoticeKind.CALLED_BACK: Text("整改已完成，请再次评价：{title}", "The fix is done; please rate again: {title}"),
     NoticeKind.STILL_DISSATISFIED: Text("整改后居民仍不满意：{title}", "Still not satisfied after the fix: {title}"),
     NoticeKind.MENTIONED: Text("有人在讨论中提到您：{title}", "You were mentioned in a discussion: {title}"),
+    NoticeKind.URGED: Text("催办：{step}", "Please act: {step}"),
+    NoticeKind.COPIED: Text("抄送给您：{title}", "Copied to you: {title}"),
+    NoticeKind.REQUESTED: Text("请您协助：{step}", "Your help is asked: {step}"),
+    NoticeKind.ANSWERED: Text("已答复：{step}", "Answered: {step}"),
+    NoticeKind.TAKEN_BACK: Text("事项退回或撤回：{title}", "Sent back or withdrawn: {title}"),
 }
 
 OUTCOMES: dict[str, Text] = {
@@ -99,6 +109,9 @@ def render(kind: str, facts: dict, language: str = DEFAULT_LANGUAGE, base_url: s
     if facts.get("reference"):
         lines.append(Text("事项：{ref} {title}", "Case: {ref} {title}", ref=facts["reference"],
                           title=title_text).render(language))
+    for item in facts.get("summary") or []:  # the method's summary fields: decide without opening the case
+        if isinstance(item, dict):
+            lines.append(f"{pick(item.get('title'), language)}：{pick(item.get('value'), language)}")
     if step and kind in (NoticeKind.PROPOSAL_MOVED,):
         lines.append(Text("已完成：{step}", "Done: {step}", step=step).render(language))
     if facts.get("role"):
@@ -113,6 +126,13 @@ def render(kind: str, facts: dict, language: str = DEFAULT_LANGUAGE, base_url: s
     if facts.get("note"):
         lines.append(str(facts["note"]))
     return Message(title, lines, link(facts, base_url))
+
+
+def pick(value, language: str) -> str:
+    """A ``{"zh-CN": …, "en": …}`` value in ``language`` (a plain value as it is)."""
+    if isinstance(value, dict):
+        return str(value.get(language) or value.get(DEFAULT_LANGUAGE) or next(iter(value.values()), ""))
+    return "" if value is None else str(value)
 
 
 def link(facts: dict, base_url: str | None) -> str | None:

@@ -48,9 +48,13 @@ class CaseFacts:
     unit: str
     started_by: str
     actors: set[str] = field(default_factory=set)
+    summary: list | None = None  # the method's summary fields, as the case row keeps them
 
     def facts(self, **more) -> dict:
-        return {"reference": self.reference, "title": self.title, "unit": self.unit, **more}
+        found = {"reference": self.reference, "title": self.title, "unit": self.unit, **more}
+        if self.summary:
+            found["summary"] = self.summary
+        return found
 
     def step_name(self, task_id: str | None) -> str | None:
         """The name of a step by its task id (from the open task, else the case file's ``task_opened``)."""
@@ -150,6 +154,53 @@ def post_added(case: CaseFacts, event) -> list[Notice]:
     users = [u for u in event.data.get("mentions", []) if u != event.actor]
     return [Notice(NoticeKind.MENTIONED, users, case.facts(by=event.actor, note=event.data.get("text", "")[:140]))] \
         if users else []
+def task_urged(case: CaseFacts, event) -> list[Notice]:
+    users = [u for u in event.data.get("holders") or [] if u != event.actor]
+    facts = case.facts(step=case.step_name(event.task_id), task_id=event.task_id, by=event.actor,
+                       note=event.data.get("note"))
+    return [Notice(NoticeKind.URGED, users, facts, event.task_id)] if users else []
+
+
+def case_copied(case: CaseFacts, event) -> list[Notice]:
+    users = [u for u in event.data.get("to") or [] if u != event.actor]
+    facts = case.facts(by=event.actor if event.actor != SYSTEM else None, note=event.data.get("note"))
+    return [Notice(NoticeKind.COPIED, users, facts)] if users else []
+
+
+def task_moved(case: CaseFacts, event) -> list[Notice]:
+    """转办 / stand-in / 换届: the new holder is told (by whom and why)."""
+    to = event.data.get("to")
+    if not to or to == event.actor:
+        return []
+    facts = case.facts(step=case.step_name(event.task_id), task_id=event.task_id, by=event.actor,
+                       note=event.data.get("reason"))
+    return [Notice(NoticeKind.TASK_ASSIGNED, [to], facts, event.task_id)]
+
+
+def request_made(case: CaseFacts, event) -> list[Notice]:
+    to = event.data.get("to")
+    if not to or event.data.get("status") == "waiting":  # consult after: told once the decision is made
+        return []
+    facts = case.facts(step=case.step_name(event.task_id), task_id=event.task_id, task_open=False,
+                       by=event.actor, note=event.data.get("note"))
+    return [Notice(NoticeKind.REQUESTED, [to], facts, event.task_id)]
+
+
+def request_answered(case: CaseFacts, event) -> list[Notice]:
+    to = event.data.get("to")
+    if not to or to == event.actor:
+        return []
+    facts = case.facts(step=case.step_name(event.task_id), task_id=event.task_id, by=event.actor,
+                       note=event.data.get("answer"))
+    return [Notice(NoticeKind.ANSWERED, [to], facts, event.task_id)]
+
+
+def taken_back(case: CaseFacts, event) -> list[Notice]:
+    """退回 / 撤回 / 撤销: those named in the event (the earlier holder, the next step's holders) are told."""
+    users = [u for u in dict.fromkeys(event.data.get("tell") or []) if u != event.actor]
+    facts = case.facts(step=case.step_name(event.task_id), task_id=event.task_id, by=event.actor,
+                       note=event.data.get("reason"))
+    return [Notice(NoticeKind.TAKEN_BACK, users, facts, event.task_id)] if users else []
 
 
 RULES: dict[str, Callable[[CaseFacts, object], list[Notice]]] = {
@@ -165,6 +216,15 @@ RULES: dict[str, Callable[[CaseFacts, object], list[Notice]]] = {
     EventKind.FIX_DONE: fix_done,
     EventKind.FIX_CLOSED: fix_closed,
     EventKind.POST_ADDED: post_added,
+    EventKind.TASK_URGED: task_urged,
+    EventKind.CASE_COPIED: case_copied,
+    EventKind.TASK_TRANSFERRED: task_moved,
+    EventKind.TASK_DELEGATED: request_made,
+    EventKind.TASK_CONSULTED: request_made,
+    EventKind.REQUEST_ANSWERED: request_answered,
+    EventKind.TASK_WITHDRAWN: taken_back,
+    EventKind.TASK_RETURNED: taken_back,
+    EventKind.CASE_WITHDRAWN: taken_back,
 }
 
 
@@ -173,11 +233,11 @@ def on_events(conn: sa.Connection, case_id: int, at: dt.datetime, events: list) 
     relevant = [e for e in events if e.kind in RULES]
     if not relevant:
         return
-    row = conn.execute(sa.select(cases.c.reference, cases.c.title, cases.c.unit, cases.c.started_by)
-                       .where(cases.c.id == case_id)).first()
+    row = conn.execute(sa.select(cases.c.reference, cases.c.title, cases.c.unit, cases.c.started_by,
+                                 cases.c.summary).where(cases.c.id == case_id)).first()
     if row is None:
         return
     case = CaseFacts(conn, case_id, row.reference, row.title, row.unit, row.started_by,
-                     {e.actor for e in events if e.actor != SYSTEM})
+                     {e.actor for e in events if e.actor != SYSTEM}, row.summary)
     notices = [notice for event in relevant for notice in RULES[event.kind](case, event)]
     outbox.record(conn, case_id, notices, at)

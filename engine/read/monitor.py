@@ -160,14 +160,32 @@ def stuck_report(conn: sa.Connection, now: dt.datetime, *, units: set[str] | Non
         page = page.limit(limit).offset(offset)
     rows = [dict(r) for r in conn.execute(page).mappings()]
     waiting = _waiting_roles(conn, [r["case_id"] for r in rows if r["reason"] == "idle"])
+    urges = _urges(conn, [r["case_id"] for r in rows])
     for row in rows:
         why = row["reason"]
         if why == "idle":
             row["element_id"], row["role"] = waiting.get(row["case_id"], (None, None))
         row["detail"] = _detail(why, row)
+        row.update(urges.get((row["case_id"], row["element_id"]), {"urge_count": 0, "urged_at": None,
+                                                                   "opened_since_urge": None}))
         for column in ("name", "amount", "message"):
             row.pop(column)
     return rows, counts
+
+
+def _urges(conn: sa.Connection, case_ids: list[int]) -> dict[tuple[int, str], dict]:
+    """Per open step of these cases: how often it was urged (催办), the last time, and whether someone who may work
+    it opened it after that."""
+    found: dict[tuple[int, str], dict] = {}
+    if not case_ids:
+        return found
+    for row in conn.execute(sa.select(open_tasks.c.case_id, open_tasks.c.element_id, open_tasks.c.urged_at,
+                                      open_tasks.c.urge_count, open_tasks.c.opened_at)
+                            .where(open_tasks.c.case_id.in_(sorted(set(case_ids))), open_tasks.c.urge_count > 0)):
+        found[(row.case_id, row.element_id)] = {
+            "urge_count": row.urge_count, "urged_at": row.urged_at,
+            "opened_since_urge": bool(row.opened_at and row.urged_at and row.opened_at >= row.urged_at)}
+    return found
 
 
 def _detail(why: str, row: dict) -> Text:

@@ -86,14 +86,30 @@ def running_publications(conn: sa.Connection, unit: str, now: dt.datetime) -> li
     return found[:MAX_PUBLICATIONS]
 
 
+WITHDRAWN = "withdrawn"  # the end_event of a proposal its starter withdrew (撤销) where the method publishes it
+
+
 def recent_outcomes(conn: sa.Connection, unit: str, limit: int = OUTCOMES) -> list[dict]:
-    """The last ``limit`` completed cases of ``unit``: reference, title, end event, when, and their version."""
-    rows = conn.execute(
+    """The last ``limit`` completed cases of ``unit``: reference, title, end event, when, and their version; with
+    them the proposals withdrawn by their starters where the method says so (``withdrawalNotice``: the
+    ``case_withdrawn`` event is marked ``published``), as the end event ``withdrawn``."""
+    rows = [dict(r) for r in conn.execute(
         sa.select(cases.c.reference, cases.c.title, cases.c.end_event, cases.c.updated_at.label("completed_at"),
                   cases.c.definition_version_id)
         .where(cases.c.unit == unit, cases.c.status == CaseStatus.COMPLETED)
-        .order_by(cases.c.updated_at.desc(), cases.c.id.desc()).limit(limit)).mappings()
-    return [dict(r) for r in rows]
+        .order_by(cases.c.updated_at.desc(), cases.c.id.desc()).limit(limit)).mappings()]
+    for row in conn.execute(
+            sa.select(cases.c.reference, cases.c.title, case_events.c.at, case_events.c.data,
+                      cases.c.definition_version_id)
+            .join(cases, cases.c.id == case_events.c.case_id)
+            .where(cases.c.unit == unit, cases.c.status == CaseStatus.CANCELLED,
+                   case_events.c.kind == EventKind.CASE_WITHDRAWN)
+            .order_by(case_events.c.at.desc()).limit(limit)).mappings():
+        if isinstance(row["data"], dict) and row["data"].get("published"):
+            rows.append({"reference": row["reference"], "title": row["title"], "end_event": WITHDRAWN,
+                         "completed_at": row["at"], "definition_version_id": row["definition_version_id"]})
+    rows.sort(key=lambda r: r["completed_at"], reverse=True)
+    return rows[:limit]
 
 
 def _instant(value) -> dt.datetime | None:

@@ -19,15 +19,33 @@ TASK_COLUMNS = (open_tasks.c.task_id, open_tasks.c.case_id, open_tasks.c.element
                 open_tasks.c.instance, open_tasks.c.due_at, open_tasks.c.created_at, open_tasks.c.assignee)
 
 
-def tasks_for(conn: sa.Connection, actor: Actor, *, role: str | None = None, process: str | None = None,
-              method: str | None = None, case_id: int | None = None, unit: str | None = None,
-              due_before: dt.datetime | None = None, limit: int = 100, offset: int = 0) -> list[dict]:
+def tasks_for(conn: sa.Connection, actor: Actor, *, limit: int = 100, offset: int = 0, **filters) -> list[dict]:
     """Open tasks the actor may work, soonest due first, active cases only: those of its (unit, role) memberships
     that name no assignee, and those addressed to it by name (``assignee``, whatever its memberships).
 
     ``process`` filters by the (possibly called) process the task belongs to, ``method`` by the case's
-    definition (five_step, …), ``case_id`` by case.
+    definition (five_step, …), ``case_id`` by case, ``q`` by text in the case's title or reference.
     """
+    # the page is chosen from open_tasks alone (the case's activity is on the task: report_state), then joined to
+    # its cases for the reference, title and summary: fifty primary-key probes, not one per task of the role
+    query = _tasks_query(sa.select(*TASK_COLUMNS, open_tasks.c.claimed_by, open_tasks.c.urged_at,
+                                   open_tasks.c.urge_count), actor, **filters)
+    page = query.order_by(*_inbox_order(open_tasks.c)).limit(limit).offset(offset).subquery("page")
+    query = (sa.select(page, cases.c.reference, cases.c.title, cases.c.summary, cases.c.definition_key,
+                       cases.c.definition_version_id)
+             .join(cases, cases.c.id == page.c.case_id).order_by(*_inbox_order(page.c)))
+    return [dict(row) for row in conn.execute(query).mappings()]
+
+
+def count_tasks(conn: sa.Connection, actor: Actor, **filters) -> int:
+    """How many tasks ``tasks_for`` would list without paging."""
+    return conn.execute(_tasks_query(sa.select(sa.func.count()).select_from(open_tasks), actor, **filters)
+                        ).scalar_one()
+
+
+def _tasks_query(query: sa.Select, actor: Actor, *, role: str | None = None, process: str | None = None,
+                 method: str | None = None, case_id: int | None = None, unit: str | None = None,
+                 due_before: dt.datetime | None = None, q: str | None = None) -> sa.Select:
     units_by_role: dict[str, set[str]] = {}  # one "role = r AND unit IN (…)" per role: a street office's
     for u, r in actor.memberships:           # hundreds of units stay one indexed condition, not hundreds
         if (role is None or r == role) and (unit is None or u == unit):
@@ -36,25 +54,30 @@ def tasks_for(conn: sa.Connection, actor: Actor, *, role: str | None = None, pro
     if units_by_role:
         mine.append(sa.and_(open_tasks.c.assignee.is_(None), sa.or_(*[
             sa.and_(open_tasks.c.role == r, open_tasks.c.unit.in_(sorted(us))) for r, us in units_by_role.items()])))
-    # the page is chosen from open_tasks alone (the case's activity is on the task: report_state), then joined to
-    # its cases for the reference and title: fifty primary-key probes, not one per task of the role
-    query = sa.select(*TASK_COLUMNS, open_tasks.c.claimed_by).where(sa.or_(*mine), open_tasks.c.case_active)
+    query = query.where(sa.or_(*mine), open_tasks.c.case_active)
     if role is not None:
         query = query.where(open_tasks.c.role == role)
     if unit is not None:
         query = query.where(open_tasks.c.unit == unit)
     if process:
         query = query.where(open_tasks.c.process_key == process)
-    if method:
-        query = query.join(cases, cases.c.id == open_tasks.c.case_id).where(cases.c.definition_key == method)
+    if method or q:  # only these need the case row
+        query = query.join(cases, cases.c.id == open_tasks.c.case_id)
+        if method:
+            query = query.where(cases.c.definition_key == method)
+        if q:
+            query = query.where(text_matches(q))
     if case_id is not None:
         query = query.where(open_tasks.c.case_id == case_id)
     if due_before:
         query = query.where(open_tasks.c.due_at <= due_before)
-    page = query.order_by(*_inbox_order(open_tasks.c)).limit(limit).offset(offset).subquery("page")
-    query = (sa.select(page, cases.c.reference, cases.c.title, cases.c.definition_key, cases.c.definition_version_id)
-             .join(cases, cases.c.id == page.c.case_id).order_by(*_inbox_order(page.c)))
-    return [dict(row) for row in conn.execute(query).mappings()]
+    return query
+
+
+def text_matches(q: str) -> sa.ColumnElement:
+    """A case whose title or reference contains ``q`` (as typed, no wildcards)."""
+    pattern = "%" + q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    return sa.or_(cases.c.title.like(pattern, escape="\\"), cases.c.reference.like(pattern, escape="\\"))
 
 
 def _inbox_order(columns) -> tuple:
@@ -100,7 +123,8 @@ def case_detail(conn: sa.Connection, case_id: int) -> dict:
 
 CASE_LIST_COLUMNS = (cases.c.id, cases.c.reference, cases.c.definition_key, cases.c.unit, cases.c.title,
                      cases.c.status, cases.c.end_event, cases.c.next_timer_at, cases.c.created_at,
-                     cases.c.updated_at, cases.c.last_progress_at, cases.c.error_element, cases.c.started_by)
+                     cases.c.updated_at, cases.c.last_progress_at, cases.c.error_element, cases.c.started_by,
+                     cases.c.summary)
 
 
 def list_cases(conn: sa.Connection, *, limit: int = 100, offset: int = 0, **filters) -> list[dict]:
@@ -136,7 +160,7 @@ def count_cases(conn: sa.Connection, **filters) -> int:
 def _case_filters(query: sa.Select, *, unit: str | None = None, status: str | None = None,
                   process: str | None = None, units: set[str] | None = None, overdue: bool = False,
                   now: dt.datetime | None = None, started_by: str | None = None,
-                  involving: str | None = None) -> sa.Select:
+                  involving: str | None = None, q: str | None = None) -> sa.Select:
     """``units``: the units visible to the reader (None: all); ``status``: a case status or ``active``;
     ``started_by``: cases this user started; ``involving``: cases this user started or completed a task in."""
     if started_by is not None:  # and the cases their own proposals were merged into (they follow those)
@@ -167,6 +191,8 @@ def _case_filters(query: sa.Select, *, unit: str | None = None, status: str | No
             query = query.where(cases.c.status == status)
     if process:
         query = query.where(cases.c.definition_key == process)
+    if q:
+        query = query.where(text_matches(q))
     return query
 
 
@@ -199,7 +225,8 @@ def opened_steps(conn: sa.Connection, case_id: int) -> list[tuple[str | None, st
 def task_row(conn: sa.Connection, task_id: str) -> dict | None:
     """An open task with its case's reference, title, status and version, or None."""
     row = conn.execute(
-        sa.select(*TASK_COLUMNS, open_tasks.c.claimed_by, open_tasks.c.claimed_at, cases.c.reference, cases.c.title,
+        sa.select(*TASK_COLUMNS, open_tasks.c.claimed_by, open_tasks.c.claimed_at, open_tasks.c.urged_at,
+                  open_tasks.c.urge_count, cases.c.reference, cases.c.title, cases.c.summary,
                   cases.c.status, cases.c.definition_key, cases.c.definition_version_id)
         .join(cases, cases.c.id == open_tasks.c.case_id).where(open_tasks.c.task_id == str(task_id))).mappings().first()
     return dict(row) if row else None
@@ -241,16 +268,24 @@ def key_figures(conn: sa.Connection, case_id: int) -> dict:
 # ----- what the web app reads besides: tasks I did, methods I may start, where cases wait -----------------------
 
 def done_tasks(conn: sa.Connection, user_id: str, *, units: set[str] | None = None, limit: int = 50,
-               offset: int = 0) -> tuple[list[dict], int]:
+               offset: int = 0, method: str | None = None, unit: str | None = None,
+               q: str | None = None) -> tuple[list[dict], int]:
     """The tasks ``user_id`` completed, newest first, from the case file (with what was submitted), and how many
-    there are in all. ``units``: only cases of these units (None: every unit)."""
+    there are in all. ``units``: only cases of these units (None: every unit); ``method``, ``unit`` and ``q``
+    narrow as in the other views."""
     where = [case_events.c.kind == EventKind.TASK_COMPLETED, case_events.c.actor == user_id]
     if units is not None:
         where.append(cases.c.unit.in_(sorted(units)))
+    if method:
+        where.append(cases.c.definition_key == method)
+    if unit:
+        where.append(cases.c.unit == unit)
+    if q:
+        where.append(text_matches(q))
     joined = case_events.join(cases, cases.c.id == case_events.c.case_id)
     total = conn.execute(sa.select(sa.func.count()).select_from(joined).where(*where)).scalar_one()
     rows = [dict(r) for r in conn.execute(
-        sa.select(case_events.c.task_id, case_events.c.case_id, cases.c.reference, cases.c.title,
+        sa.select(case_events.c.task_id, case_events.c.case_id, cases.c.reference, cases.c.title, cases.c.summary,
                   cases.c.definition_key, cases.c.definition_version_id, case_events.c.element_id,
                   cases.c.unit, case_events.c.at.label("completed_at"), case_events.c.data)
         .select_from(joined).where(*where)

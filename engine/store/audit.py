@@ -333,6 +333,9 @@ def _tasks_problem(rows: list[dict], case: Mapping[str, Any],
             expected[task_id]["claimed_by"] = data.get("assignee")
         elif row["kind"] == EventKind.TASK_UNCLAIMED:
             expected[task_id]["claimed_by"] = None
+        elif row["kind"] == EventKind.TASK_TRANSFERRED:  # 转办, stand-in, 换届: the holder the event names
+            expected[task_id]["claimed_by"] = data.get("claimed_by")
+            expected[task_id]["assignee"] = data.get("assignee")
         elif row["kind"] == EventKind.TASK_DUE_CHANGED:
             expected[task_id]["due_at"] = _instant(data.get("due_at"))
     for task in tasks:

@@ -98,6 +98,9 @@ cases = sa.Table(
     sa.Column("head_hash", sa.String(64), nullable=False, server_default="0" * 64),
     sa.Column("head_seal", sa.String(64)),
     sa.Column("seal_key_id", sa.String(32)),
+    # the method's summary fields (summaryFields) as last recorded, titled and labelled in both languages:
+    # [{"name", "title": {"zh-CN", "en"}, "value": {"zh-CN", "en"}}] (engine.cases.summary)
+    sa.Column("summary", sa.JSON),
     sa.Index("ix_cases_status_unit", "status", "unit"),
     sa.Index("ix_cases_status_last_progress_at", "status", "last_progress_at"),
     sa.Index("ix_cases_active_last_progress",  # the stuck report's idle cases: active ones, oldest progress first
@@ -129,6 +132,11 @@ open_tasks = sa.Table(
     # whether the case is active (status in ACTIVE_STATUSES), kept with the case's status by every writer
     # (engine.store.report_state): the inbox and the stuck report's overdue tasks need no join to filter
     sa.Column("case_active", sa.Boolean, nullable=False, server_default=sa.true()),
+    # urges (催办, engine.cases.attention): the last, how many; and when someone who may work it last opened it
+    sa.Column("urged_at", UTCDateTime),
+    sa.Column("urge_count", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("opened_at", UTCDateTime),
+    sa.Column("opened_by", sa.String(100)),
     sa.Index("ix_open_tasks_role_unit_due", "role", "unit", "due_at"),
     sa.Index("ix_open_tasks_assignee", "assignee"),
     sa.Index("ix_open_tasks_due_at", "due_at"),
@@ -413,4 +421,52 @@ sealed_tallies = sa.Table(  # a secret ballot's running counts per choice: no vo
     sa.Column("choice", sa.String(10), primary_key=True),
     sa.Column("weight", sa.Integer, nullable=False),
     sa.Column("ballots", sa.Integer, nullable=False),
+)
+
+# ----- task actions (engine.cases.attention, engine.cases.handover): copies, requests to others, stand-ins ----
+
+case_copies = sa.Table(  # 抄送: a case copied to a person for their information (one row per case and person)
+    "case_copies", metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("case_id", sa.Integer, sa.ForeignKey("cases.id"), nullable=False),
+    sa.Column("user_id", sa.String(100), nullable=False),
+    sa.Column("copied_by", sa.String(200), nullable=False),  # a participant, or system (the step's copyTo)
+    sa.Column("element_id", sa.String(200)),  # the step that copied it
+    sa.Column("note", sa.Text),
+    sa.Column("created_at", UTCDateTime, nullable=False),
+    sa.Column("read_at", UTCDateTime),
+    sa.UniqueConstraint("case_id", "user_id", name="uq_case_copies_case_user"),
+    sa.Index("ix_case_copies_user_id_id", "user_id", "id"),
+)
+
+task_requests = sa.Table(  # 委派 (delegate) and 加签 (consult before/after): the holder asks someone to work or advise
+    "task_requests", metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("case_id", sa.Integer, sa.ForeignKey("cases.id"), nullable=False),
+    sa.Column("task_id", sa.String(36), nullable=False),
+    sa.Column("element_id", sa.String(200), nullable=False),
+    sa.Column("kind", sa.String(20), nullable=False),  # delegate | consult_before | consult_after
+    sa.Column("from_user", sa.String(100), nullable=False),
+    sa.Column("to_user", sa.String(100), nullable=False),
+    sa.Column("note", sa.Text, nullable=False),
+    sa.Column("status", sa.String(12), nullable=False),  # open | waiting (after: until the decision) | answered
+    sa.Column("created_at", UTCDateTime, nullable=False),
+    sa.Column("answered_at", UTCDateTime),
+    sa.Column("answer", sa.Text),
+    sa.Index("ix_task_requests_to_user_status", "to_user", "status"),
+    sa.Index("ix_task_requests_task_id", "task_id"),
+)
+
+stand_ins = sa.Table(  # an absence: who stands in for whom, between two Beijing dates (both included)
+    "stand_ins", metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("user_id", sa.String(100), nullable=False),
+    sa.Column("stand_in", sa.String(100), nullable=False),
+    sa.Column("valid_from", sa.Date, nullable=False),
+    sa.Column("valid_to", sa.Date, nullable=False),
+    sa.Column("reason", sa.Text, nullable=False),
+    sa.Column("created_by", sa.String(200), nullable=False),
+    sa.Column("created_at", UTCDateTime, nullable=False),
+    sa.Column("state", sa.String(10), nullable=False),  # planned | running | ended
+    sa.Index("ix_stand_ins_state", "state"),
 )

@@ -132,6 +132,15 @@ def test_every_documented_example_is_accepted(db_url):
             ("post", "/api/cases", "proposer", {201}),
             ("post", "/api/admin/tasks/{task_id}/reassign", "admin", {200}),
             ("post", "/api/tasks/{task_id}/complete", "grid_steward", {200}),
+            ("post", "/api/tasks/{task_id}/urge", "proposer", {409}),  # the step was just completed
+            ("post", "/api/tasks/{task_id}/transfer", "grid_steward", {409}),
+            ("post", "/api/tasks/{task_id}/requests", "grid_steward", {409}),
+            ("post", "/api/tasks/{task_id}/return", "grid_steward", {409}),
+            ("post", "/api/tasks/{task_id}/withdraw", "grid_steward", {200}),  # nothing after it acted on yet
+            ("post", "/api/cases/{case}/copies", "grid_steward", {200}),
+            ("post", "/api/requests/{request_id}/answer", "supervision_committee", {404}),  # nothing asked
+            ("post", "/api/stand-ins", "grid_steward", {201}),
+            ("post", "/api/admin/handover", "admin", {200}),
             ("post", "/api/definitions", "designer", {201}),
             ("post", "/api/definitions/{key}/scenarios/run", "designer", {200}),
             ("post", "/api/definitions/{key}/lint", "designer", {200}),
@@ -147,6 +156,7 @@ def test_every_documented_example_is_accepted(db_url):
             ("post", "/api/cases/{case}/objections", "proposer", {409}),  # no notice is running yet
             ("post", "/api/admin/cases/{case}/flags", "admin", {409}),  # the case has recorded no such flag
             ("post", "/api/admin/cases/{case}/cancel", "admin", {200}),
+            ("post", "/api/cases/{case}/withdraw", "proposer", {409}),  # cancelled just before
             ("post", "/api/notifications/read", "grid_steward", {200}),
             ("put", "/api/notifications/preferences", "grid_steward", {200}),
             ("post", "/api/admin/group-webhooks", "admin", {201}),
@@ -178,7 +188,7 @@ def test_every_documented_example_is_accepted(db_url):
         ]
         assert {(m, p) for m, p, _u, _s in plan} == set(examples), "every operation with a body is tried"
         values: dict[str, str] = {"key": "five_step", "platform": "wecom", "user": "grid_steward", "unit": "白塔社区",
-                                  "post": "0123456789ab"}
+                                  "post": "0123456789ab", "request_id": "1"}
         for method, path, user, accepted in plan:
             for example in examples[(method, path)]:
                 url = re.sub(r"\{(\w+)\}", lambda m: str(values[m.group(1)]), path)

@@ -16,6 +16,7 @@ const StartPage = lazy(() => import('./pages/Start'));
 const MinePage = lazy(() => import('./pages/Mine'));
 const CasePage = lazy(() => import('./pages/Case'));
 const DonePage = lazy(() => import('./pages/Done'));
+const CopiedPage = lazy(() => import('./pages/Copied'));
 const SettingsPage = lazy(() => import('./pages/Settings'));
 const StuckPage = lazy(() => import('./pages/Stuck'));
 const MethodPage = lazy(() => import('./pages/Method'));
@@ -80,6 +81,7 @@ export function App() {
           <Route path="/board/:unit" element={<Suspense fallback={<Loading />}><BoardPage /></Suspense>} />
           <Route path="/inbox" element={page(<InboxPage />)} />
           <Route path="/done" element={page(<DonePage />)} />
+          <Route path="/copied" element={page(<CopiedPage />)} />
           <Route path="/task/:id" element={page(<TaskPage />)} />
           <Route path="/start" element={page(<StartPage />)} />
           <Route path="/mine" element={page(<MinePage />)} />

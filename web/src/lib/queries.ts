@@ -3,8 +3,8 @@ import { api, ok } from '../api/client';
 
 export interface TaskFilters {
   unit?: string;
-  process?: string;
-  role?: string;
+  method?: string;
+  q?: string;
 }
 
 export function useInbox(filters: TaskFilters = {}) {

@@ -17,12 +17,15 @@ import { SignatureImage } from '../components/SignatureImage';
 import '../i18n/signing';
 import CaseActions from '../components/CaseActions';
 import { useSession } from '../session';
+import { CaseActionsPanel } from '../components/CaseTaskActions';
+import { Summary } from '../components/Summary';
 
 const Diagram = lazy(() => import('../components/Diagram'));
 
 const EVENT_COLORS: Record<string, string> = {
   case_started: 'blue', task_completed: 'green', timer_fired: 'orange', case_error: 'red', case_suspended: 'gray',
-  case_cancelled: 'gray', task_reassigned: 'purple', case_completed: 'green',
+  case_cancelled: 'gray', task_reassigned: 'purple', case_completed: 'green', task_urged: 'red', task_returned: 'orange',
+  task_withdrawn: 'orange', case_withdrawn: 'gray', task_transferred: 'purple', case_copied: 'cyan',
 };
 
 /** What an event says beyond a form (an administrator's reason, an error, the new holder: shown as written), then
@@ -32,7 +35,7 @@ function EventData({ event, caseRef }: { event: CaseEvent; caseRef: string }) {
   const data = (event.data ?? {}) as Record<string, unknown>;
   const opinion = data.opinion as { text?: string; signature?: { sha256: string } } | undefined;
   const fields = event.fields ?? [];
-  const note = ['reason', 'message', 'assignee', 'previous', 'due_at'].filter((k) => data[k] !== undefined && data[k] !== null && data[k] !== '');
+  const note = ['reason', 'note', 'answer', 'to', 'message', 'assignee', 'previous', 'due_at'].filter((k) => data[k] !== undefined && data[k] !== null && data[k] !== '');
   return (
     <>
       {note.length > 0 && (
@@ -125,6 +128,7 @@ export default function CasePage() {
       </Space>
       <h2 className="case-title">{c.title}</h2>
       <p className="muted">{c.reference} · <MethodName code={c.definition_key} /> · {unitName(c.unit)} · {t('case.startedBy', { user: c.started_by, when: formatInstant(c.created_at) })}</p>
+      <Summary lines={c.summary} />
       <Space wrap><StatusTag status={c.status} />{c.end_event && <Tag>{localize(names[c.end_event] ?? c.end_event)}</Tag>}</Space>
       <ProgressLine method={c.definition_key} steps={steps} status={c.status} since={c.last_progress_at} />
       {c.status === 'error' && <Alert type="error" showIcon message={t('case.errorAt', { element: c.error_element })} description={c.error_message} />}
@@ -153,6 +157,7 @@ export default function CasePage() {
           <ForecastList caseRef={ref} />
         </Section>
       )}
+      <CaseActionsPanel reference={c.reference} />
 
       {(c.links ?? []).length > 0 && (
         <Section title={t('links.title')}>

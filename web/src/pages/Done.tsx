@@ -6,6 +6,8 @@ import { api, ok } from '../api/client';
 import { FieldsView } from '../components/ContextView';
 import { MethodName, useLocalize, useRoleName, useUnitName } from '../components/bits';
 import { formatInstant } from '../lib/time';
+import { Summary } from '../components/Summary';
+import { ViewTabs, useViewFilters } from '../components/ViewTabs';
 
 // 已办: the steps I completed, newest first, each with what I submitted.
 export default function DonePage() {
@@ -13,14 +15,16 @@ export default function DonePage() {
   const localize = useLocalize();
   const roleName = useRoleName();
   const unitName = useUnitName();
+  const [filters] = useViewFilters();
   const done = useQuery({
-    queryKey: ['tasks', 'done'],
-    queryFn: () => ok(api.GET('/api/tasks/done', { params: { query: { limit: 100 } } })),
+    queryKey: ['tasks', 'done', filters],
+    queryFn: () => ok(api.GET('/api/tasks/done', { params: { query: { ...filters, limit: 100 } } })),
   });
   const items = done.data?.items ?? [];
   return (
     <div className="page">
       <h2>{t('done.title')}</h2>
+      <ViewTabs />
       {done.error && <Alert type="error" showIcon message={t('error.load')} />}
       {done.isLoading && <Skeleton active />}
       {done.data && items.length === 0 && <Empty description={t('done.empty')} />}
@@ -37,6 +41,7 @@ export default function DonePage() {
                 <Link to={`/case/${encodeURIComponent(item.reference)}`}>{item.title}</Link>
                 <span className="muted"> · {item.reference} · <MethodName code={item.definition_key} /></span>
               </div>
+              <Summary lines={item.summary} />
               <div className="muted">{roleName(item.role)} · {unitName(item.unit)}</div>
               {fields.length > 0 && (
                 <details className="done-data">

@@ -7,6 +7,8 @@ import { api, ok } from '../api/client';
 import type { CaseItem } from '../api/types';
 import { MethodName, ProgressLine, StatusTag, useLocalize, useRoleName, useUnitName } from '../components/bits';
 import { formatInstant } from '../lib/time';
+import { Summary } from '../components/Summary';
+import { ViewTabs, useViewFilters } from '../components/ViewTabs';
 
 type Scope = 'started' | 'involved';
 
@@ -25,6 +27,7 @@ function CaseRow({ item }: { item: CaseItem }) {
       <div className="muted">
         {item.reference} · <MethodName code={item.definition_key} /> · {unitName(item.unit)} · {t('mine.startedAt', { when: formatInstant(item.created_at, false), user: item.started_by })}
       </div>
+      <Summary lines={item.summary} />
       <ProgressLine method={item.definition_key} steps={steps} status={item.status} since={item.last_progress_at} compact />
       {steps.length > 0 && (
         <p className="open-steps">
@@ -38,14 +41,17 @@ function CaseRow({ item }: { item: CaseItem }) {
 export default function MinePage() {
   const { t } = useTranslation();
   const [scope, setScope] = useState<Scope>('started');
+  const [filters] = useViewFilters();
   const cases = useQuery({
-    queryKey: ['cases', { mine: scope }],
-    queryFn: () => ok(api.GET('/api/cases', { params: { query: { mine: scope, limit: 200 } } })),
+    queryKey: ['cases', { mine: scope, ...filters }],
+    queryFn: () => ok(api.GET('/api/cases', { params: { query: { mine: scope, limit: 200, unit: filters.unit,
+      process: filters.method, q: filters.q } } })),
   });
   const items = cases.data?.items ?? [];
   return (
     <div className="page">
       <h2>{t('mine.title')}</h2>
+      <ViewTabs />
       <div className="scope-switch" role="group" aria-label={t('mine.title')}>
         {(['started', 'involved'] as const).map((value) => (
           <button key={value} type="button" className={value === scope ? 'scope-option active' : 'scope-option'}

@@ -15,6 +15,9 @@ import { toErrorSchema } from '../lib/forms';
 import { emptyOpinion, opinionBody, type OpinionValue } from '../lib/opinion';
 import { problemText } from '../lib/errors';
 
+// hand-over, requests and send-back (with the banner of a step sent back) load beside the page (participant budget)
+const TaskActions = lazy(() => import('../components/TaskActions'));
+
 const SchemaForm = lazy(() => import('../components/SchemaForm'));
 // the opinion, photos and signature pad, and a multi-person step's progress: below the form, loaded beside it
 const OpinionPanel = lazy(() => import('../components/OpinionPanel'));
@@ -149,6 +152,7 @@ export default function TaskPage() {
         <Link to={`/case/${encodeURIComponent(data.reference ?? '')}`}>{data.title}</Link>
         <span className="muted"> · {data.reference} · <MethodName code={data.definition_key ?? data.process_key} /></span>
       </p>
+      <Suspense fallback={null}><TaskActions taskId={id} place="top" /></Suspense>
       <Space wrap className="task-tags">
         <DueBadge dueAt={data.due_at} overdue={data.overdue} daysLeft={data.days_left} />
         <Tag>{roleName(data.role)}</Tag>
@@ -210,6 +214,7 @@ export default function TaskPage() {
           {t('task.submit')}
         </Button>
       </Section>
+      <Suspense fallback={null}><TaskActions taskId={id} place="bottom" /></Suspense>
     </div>
   );
 }

@@ -3,14 +3,16 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import zh from '../i18n/zh-CN.json';
-import en from '../i18n/en.json';
+import zhMain from '../i18n/zh-CN.json';
+import enMain from '../i18n/en.json';
 import signingZh from '../i18n/signing.zh-CN.json';
 import signingEn from '../i18n/signing.en.json';
 import caseActionsZh from '../i18n/caseActions.zh-CN.json';
 import caseActionsEn from '../i18n/caseActions.en.json';
 import zhParticipate from '../i18n/participate.zh-CN.json';
 import enParticipate from '../i18n/participate.en.json';
+import zhActions from '../i18n/actions.zh-CN.json';
+import enActions from '../i18n/actions.en.json';
 import { METHOD_STAGES } from '../lib/stages';
 
 type Tree = { [key: string]: string | Tree };
@@ -18,6 +20,14 @@ type Tree = { [key: string]: string | Tree };
 function flatten(tree: Tree, prefix = ''): string[] {
   return Object.entries(tree).flatMap(([k, v]) => (typeof v === 'string' ? [prefix + k] : flatten(v, `${prefix}${k}.`)));
 }
+// the task actions' texts are a catalog of their own, merged in when their pages load (src/i18n/actions.ts)
+function merged(main: Tree, more: Tree): Tree {
+  const out: Tree = { ...main };
+  for (const [k, v] of Object.entries(more)) out[k] = typeof v === 'string' || typeof out[k] !== 'object' ? v : merged(out[k] as Tree, v);
+  return out;
+}
+const zh = merged(zhMain as Tree, zhActions as Tree);
+const en = merged(enMain as Tree, enActions as Tree);
 const base = (key: string) => key.replace(/_(zero|one|two|few|many|other)$/, '');
 // the catalogs of lazily loaded pages (src/i18n/signing.ts, caseActions, participate) count with the main ones
 const zhKeys = new Set([...flatten(zh as Tree), ...flatten(signingZh as Tree), ...flatten(caseActionsZh as Tree),

@@ -1,0 +1,357 @@
+"""Hand-over by the holder of an open step (issue 13, item 4):
+
+- 转办 (transfer): the step moves to another member holding its role, with a reason;
+- 委派 (delegate): someone (a lawyer, the property company) is asked to work on it; their answer comes back to the
+  holder, who decides — the step cannot be completed while the delegation is open;
+- 加签 (consult before / after): a recorded opinion of another person, asked before the decision (the step waits
+  for it) or after it (asked when the step is completed; it does not hold the case up);
+- a stand-in during an absence (dates, recorded): on its first day the absent person's open steps move to the
+  stand-in, and back on the day after its last (``apply_stand_ins``, run by the timer tick);
+- 换届: one recorded act moving every open step of a member whose membership ends to their successor.
+
+A statutory decision (a user task with ``statutory`` = vote | legality | filing) stays with its role: it moves
+only to someone who holds that role in the case's unit, and it cannot be delegated out of it (a consultation
+is still allowed — the decision stays with the holder).
+
+Moving a step is a write of the case through the unit of work (``load`` → ``save`` with the ``lock_version``
+check): of a transfer and a completion at once exactly one wins.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+
+import sqlalchemy as sa
+
+from engine.cases.attention import lock_case, note_text, open_task_row
+from engine.definitions import bpmn
+from engine.domain import clock, names, periods, roles
+from engine.domain.actors import Actor
+from engine.domain.statuses import ACTIVE_STATUSES, EventKind
+from engine.domain.texts import Text
+from engine.errors import Conflict, FieldError, Forbidden, InvalidInput, InvalidState, NotFound
+from engine.people import accounts
+from engine.store import audit
+from engine.store.audit import Event
+from engine.store.tables import account_events, case_events, cases, open_tasks, stand_ins, task_requests
+from engine.workflow import projection
+
+STATUTORY_KINDS = {"vote": Text("表决", "a vote"), "legality": Text("合法性审查", "a legality ruling"),
+                   "filing": Text("备案报送", "a filing")}
+REQUEST_KINDS = ("delegate", "consult_before", "consult_after")
+
+
+def statutory_kind(task) -> str | None:
+    """The statutory kind of a live user task (its ``statutory`` property), if any."""
+    props = (getattr(task.task_spec, "extensions", None) or {}).get("properties", {})
+    value = (props.get(bpmn.STATUTORY_PROPERTY) or "").strip()
+    return value or None
+
+
+def target_actor(conn: sa.Connection, user_id: str | None, field: str = "to_user") -> Actor:
+    user_id = (user_id or "").strip()
+    if not user_id:
+        raise InvalidInput(Text("请选择交给谁", "say who takes it"), [FieldError(field, Text("必填", "required"))])
+    try:
+        return accounts.actor_of(conn, user_id)
+    except NotFound:
+        raise InvalidInput(Text("没有用户 {user}", "no such user: {user}", user=user_id),
+                           [FieldError(field, Text("未知用户", "unknown user"))]) from None
+
+
+def holder_of(row: sa.Row) -> str | None:
+    """The one person an open step is with now, if it is with one person (claimed, or addressed to them)."""
+    return row.claimed_by or row.assignee
+
+
+def check_holder(actor: Actor, unit: str, row: sa.Row) -> None:
+    """Only the holder acts on a step: the person it is claimed by or addressed to, else a holder of its role."""
+    holder = holder_of(row)
+    if holder is not None:
+        if holder != actor.user_id:
+            raise Forbidden(Text("“{step}”现由 {user} 办理，只有本人可以转交或请人协助",
+                                 "'{step}' is with {user}; only they may hand it over or ask for help",
+                                 step=names.split(row.name), user=holder))
+    elif not actor.holds(unit, row.role):
+        raise Forbidden(Text("“{step}”需要{unit}的{role}办理，您没有这个角色",
+                             "'{step}' is for the {role} of {unit}; you do not hold that role",
+                             step=names.split(row.name), role=roles.name_of(row.role), unit=unit))
+
+
+def may_take(target: Actor, unit: str, row: sa.Row, statutory: str | None) -> Text | None:
+    """Why ``target`` may not take over the step (None: they may)."""
+    if row.assignee is None or statutory:
+        if not target.holds(unit, row.role):
+            why = Text("“{step}”是{kind}，只能交给{unit}的{role}", "'{step}' is {kind}: it stays with the {role} of "
+                       "{unit}", step=names.split(row.name), kind=STATUTORY_KINDS.get(statutory, Text("法定决定",
+                                                                                     "a statutory decision")),
+                       role=roles.name_of(row.role), unit=unit) if statutory else \
+                Text("{user} 不是{unit}的{role}，不能接办“{step}”", "{user} is not a {role} of {unit} and cannot take "
+                     "'{step}'", user=target.user_id, role=roles.name_of(row.role), unit=unit,
+                     step=names.split(row.name))
+            return why
+    elif not target.member_of(unit):
+        return Text("{user} 不是{unit}的成员", "{user} is not a member of {unit}", user=target.user_id, unit=unit)
+    return None
+
+
+class Handover:
+    """Transfer, delegation, consultation, stand-ins and 换届 (mixed into ``Runtime``)."""
+
+    def transfer(self, case_id: int, task_id: str, actor: Actor, to_user: str, reason: str) -> dict:
+        """转办: the holder hands the step to another member holding its role, with a reason."""
+        reason = note_text(reason, "reason", required=True)
+        with self.db.connect() as conn:
+            target = target_actor(conn, to_user)
+        return self._move(case_id, task_id, actor, target, reason, how="transfer", check=True)
+
+    def _move(self, case_id: int, task_id: str, actor: Actor, target: Actor, reason: str, *, how: str,
+              check: bool, extra: dict | None = None, only_from: str | None = None) -> dict:
+        now = clock.now()
+        with self.db.begin() as conn:
+            loaded = self.load(conn, case_id)
+            task = self._open_task(loaded, task_id)
+            row = loaded.open_before[str(task.id)]
+            unit = loaded.row.unit
+            if only_from is not None and holder_of(row) != only_from:
+                raise Conflict(Text("“{step}”已不在 {user} 名下", "'{step}' is no longer with {user}",
+                                    step=names.split(row.name), user=only_from))
+            if check:
+                check_holder(actor, unit, row)
+            previous = holder_of(row)
+            if target.user_id == (previous or actor.user_id):
+                raise InvalidInput(Text("“{step}”已经由 {user} 办理", "'{step}' is already with {user}",
+                                        step=names.split(row.name), user=target.user_id),
+                                   [FieldError("to_user", Text("请选择其他人", "choose someone else"))])
+            statutory = statutory_kind(task)
+            refused = may_take(target, unit, row, statutory)
+            if refused is not None:
+                raise Forbidden(refused)
+            if row.assignee is not None:
+                task.internal_data[projection.ASSIGNEE_KEY] = target.user_id
+                assignee, claimed_by = target.user_id, None
+            else:
+                assignee, claimed_by = None, target.user_id
+            event = Event(EventKind.TASK_TRANSFERRED, actor.user_id, {
+                "to": target.user_id, "previous": previous, "reason": reason, "how": how,
+                "claimed_by": claimed_by, "assignee": assignee, **(extra or {})},
+                projection.element_id(task), str(task.id))
+            self.save(conn, loaded, loaded.workflow, projection.snapshot(loaded.workflow), [event], now,
+                      progress=False)
+            conn.execute(sa.update(open_tasks).where(open_tasks.c.task_id == str(task.id))
+                         .values(claimed_by=claimed_by, claimed_at=now if claimed_by else None, assignee=assignee))
+        return {"task_id": str(task.id), "case_id": case_id, "to": target.user_id, "previous": previous}
+
+    # ----- asking others: 委派 and 加签 -------------------------------------------------------------------------
+
+    def ask(self, case_id: int, task_id: str, actor: Actor, kind: str, to_user: str, note: str) -> dict:
+        """委派 (``delegate``) or 加签 (``consult_before`` / ``consult_after``): the holder asks ``to_user``."""
+        if kind not in REQUEST_KINDS:
+            raise InvalidInput(Text("未知的请求类型 {kind}", "unknown request kind '{kind}'", kind=kind),
+                               [FieldError("kind", Text("须为 delegate、consult_before 或 consult_after",
+                                                        "one of delegate, consult_before, consult_after"))])
+        note = note_text(note, required=True)
+        now = clock.now()
+        with self.db.begin() as conn:
+            target = target_actor(conn, to_user)
+            case = lock_case(conn, case_id)
+            row = open_task_row(conn, case, task_id)
+            check_holder(actor, case.unit, row)
+            if target.user_id == actor.user_id:
+                raise InvalidInput(Text("不能请自己协助", "you cannot ask yourself"),
+                                   [FieldError("to_user", Text("请选择其他人", "choose someone else"))])
+            if kind == "delegate":
+                statutory = self._statutory_of_row(conn, case, row)
+                if statutory:
+                    raise Forbidden(Text("“{step}”是{kind}，须由{role}本人决定，不能委派（可以加签征求意见）",
+                                         "'{step}' is {kind}: the {role} decides it and cannot delegate it (ask "
+                                         "for an opinion instead)", step=names.split(row.name),
+                                         kind=STATUTORY_KINDS.get(statutory, Text("法定决定", "a statutory decision")),
+                                         role=roles.name_of(row.role)))
+                if conn.execute(sa.select(task_requests.c.id).where(
+                        task_requests.c.task_id == row.task_id, task_requests.c.kind == "delegate",
+                        task_requests.c.status == "open")).first() is not None:
+                    raise Conflict(Text("“{step}”已委派他人，待其答复后才能再委派",
+                                        "'{step}' is already delegated; wait for the answer",
+                                        step=names.split(row.name)))
+            status = "waiting" if kind == "consult_after" else "open"
+            request_id = conn.execute(sa.insert(task_requests).values(
+                case_id=case.id, task_id=row.task_id, element_id=row.element_id, kind=kind, from_user=actor.user_id,
+                to_user=target.user_id, note=note, status=status, created_at=now)).inserted_primary_key[0]
+            event_kind = EventKind.TASK_DELEGATED if kind == "delegate" else EventKind.TASK_CONSULTED
+            audit.append(conn, case.id, now, [Event(event_kind, actor.user_id, {
+                "to": target.user_id, "note": note, "kind": kind, "request": request_id, "status": status},
+                row.element_id, row.task_id)])
+        return {"id": request_id, "task_id": row.task_id, "kind": kind, "to_user": target.user_id, "status": status}
+
+    def answer(self, request_id: int, actor: Actor, answer: str | None, *, withdraw: bool = False) -> dict:
+        """The person asked answers (the delegate's work, the opinion); or the holder withdraws an open request."""
+        text = note_text(answer, "answer", required=not withdraw)
+        now = clock.now()
+        with self.db.begin() as conn:
+            request = conn.execute(sa.select(task_requests).where(task_requests.c.id == request_id)).first()
+            if request is None or (actor.user_id not in (request.to_user, request.from_user)):
+                raise NotFound(Text("没有请求 {id}", "no request {id}", id=request_id))
+            if withdraw and actor.user_id != request.from_user:
+                raise Forbidden(Text("只有提出请求的人可以撤回它", "only who asked may withdraw the request"))
+            if not withdraw and actor.user_id != request.to_user:
+                raise Forbidden(Text("这项请求是给 {user} 的", "this request is for {user}", user=request.to_user))
+            case = lock_case(conn, request.case_id)
+            if case.status not in ACTIVE_STATUSES and not withdraw and request.kind == "consult_after":
+                pass  # an opinion asked after the decision may still be given once the case has ended
+            elif case.status not in ACTIVE_STATUSES:
+                raise InvalidState(Text("事项已结束", "the case has ended"))
+            done = conn.execute(sa.update(task_requests).where(task_requests.c.id == request_id,
+                                                               task_requests.c.status == "open")
+                                .values(status="withdrawn" if withdraw else "answered", answered_at=now,
+                                        answer=text or None))
+            if done.rowcount != 1:
+                raise Conflict(Text("这项请求已答复或已撤回", "this request was already answered or withdrawn"))
+            audit.append(conn, case.id, now, [Event(EventKind.REQUEST_ANSWERED, actor.user_id, {
+                "request": request_id, "kind": request.kind, "answer": text, "withdrawn": withdraw,
+                "to": request.to_user if withdraw else request.from_user}, request.element_id, request.task_id)])
+        return {"id": request_id, "status": "withdrawn" if withdraw else "answered", "answered_at": now}
+
+    def requests_block(self, conn: sa.Connection, task_id: str) -> None:
+        """A step waits for its open delegation and its consultations asked before the decision."""
+        pending = conn.execute(sa.select(task_requests.c.to_user, task_requests.c.kind).where(
+            task_requests.c.task_id == str(task_id), task_requests.c.status == "open",
+            task_requests.c.kind.in_(("delegate", "consult_before")))).first()
+        if pending is not None:
+            raise InvalidState(Text("正在等待 {user} 的答复（{kind}），答复后或撤回请求后才能办理",
+                                    "waiting for {user}'s answer ({kind_en}); it can be completed once they answer or "
+                                    "the request is withdrawn", user=pending.to_user,
+                                    kind="委派" if pending.kind == "delegate" else "加签",
+                                    kind_en="delegation" if pending.kind == "delegate" else "consultation"))
+
+    def requests_on_completion(self, conn: sa.Connection, task_id: str) -> list[Event]:
+        """The consultations asked for after the decision open now (their people are told)."""
+        waiting = conn.execute(sa.select(task_requests).where(task_requests.c.task_id == str(task_id),
+                                                              task_requests.c.status == "waiting")).all()
+        if not waiting:
+            return []
+        conn.execute(sa.update(task_requests).where(task_requests.c.id.in_([r.id for r in waiting]))
+                     .values(status="open"))
+        return [Event(EventKind.TASK_CONSULTED, r.from_user, {"to": r.to_user, "note": r.note, "kind": r.kind,
+                                                              "request": r.id, "status": "open"},
+                      r.element_id, r.task_id) for r in waiting]
+
+    def _statutory_of_row(self, conn: sa.Connection, case: sa.Row, row: sa.Row) -> str | None:
+        parsed = self.definition(conn, case.definition_version_id)
+        specs = [parsed.spec, *parsed.subprocess_specs.values()]
+        for spec in specs:
+            if spec.name == row.process_key:
+                for task_spec in spec.task_specs.values():
+                    if getattr(task_spec, "bpmn_id", None) == row.element_id:
+                        props = (getattr(task_spec, "extensions", None) or {}).get("properties", {})
+                        return (props.get(bpmn.STATUTORY_PROPERTY) or "").strip() or None
+        return None
+
+    # ----- absences and 换届 ------------------------------------------------------------------------------------
+
+    def set_stand_in(self, actor: Actor, user_id: str, stand_in: str, valid_from: dt.date, valid_to: dt.date,
+                     reason: str) -> dict:
+        """Record an absence of ``user_id`` with ``stand_in`` standing in between two Beijing dates (both included):
+        the person themselves or an administrator."""
+        reason = note_text(reason, "reason", required=True)
+        if actor.user_id != user_id and not actor.is_admin:
+            raise Forbidden(Text("只有本人或管理员可以登记代理人", "only the person or an administrator may name a "
+                                 "stand-in"))
+        if valid_to < valid_from:
+            raise InvalidInput(Text("结束日期早于开始日期", "the absence ends before it starts"),
+                               [FieldError("valid_to", Text("不能早于开始日期", "must not be before the start"))])
+        if stand_in == user_id:
+            raise InvalidInput(Text("代理人不能是本人", "a stand-in is someone else"),
+                               [FieldError("stand_in", Text("请选择其他人", "choose someone else"))])
+        now = clock.now()
+        with self.db.begin() as conn:
+            target_actor(conn, stand_in, "stand_in")
+            target_actor(conn, user_id, "user")
+            new_id = conn.execute(sa.insert(stand_ins).values(
+                user_id=user_id, stand_in=stand_in, valid_from=valid_from, valid_to=valid_to, reason=reason,
+                created_by=actor.user_id, created_at=now, state="planned")).inserted_primary_key[0]
+            conn.execute(sa.insert(account_events).values(
+                at=now, user_id=user_id, kind="stand_in_set", actor=actor.user_id,
+                data={"stand_in": stand_in, "from": valid_from.isoformat(), "to": valid_to.isoformat(),
+                      "reason": reason, "id": new_id}))
+        applied = self.apply_stand_ins(now)
+        return {"id": new_id, "user_id": user_id, "stand_in": stand_in, "valid_from": valid_from,
+                "valid_to": valid_to, "reason": reason, **applied.get(new_id, {"moved": [], "kept": []})}
+
+    def apply_stand_ins(self, now: dt.datetime | None = None) -> dict[int, dict]:
+        """Start the absences whose first day has come (the absent person's open steps move to the stand-in) and end
+        those past their last day (what is still with the stand-in moves back). Each stand-in is taken by one
+        caller (its state moves from the state read)."""
+        now = now or clock.now()
+        today = periods.to_local_date(now)
+        done: dict[int, dict] = {}
+        with self.db.connect() as conn:
+            due = conn.execute(sa.select(stand_ins).where(sa.or_(
+                sa.and_(stand_ins.c.state == "planned", stand_ins.c.valid_from <= today),
+                sa.and_(stand_ins.c.state == "running", stand_ins.c.valid_to < today)))).all()
+        for absence in due:
+            ending = absence.state == "running" or absence.valid_to < today
+            with self.db.begin() as conn:
+                new_state = "ended" if ending else "running"
+                if conn.execute(sa.update(stand_ins).where(stand_ins.c.id == absence.id,
+                                                           stand_ins.c.state == absence.state)
+                                .values(state=new_state)).rowcount != 1:
+                    continue  # another worker took it
+            if ending and absence.state == "planned":
+                continue  # over before it began: nothing moves
+            frm, to = (absence.stand_in, absence.user_id) if ending else (absence.user_id, absence.stand_in)
+            reason = absence.reason if not ending else f"代理结束 stand-in ended ({absence.reason})"
+            done[absence.id] = self._move_all(SYSTEM_STAND_IN, frm, to, reason, how="stand_in_end" if ending else
+                                              "stand_in", extra={"stand_in_id": absence.id},
+                                              only_marked=absence.id if ending else None)
+        return done
+
+    def handover(self, actor: Actor, user_id: str, to_user: str, reason: str) -> dict:
+        """换届: every open step with ``user_id`` (claimed by or addressed to them) in the units ``actor`` administers
+        moves to ``to_user``, as one recorded act (an ``act`` id shared by every case's event); steps the successor
+        may not take (a statutory decision without its role) stay and are listed."""
+        reason = note_text(reason, "reason", required=True)
+        if not (actor.is_admin or actor.is_unit_admin):
+            raise Forbidden(Text("只有管理员可以办理换届移交", "only an administrator may hand over a member's steps"))
+        with self.db.connect() as conn:
+            target_actor(conn, to_user)
+        act = uuid.uuid4().hex[:12]
+        result = self._move_all(actor, user_id, to_user, reason, how="handover", extra={"act": act},
+                                units_of=actor)
+        with self.db.begin() as conn:
+            conn.execute(sa.insert(account_events).values(
+                at=clock.now(), user_id=user_id, kind="handover", actor=actor.user_id,
+                data={"to": to_user, "reason": reason, "act": act, "moved": len(result["moved"]),
+                      "kept": len(result["kept"])}))
+        return {"act": act, **result}
+
+    def _move_all(self, actor: Actor, from_user: str, to_user: str, reason: str, *, how: str, extra: dict,
+                  units_of: Actor | None = None, only_marked: int | None = None) -> dict:
+        with self.db.connect() as conn:
+            target = accounts.actor_of(conn, to_user)
+            query = (sa.select(open_tasks.c.task_id, open_tasks.c.case_id, open_tasks.c.unit, open_tasks.c.name)
+                     .join(cases, cases.c.id == open_tasks.c.case_id)
+                     .where(sa.or_(open_tasks.c.claimed_by == from_user, open_tasks.c.assignee == from_user),
+                            cases.c.status.in_(ACTIVE_STATUSES)).order_by(open_tasks.c.case_id, open_tasks.c.task_id))
+            rows = conn.execute(query).all()
+            if only_marked is not None and rows:  # the end of an absence: only what the stand-in got through it
+                marked = {e.task_id for e in conn.execute(sa.select(case_events.c.task_id, case_events.c.data).where(
+                    case_events.c.kind == EventKind.TASK_TRANSFERRED,
+                    case_events.c.task_id.in_([r.task_id for r in rows])))
+                    if isinstance(e.data, dict) and e.data.get("stand_in_id") == only_marked}
+                rows = [r for r in rows if r.task_id in marked]
+        moved, kept = [], []
+        for row in rows:
+            if units_of is not None and not units_of.administers(row.unit):
+                continue
+            try:
+                self._move(row.case_id, row.task_id, actor, target, reason, how=how, check=False, extra=extra,
+                           only_from=from_user)
+                moved.append({"task_id": row.task_id, "case_id": row.case_id})
+            except (Forbidden, Conflict, InvalidState, InvalidInput, NotFound) as exc:
+                kept.append({"task_id": row.task_id, "case_id": row.case_id, "why": exc.text})
+        return {"moved": moved, "kept": kept}
+
+
+SYSTEM_STAND_IN = Actor("system", is_admin=True)

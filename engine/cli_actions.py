@@ -1,0 +1,171 @@
+"""``yishi urge|copy|transfer|ask|answer|withdraw-step|withdraw|send-back|stand-in|handover|views|copied``: the task
+actions of issue 13 from the command line, over the same service as the API. The acting user is ``--as`` with
+the memberships the database gives them (or ``--member``/``--admin`` as for the other commands)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated
+
+import typer
+
+from engine.cli import AdminOpt, DatabaseOpt, JsonOpt, MemberOpt, UserOpt  # engine.cli imports this module last
+from engine.domain.actors import Actor
+from engine.errors import InvalidInput
+
+ReasonOpt = Annotated[str, typer.Option(help="Why (recorded in the case file).")]
+
+
+def _cli():
+    from engine import cli
+    return cli
+
+
+def _who(service, user: str, members: list[str] | None, admin: bool) -> Actor:
+    """The user as the database knows them, unless memberships are given on the command line."""
+    if members or admin:
+        return Actor.parse(user, members, admin=admin)
+    return service.user(user)
+
+
+def register(app: typer.Typer) -> None:
+    @app.command()
+    def urge(task: str, user: UserOpt, note: Annotated[str | None, typer.Option(help="What the holder is told.")]
+             = None, member: MemberOpt = None, admin: AdminOpt = False, database: DatabaseOpt = None,
+             as_json: JsonOpt = False) -> None:
+        """催办: tell the holder of an open step at once (one urge per cooldown)."""
+        cli = _cli()
+        with cli._handled(as_json):
+            service = cli._service(database)
+            result = service.urge(task, _who(service, user, member, admin), note)
+            cli._emit(result, as_json, f"urged {', '.join(result['holders'])} (urge {result['urge_count']})")
+
+    @app.command("copy")
+    def copy_case(case: str, user: UserOpt,
+                  to: Annotated[list[str] | None, typer.Option("--to", help="User id (repeatable).")] = None,
+                  role: Annotated[list[str] | None, typer.Option("--role", help="Role in the case's unit.")] = None,
+                  note: Annotated[str | None, typer.Option()] = None, member: MemberOpt = None,
+                  admin: AdminOpt = False, database: DatabaseOpt = None, as_json: JsonOpt = False) -> None:
+        """抄送: copy a case to people or roles for their information (each person once)."""
+        cli = _cli()
+        with cli._handled(as_json):
+            service = cli._service(database)
+            result = service.copy_case(case, _who(service, user, member, admin), to or [], role or [], note)
+            cli._emit(result, as_json, f"copied to {', '.join(result['added']) or 'nobody new'}")
+
+    @app.command()
+    def transfer(task: str, user: UserOpt, to: Annotated[str, typer.Option("--to", help="Who takes it.")],
+                 reason: ReasonOpt, member: MemberOpt = None, database: DatabaseOpt = None,
+                 as_json: JsonOpt = False) -> None:
+        """转办: hand my step to another member holding its role."""
+        cli = _cli()
+        with cli._handled(as_json):
+            service = cli._service(database)
+            result = service.transfer(task, _who(service, user, member, False), to, reason)
+            cli._emit(result, as_json, f"transferred {task} to {result['to']}")
+
+    @app.command()
+    def ask(task: str, user: UserOpt, to: Annotated[str, typer.Option("--to")],
+            kind: Annotated[str, typer.Option(help="delegate | consult_before | consult_after")],
+            note: Annotated[str, typer.Option(help="What is asked.")], member: MemberOpt = None,
+            database: DatabaseOpt = None, as_json: JsonOpt = False) -> None:
+        """委派 / 加签: ask someone to work on my step or for their opinion."""
+        cli = _cli()
+        with cli._handled(as_json):
+            service = cli._service(database)
+            result = service.ask(task, _who(service, user, member, False), kind, to, note)
+            cli._emit(result, as_json, f"request {result['id']} ({kind}) to {to}: {result['status']}")
+
+    @app.command()
+    def answer(request: int, user: UserOpt, text: Annotated[str | None, typer.Option("--answer")] = None,
+               withdraw: Annotated[bool, typer.Option(help="Withdraw my own request instead.")] = False,
+               database: DatabaseOpt = None, as_json: JsonOpt = False) -> None:
+        """Answer a request made of me (or withdraw one I made)."""
+        cli = _cli()
+        with cli._handled(as_json):
+            service = cli._service(database)
+            result = service.answer_request(request, service.user(user), text, withdraw=withdraw)
+            cli._emit(result, as_json, f"request {request}: {result['status']}")
+
+    @app.command("withdraw-step")
+    def withdraw_step(task: str, user: UserOpt, reason: Annotated[str | None, typer.Option()] = None,
+                      database: DatabaseOpt = None, as_json: JsonOpt = False) -> None:
+        """撤回: take back my completed step while the next one has not been acted on."""
+        cli = _cli()
+        with cli._handled(as_json):
+            service = cli._service(database)
+            case = service.withdraw_step(task, service.user(user), reason)
+            cli._emit(case, as_json, cli._case_text(case))
+
+    @app.command()
+    def withdraw(case: str, user: UserOpt, reason: ReasonOpt, database: DatabaseOpt = None,
+                 as_json: JsonOpt = False) -> None:
+        """撤销: the starter withdraws their proposal before it is decided."""
+        cli = _cli()
+        with cli._handled(as_json):
+            service = cli._service(database)
+            result = service.withdraw_case(case, service.user(user), reason)
+            cli._emit(result, as_json, cli._case_text(result))
+
+    @app.command("send-back")
+    def send_back(task: str, user: UserOpt, to_element: Annotated[str, typer.Option(help="The earlier step.")],
+                  reason: ReasonOpt, database: DatabaseOpt = None, as_json: JsonOpt = False) -> None:
+        """退回: send the case back to an earlier step the process allows."""
+        cli = _cli()
+        with cli._handled(as_json):
+            service = cli._service(database)
+            result = service.return_task(task, service.user(user), to_element, reason)
+            cli._emit(result, as_json, cli._case_text(result))
+
+    @app.command("stand-in")
+    def stand_in(absent: str, user: UserOpt, by: Annotated[str, typer.Option("--by", help="The stand-in.")],
+                 start: Annotated[str, typer.Option("--from", help="First day (YYYY-MM-DD).")],
+                 end: Annotated[str, typer.Option("--to", help="Last day, included.")], reason: ReasonOpt,
+                 admin: AdminOpt = False, database: DatabaseOpt = None, as_json: JsonOpt = False) -> None:
+        """An absence with a stand-in between two dates."""
+        cli = _cli()
+        with cli._handled(as_json):
+            service = cli._service(database)
+            result = service.set_stand_in(_who(service, user, None, admin), absent, by, _date(start), _date(end),
+                                          reason)
+            cli._emit(result, as_json, f"stand-in {by} for {absent}: {len(result['moved'])} step(s) moved")
+
+    @app.command()
+    def handover(member_id: str, user: UserOpt, to: Annotated[str, typer.Option("--to", help="The successor.")],
+                 reason: ReasonOpt, admin: AdminOpt = False, database: DatabaseOpt = None,
+                 as_json: JsonOpt = False) -> None:
+        """换届: move every open step of a member whose membership ends to their successor."""
+        cli = _cli()
+        with cli._handled(as_json):
+            service = cli._service(database)
+            result = service.handover(_who(service, user, None, admin), member_id, to, reason)
+            kept = "".join(f"\n  kept {k['task_id']}: {k['why']}" for k in result["kept"])
+            cli._emit(result, as_json, f"moved {len(result['moved'])} step(s) to {to}{kept}")
+
+    @app.command()
+    def views(user: UserOpt, method: str | None = None, unit: str | None = None, q: str | None = None,
+              database: DatabaseOpt = None, as_json: JsonOpt = False) -> None:
+        """How many items 待办, 已办, 我发起的 and 抄送我的 hold for a user."""
+        cli = _cli()
+        with cli._handled(as_json):
+            service = cli._service(database)
+            counts = service.view_counts(service.user(user), method=method, unit=unit, q=q)
+            cli._emit(counts, as_json, "  ".join(f"{k}={v}" for k, v in counts.items()))
+
+    @app.command()
+    def copied(user: UserOpt, unread: bool = False, database: DatabaseOpt = None, as_json: JsonOpt = False) -> None:
+        """抄送我的: cases copied to a user, newest first."""
+        cli = _cli()
+        with cli._handled(as_json):
+            service = cli._service(database)
+            rows, _total = service.copied_to_me(service.user(user), unread=unread)
+            text = "\n".join(f"{r['reference']}  {r['title']}  from {r['copied_by']}"
+                             f"{'' if r['read_at'] else '  (unread)'}" for r in rows)
+            cli._emit(rows, as_json, text or "nothing copied to you")
+
+
+def _date(value: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise InvalidInput(f"{value!r} is not a date (YYYY-MM-DD)") from None
