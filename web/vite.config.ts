@@ -23,15 +23,6 @@ export default defineConfig({
     emptyOutDir: true,
     manifest: true, // dist/.vite/manifest.json: scripts/bundle-size.mjs follows it to the chunks each page loads
     chunkSizeWarningLimit: 1500,
-    rollupOptions: {
-      output: {
-        manualChunks(id) {
-          if (id.includes('node_modules/bpmn-js') || id.includes('node_modules/diagram-js')
-            || id.includes('node_modules/bpmn-moddle') || id.includes('node_modules/moddle')) return 'bpmn';
-          return undefined;
-        },
-      },
-    },
   },
   test: {
     environment: 'jsdom',

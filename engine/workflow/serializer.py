@@ -15,6 +15,9 @@ from SpiffWorkflow.bpmn.serializer import BpmnWorkflowSerializer
 from SpiffWorkflow.bpmn.serializer.default.workflow import BpmnWorkflowConverter, WorkflowConverter
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
+from SpiffWorkflow.spiff.specs.defaults import CallActivity
+
+from engine.definitions.parser import _CallActivity
 
 
 class SpeclessWorkflowConverter(BpmnWorkflowConverter):
@@ -37,6 +40,9 @@ class SpeclessWorkflowConverter(BpmnWorkflowConverter):
 
 _config = dict(SPIFF_CONFIG)
 _config[BpmnWorkflow] = SpeclessWorkflowConverter
+# Yishi's call activity (engine/definitions/parser.py) converts as SpiffWorkflow's: the migration diff compares
+# specs through this registry, and an unregistered class made it fail on every method that calls a shared process
+_config[_CallActivity] = SPIFF_CONFIG[CallActivity]
 _local = threading.local()  # serialize_json flips state on its registry: one serializer per thread
 
 

@@ -135,3 +135,22 @@ def test_tidy_draws_the_diagram_afresh_and_plans_say_why_a_case_cannot_move(api)
     assert tidy.status_code == 200
     assert "bpmndi:BPMNShape" in tidy.json()["bpmn"] and "A_UT_Triage" in tidy.json()["bpmn"]
     assert api.post("/api/studio/tidy", headers=designer, json={"bpmn": "<x/>"}).status_code == 422
+
+
+def test_a_method_that_calls_shared_processes_migrates_after_a_studio_deploy(api):
+    """Before: the migration diff failed on Yishi's call activity (a class SpiffWorkflow's registry did not know)."""
+    designer, proposer = login(api, "designer"), login(api, "proposer")
+    case = api.post("/api/cases", headers=proposer,
+                    json={"definition": "five_step", "unit": "金江路社区", "data": {"title": "迁移 Migrate"}}).json()
+    draft = api.get("/api/definitions/five_step/versions/1", headers=designer).json()
+    bpmn = dict(draft["bpmn"])
+    bpmn["five_step.bpmn"] = bpmn["five_step.bpmn"].replace('name="分类处理 Triage"', 'name="分类与答复 Triage"', 1)
+    deployed = api.post("/api/definitions", headers=designer, json={"bpmn": bpmn, "forms": draft["forms"]})
+    assert deployed.status_code == 201, deployed.text
+    plan = api.get("/api/definitions/five_step/migrations", headers=designer)
+    assert plan.status_code == 200, plan.text
+    [item] = plan.json()["cases"]
+    assert (item["case_id"], item["can_migrate"], item["changed_elements"]) == (case["id"], True, ["A_UT_Triage"])
+    moved = api.post("/api/definitions/five_step/migrations", headers=designer, json={"case_ids": [case["id"]]})
+    assert moved.json()["results"][0]["migrated"] is True
+    assert api.get(f"/api/cases/{case['id']}", headers=proposer).json()["definition_version"] == 2

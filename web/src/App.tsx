@@ -32,8 +32,9 @@ const UnitsPage = lazy(() => import('./pages/Units'));
 const ImportPage = lazy(() => import('./pages/Import'));
 const HomePage = lazy(() => import('./pages/Home'));
 const TakePartPage = lazy(() => import('./pages/TakePart'));
+const StudioPage = lazy(() => import('./pages/Studio'));
 
-type Gate = 'admin' | 'people' | undefined;
+type Gate = 'admin' | 'people' | 'designer' | undefined;
 
 function RequireLogin({ children, gate }: { children: ReactNode; gate?: Gate }) {
   const { me, loading } = useSession();
@@ -44,6 +45,7 @@ function RequireLogin({ children, gate }: { children: ReactNode; gate?: Gate }) 
   if (me.must_change_password && location.pathname !== '/password') return <Navigate to="/password" replace />;
   if (gate === 'admin' && !me.is_admin) return <Navigate to="/inbox" replace />;
   if (gate === 'people' && !(me.is_admin || me.is_unit_admin)) return <Navigate to="/inbox" replace />;
+  if (gate === 'designer' && !(me.is_admin || me.is_designer)) return <Navigate to="/inbox" replace />;
   return <>{children}</>;
 }
 
@@ -99,6 +101,8 @@ export function App() {
           <Route path="/console/people/:id" element={page(<PersonPage />, 'people')} />
           <Route path="/console/units" element={page(<UnitsPage />, 'people')} />
           <Route path="/console/import" element={page(<ImportPage />, 'people')} />
+          <Route path="/studio" element={page(<StudioPage />, 'designer')} />
+          <Route path="/studio/:key" element={page(<StudioPage />, 'designer')} />
           <Route path="*" element={<Navigate to="/inbox" replace />} />
         </Routes>
     </ConfigProvider>

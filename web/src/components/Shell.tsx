@@ -44,6 +44,7 @@ export function Shell({ children }: { children: ReactNode }) {
     ...(me?.is_admin || me?.memberships.length ? [{ to: '/stats', icon: <BarChartOutlined />, label: t('nav.statistics') }] : []),
     ...(me?.is_admin ? [{ to: '/console/stuck', icon: <AlertOutlined />, label: t('nav.stuck') }] : []),
     ...(me?.is_admin || me?.is_unit_admin ? [{ to: '/console/people', icon: <TeamOutlined />, label: t('nav.people') }] : []),
+    ...(me?.is_admin || me?.is_designer ? [{ to: '/studio', icon: <span className="nav-glyph" aria-hidden>图</span>, label: t('nav.studio') }] : []),
   ];
 
   const onLogout = async () => {
@@ -93,7 +94,7 @@ export function Shell({ children }: { children: ReactNode }) {
       </header>
       <main id="main" className="content" tabIndex={-1}>{children}</main>
       <nav className="tabbar" aria-label={t('nav.main')}>
-        {links.filter((link) => link.to !== '/done' && link.to !== '/stats').map((link) => (
+        {links.filter((link) => link.to !== '/done' && link.to !== '/stats' && !(link.to === '/studio' && me?.is_admin)).map((link) => (
           <NavLink key={link.to} to={link.to} className="tabbar-link">
             <span className="tabbar-icon">{link.icon}{link.badge && <TaskCount />}</span>
             <span>{link.label}</span>

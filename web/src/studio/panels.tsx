@@ -1,0 +1,407 @@
+// The studio's panels below the diagram: problems, the selected element's code and instructions, the form editor,
+// scenarios, deploy and migrate, versions. Each talks to the API through the generated client.
+import { lazy, Suspense, useEffect, useMemo, useState } from 'react';
+import { Alert, Button, Checkbox, Empty, Input, List, Select, Skeleton, Space, Tag } from 'antd';
+import { useQuery } from '@tanstack/react-query';
+import { useTranslation } from 'react-i18next';
+import { api, ok } from '../api/client';
+import type { paths } from '../api/schema';
+import { Markdown } from '../lib/markdown';
+import { problemText } from '../lib/errors';
+import { localizeUi, splitInstructions } from './extension';
+
+const SchemaForm = lazy(() => import('../components/SchemaForm'));
+
+type Json<R> = R extends { content: { 'application/json': infer T } } ? T : never;
+export type LintResult = Json<paths['/api/definitions/{key}/lint']['post']['responses'][200]>;
+export type ScenarioReport = Json<paths['/api/definitions/{key}/scenarios/run']['post']['responses'][200]>;
+export type DiffResult = Json<paths['/api/definitions/{key}/diff']['post']['responses'][200]>;
+export type Plan = Json<paths['/api/definitions/{key}/migrations']['get']['responses'][200]>;
+export interface Draft { bpmn: Record<string, string>; forms: Record<string, Record<string, unknown>> }
+
+export interface Finding {
+  element: string | null;
+  source: 'server' | 'bpmnlint';
+  severity: string;
+  message: string;
+  rule?: string;
+  file?: string;
+}
+
+/** A small sign beside a text (plain characters: the antd icons would be split into chunks the participant pages
+ * share, and cost them bytes). */
+function Mark({ kind }: { kind: 'ok' | 'error' | 'warn' }) {
+  return <span className={`studio-mark icon-${kind}`} aria-hidden>{kind === 'ok' ? '✓' : kind === 'error' ? '✕' : '!'}</span>;
+}
+
+// ----- problems ---------------------------------------------------------------------------------------------
+
+export function Problems({ findings, checking, onSelect, name }: {
+  findings: Finding[]; checking: boolean; onSelect(id: string): void; name(id: string): string | null;
+}) {
+  const { t } = useTranslation();
+  if (!findings.length) {
+    return <p className="studio-ok" role="status">{checking ? t('studio.checking') : <><Mark kind="ok" /> {t('studio.noProblems')}</>}</p>;
+  }
+  return (
+    <ul className="studio-problems" aria-label={t('studio.problems')}>
+      {findings.map((f, i) => (
+        <li key={`${f.element}-${f.rule ?? ''}-${i}`}>
+          <button type="button" className="link-button" onClick={() => f.element && onSelect(f.element)} disabled={!f.element}
+            data-element={f.element ?? ''}>
+            {f.severity === 'error' ? <Mark kind="error" /> : <Mark kind="warn" />}
+            {' '}<strong>{f.element ? (name(f.element) ?? f.element) : f.file}</strong>
+            {f.element && <span className="muted"> {f.element}</span>}
+            <span className="studio-problem-text">{f.message}</span>
+            <Tag>{f.source === 'server' ? t('studio.sourceServer') : `bpmnlint ${f.rule}`}</Tag>
+          </button>
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+// ----- the selected element: its code checked as it is typed, the functions, its instructions ----------------
+
+export function ElementHelp({ expressions, instructions }: {
+  expressions: { label: string; source: string; mode: 'eval' | 'exec' }[]; instructions: string | null;
+}) {
+  const { t, i18n } = useTranslation();
+  const [checked, setChecked] = useState<Record<string, string[]>>({});
+  const functions = useQuery({ queryKey: ['studio-functions'], queryFn: () => ok(api.GET('/api/studio/functions')), staleTime: Infinity });
+  const key = JSON.stringify(expressions);
+  useEffect(() => {
+    let cancelled = false;
+    const timer = setTimeout(async () => {
+      const found: Record<string, string[]> = {};
+      for (const e of expressions) {
+        try {
+          const answer = await ok(api.POST('/api/studio/expression', { body: { source: e.source, mode: e.mode } }));
+          found[`${e.label}:${e.source}`] = answer.problems;
+        } catch { /* shown again on the next change */ }
+      }
+      if (!cancelled) setChecked(found);
+    }, 300);
+    return () => { cancelled = true; clearTimeout(timer); };
+  }, [key]); // eslint-disable-line react-hooks/exhaustive-deps
+  const both = instructions ? splitInstructions(instructions) : null;
+  return (
+    <div className="studio-help">
+      {expressions.length === 0 && !both && <p className="muted">{t('studio.selectHint')}</p>}
+      {expressions.map((e) => {
+        const problems = checked[`${e.label}:${e.source}`];
+        return (
+          <div key={e.label} className="studio-expression" data-expression={e.label}>
+            <div><strong>{t(`studio.prop.${e.label}`)}</strong> <code>{e.source.length > 120 ? `${e.source.slice(0, 120)}…` : e.source}</code></div>
+            {problems === undefined ? <span className="muted">{t('studio.checking')}</span>
+              : problems.length === 0 ? <span className="studio-ok-inline"><Mark kind="ok" /> {t('studio.expressionOk')}</span>
+                : problems.map((p) => <Alert key={p} type="error" showIcon message={p} className="studio-expression-error" />)}
+          </div>
+        );
+      })}
+      {both && (
+        <div className="studio-instructions">
+          <div><h4>中文</h4><Markdown>{both.zh}</Markdown></div>
+          <div lang="en"><h4>English</h4><Markdown>{both.en}</Markdown></div>
+        </div>
+      )}
+      <details className="studio-functions">
+        <summary>{t('studio.functions')}</summary>
+        <ul>
+          {(functions.data ?? []).map((f) => (
+            <li key={f.name}><code>{f.name}{f.signature}</code> — {i18n.language === 'en' ? f.en : f.zh}</li>
+          ))}
+        </ul>
+      </details>
+    </div>
+  );
+}
+
+// ----- the form of a user task ------------------------------------------------------------------------------
+
+function titles(schema: unknown): { name: string; zh: string; en: string }[] {
+  const props = (schema as { properties?: Record<string, { title?: string; 'x-i18n'?: { en?: { title?: string } } }> })?.properties ?? {};
+  return Object.entries(props).map(([name, field]) => ({ name, zh: field?.title ?? name, en: field?.['x-i18n']?.en?.title ?? '' }));
+}
+
+export function FormEditor({ definitionKey, form, element, draft, onChange }: {
+  definitionKey: string; form: { process: string; file: string } | null; element: string | null; draft: Draft;
+  onChange(name: string, value: unknown): void;
+}) {
+  const { t, i18n } = useTranslation();
+  const schemaKey = form ? `${form.process}/${form.file}` : '';
+  const uiKey = schemaKey.replace(/\.schema\.json$/, '.uischema.json');
+  const [text, setText] = useState('');
+  const [uiText, setUiText] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const [data, setData] = useState<Record<string, unknown>>({});
+  useEffect(() => {
+    setText(schemaKey && draft.forms[schemaKey] ? JSON.stringify(draft.forms[schemaKey], null, 2) : '');
+    setUiText(uiKey && draft.forms[uiKey] ? JSON.stringify(draft.forms[uiKey], null, 2) : '');
+    setError(null);
+    setData({});
+  }, [schemaKey]); // eslint-disable-line react-hooks/exhaustive-deps
+  const available = useQuery({
+    queryKey: ['studio-data', definitionKey, element],
+    enabled: !!element && !!form,
+    queryFn: () => ok(api.POST('/api/definitions/{key}/data', { params: { path: { key: definitionKey } }, body: { element_id: element ?? '', ...draft } })),
+  });
+  if (!form) return <p className="muted">{t('studio.formHint')}</p>;
+  const apply = (which: 'schema' | 'ui', value: string) => {
+    (which === 'schema' ? setText : setUiText)(value);
+    try {
+      const parsed = value.trim() ? JSON.parse(value) : undefined;
+      setError(null);
+      onChange(which === 'schema' ? schemaKey : uiKey, parsed);
+    } catch (e) {
+      setError((e as Error).message);
+    }
+  };
+  const schema = draft.forms[schemaKey];
+  return (
+    <div className="studio-form">
+      <div className="studio-form-code">
+        <label htmlFor="studio-schema"><strong>{form.file}</strong> (JSON Schema)</label>
+        <Input.TextArea id="studio-schema" value={text} onChange={(e) => apply('schema', e.target.value)} rows={16}
+          className="code" spellCheck={false} />
+        <label htmlFor="studio-uischema">{uiKey.split('/')[1]} (uiSchema)</label>
+        <Input.TextArea id="studio-uischema" value={uiText} onChange={(e) => apply('ui', e.target.value)} rows={5}
+          className="code" spellCheck={false} />
+        {error && <Alert type="error" showIcon message={t('studio.jsonError')} description={error} />}
+        <h4>{t('studio.labels')}</h4>
+        <table className="plain-table studio-labels">
+          <thead><tr><th scope="col">{t('studio.field')}</th><th scope="col">中文</th><th scope="col">English</th></tr></thead>
+          <tbody>{titles(schema).map((f) => <tr key={f.name}><td><code>{f.name}</code></td><td>{f.zh}</td><td lang="en">{f.en || <span className="icon-warn">{t('studio.missingEnglish')}</span>}</td></tr>)}</tbody>
+        </table>
+        <h4>{t('studio.available')}</h4>
+        {available.isLoading ? <Skeleton active /> : (
+          <ul className="studio-available">
+            {(available.data ?? []).map((f) => (
+              <li key={f.name}><code>{f.name}</code> {f.title_zh !== f.name && f.title_zh} <span className="muted">{f.source ?? t('studio.everyCase')}</span></li>
+            ))}
+          </ul>
+        )}
+      </div>
+      <div className="studio-phone" aria-label={t('studio.preview')}>
+        <div className="studio-phone-title">{t('studio.preview')}</div>
+        <Suspense fallback={<Skeleton active />}>
+          {schema ? <SchemaForm schema={schema} uiSchema={localizeUi(draft.forms[uiKey], i18n.language)} formData={data} onChange={setData} /> : null}
+        </Suspense>
+      </div>
+    </div>
+  );
+}
+
+// ----- scenarios --------------------------------------------------------------------------------------------
+
+export function Scenarios({ definitionKey, draft, onPath }: {
+  definitionKey: string; draft: () => Promise<Draft>; onPath(path: string[]): void;
+}) {
+  const { t } = useTranslation();
+  const shipped = useQuery({
+    queryKey: ['studio-scenarios', definitionKey],
+    queryFn: () => ok(api.GET('/api/definitions/{key}/scenarios', { params: { path: { key: definitionKey } } })),
+  });
+  const [text, setText] = useState<string | null>(null);
+  const [running, setRunning] = useState(false);
+  const [report, setReport] = useState<ScenarioReport | null>(null);
+  const [failure, setFailure] = useState<string | null>(null);
+  const source = text ?? shipped.data?.text ?? '';
+  const run = async () => {
+    setRunning(true);
+    setFailure(null);
+    try {
+      setReport(await ok(api.POST('/api/definitions/{key}/scenarios/run', { params: { path: { key: definitionKey } }, body: { scenarios: source, ...(await draft()) } })));
+    } catch (e) {
+      setFailure(problemText(e, t).message);
+    } finally {
+      setRunning(false);
+    }
+  };
+  const passed = report?.results.filter((r) => r.passed).length ?? 0;
+  return (
+    <div className="studio-scenarios">
+      <Space wrap>
+        <Button type="primary" onClick={run} loading={running} disabled={!source}>{t('studio.runScenarios')}</Button>
+        {report && <span role="status" className={passed === report.results.length ? 'studio-pass' : 'studio-fail'}>
+          {t('studio.scenarioSummary', { passed, total: report.results.length })}</span>}
+      </Space>
+      {failure && <Alert type="error" showIcon message={failure} />}
+      {report && (
+        <List className="studio-results" dataSource={report.results} renderItem={(r) => (
+          <List.Item actions={[<Button key="path" size="small" onClick={() => onPath(r.path)}>{t('studio.showPath')}</Button>]}>
+            <List.Item.Meta
+              avatar={r.passed ? <Mark kind="ok" /> : <Mark kind="error" />}
+              title={<span data-scenario={r.passed ? 'passed' : 'failed'}>{r.name}</span>}
+              description={r.failures.map((f) => (
+                <div key={`${f.step}-${f.message}`}>{f.step ? t('studio.atStep', { step: f.step }) : ''}{f.element_id ? ` ${f.element_id}` : ''} {f.message}</div>
+              ))} />
+          </List.Item>
+        )} />
+      )}
+      <label htmlFor="studio-scenario-text">{t('studio.scenarioFile', { key: definitionKey })}</label>
+      <Input.TextArea id="studio-scenario-text" value={source} onChange={(e) => setText(e.target.value)} rows={12} className="code" spellCheck={false} />
+    </div>
+  );
+}
+
+// ----- deploy and migrate -----------------------------------------------------------------------------------
+
+function DiffList({ diff }: { diff: DiffResult }) {
+  const { t } = useTranslation();
+  const rows = [
+    ...diff.added.map((e) => ({ ...e, kind: 'added', what: [] as string[] })),
+    ...diff.removed.map((e) => ({ ...e, kind: 'removed', what: [] as string[] })),
+    ...diff.changed.map((e) => ({ ...e, kind: 'changed' })),
+  ];
+  if (!rows.length) return <p role="status">{t('studio.noDifference')}</p>;
+  return (
+    <ul className="studio-diff">
+      {rows.map((r) => (
+        <li key={`${r.kind}-${r.id}`}><Tag color={r.kind === 'added' ? 'green' : r.kind === 'removed' ? 'red' : 'gold'}>{t(`studio.${r.kind}`)}</Tag>
+          {r.name ?? r.id} <span className="muted">{r.id}</span>{r.what.length > 0 && <> — {r.what.join(', ')}</>}</li>
+      ))}
+    </ul>
+  );
+}
+
+export function DeployPanel({ definitionKey, draft, onDiff, onDeployed }: {
+  definitionKey: string; draft: () => Promise<Draft>; onDiff(diff: DiffResult | null): void; onDeployed(version: number): void;
+}) {
+  const { t } = useTranslation();
+  const [diff, setDiff] = useState<DiffResult | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [message, setMessage] = useState<{ type: 'success' | 'error'; text: string } | null>(null);
+  const [plan, setPlan] = useState<Plan | null>(null);
+  const [chosen, setChosen] = useState<number[]>([]);
+  const [moved, setMoved] = useState<{ id: number; reference: string; text: string; ok: boolean }[]>([]);
+  const path = { params: { path: { key: definitionKey } } };
+  const compare = async () => {
+    setBusy(true);
+    try {
+      const found = await ok(api.POST('/api/definitions/{key}/diff', { ...path, body: await draft() }));
+      setDiff(found);
+      onDiff(found);
+    } catch (e) {
+      setMessage({ type: 'error', text: problemText(e, t).message });
+    } finally { setBusy(false); }
+  };
+  const loadPlan = async () => {
+    const next = await ok(api.GET('/api/definitions/{key}/migrations', path));
+    setPlan(next);
+    setChosen(next.cases.filter((c) => c.can_migrate).map((c) => c.case_id));
+  };
+  const deploy = async () => {
+    setBusy(true);
+    try {
+      const result = await ok(api.POST('/api/definitions', { body: await draft() }));
+      const mine = result.deployed.find((d) => d.key === definitionKey) ?? result.deployed[0];
+      setMessage({ type: 'success', text: mine.created ? t('studio.deployed', { version: mine.version }) : t('studio.unchanged', { version: mine.version }) });
+      onDeployed(mine.version);
+      setDiff(null);
+      onDiff(null);
+      await loadPlan();
+    } catch (e) {
+      const problem = problemText(e, t);
+      setMessage({ type: 'error', text: `${problem.message}${problem.detail ? `: ${problem.detail}` : ''}` });
+    } finally { setBusy(false); }
+  };
+  const migrate = async () => {
+    setBusy(true);
+    try {
+      const result = await ok(api.POST('/api/definitions/{key}/migrations', { ...path, body: { case_ids: chosen } }));
+      const references = Object.fromEntries((plan?.cases ?? []).map((c) => [c.case_id, c.reference]));
+      setMoved(result.results.map((r) => ({ id: r.case_id, reference: references[r.case_id] ?? String(r.case_id), ok: r.migrated,
+        text: r.migrated ? t('studio.moved', { version: r.to_version }) : (r.reason ?? '') })));
+      await loadPlan();
+    } catch (e) {
+      setMessage({ type: 'error', text: problemText(e, t).message });
+    } finally { setBusy(false); }
+  };
+  return (
+    <div className="studio-deploy">
+      <Space wrap>
+        <Button onClick={compare} loading={busy && !diff}>{t('studio.compare')}</Button>
+        <Button type="primary" onClick={deploy} loading={busy} disabled={!diff}>{t('studio.deploy')}</Button>
+        <Button onClick={() => loadPlan().catch(() => undefined)}>{t('studio.dryRun')}</Button>
+      </Space>
+      {message && <Alert type={message.type} showIcon message={message.text} role="status" />}
+      {diff && <><h4>{t('studio.diffTitle')}</h4><DiffList diff={diff} /></>}
+      {plan && (
+        <>
+          <h4>{t('studio.planTitle', { version: plan.to_version })}</h4>
+          {plan.cases.length === 0 ? <p>{t('studio.noRunningCases')}</p> : (
+            <ul className="studio-plan">
+              {plan.cases.map((c) => (
+                <li key={c.case_id} data-case={c.reference}>
+                  <Checkbox disabled={!c.can_migrate} checked={chosen.includes(c.case_id)}
+                    onChange={(e) => setChosen(e.target.checked ? [...chosen, c.case_id] : chosen.filter((id) => id !== c.case_id))}>
+                    {c.reference} <span className="muted">v{c.from_version} → v{plan.to_version}</span>
+                  </Checkbox>
+                  {c.can_migrate ? <Tag color="green">{t('studio.canMove')}</Tag> : <Tag color="red">{t('studio.cannotMove')}</Tag>}
+                  {c.reason && <span className="studio-reason">{c.reason}</span>}
+                </li>
+              ))}
+            </ul>
+          )}
+          <Button onClick={migrate} disabled={!chosen.length} loading={busy}>{t('studio.migrate', { count: chosen.length })}</Button>
+        </>
+      )}
+      {moved.length > 0 && (
+        <div role="status">
+          <ul className="studio-moved-list">
+            {moved.map((m) => <li key={m.id} className={m.ok ? 'studio-moved' : 'studio-fail'}>{m.reference}: {m.text}</li>)}
+          </ul>
+        </div>
+      )}
+    </div>
+  );
+}
+
+// ----- versions ---------------------------------------------------------------------------------------------
+
+export function Versions({ definitionKey, version, onDiff }: { definitionKey: string; version: number; onDiff(diff: DiffResult | null): void }) {
+  const { t } = useTranslation();
+  const list = useQuery({
+    queryKey: ['studio-versions', definitionKey, version],
+    queryFn: () => ok(api.GET('/api/definitions/{key}/versions', { params: { path: { key: definitionKey } } })),
+  });
+  const [from, setFrom] = useState<number | null>(null);
+  const [to, setTo] = useState<number | null>(null);
+  const [diff, setDiff] = useState<DiffResult | null>(null);
+  const options = useMemo(() => (list.data ?? []).map((v) => ({ value: v.version, label: `v${v.version} · ${v.created_by}` })), [list.data]);
+  const compare = async () => {
+    if (!from || !to) return;
+    const found = await ok(api.POST('/api/definitions/{key}/diff', { params: { path: { key: definitionKey } }, body: { against: from, version: to } }));
+    setDiff(found);
+    onDiff(found);
+  };
+  const download = async (v: number) => {
+    const content = await ok(api.GET('/api/definitions/{key}/versions/{version}', { params: { path: { key: definitionKey, version: v } } }));
+    const name = `${definitionKey}.bpmn` in content.bpmn ? `${definitionKey}.bpmn` : Object.keys(content.bpmn)[0];
+    const url = URL.createObjectURL(new Blob([content.bpmn[name]], { type: 'application/xml' }));
+    const link = document.createElement('a');
+    link.href = url;
+    link.download = `${definitionKey}-v${v}.bpmn`;
+    link.click();
+    URL.revokeObjectURL(url);
+  };
+  if (list.isLoading) return <Skeleton active />;
+  if (!list.data?.length) return <Empty />;
+  return (
+    <div className="studio-versions">
+      <ul>
+        {list.data.map((v) => (
+          <li key={v.version}>v{v.version} <span className="muted">{v.created_by} · {v.created_at.slice(0, 16).replace('T', ' ')}</span>
+            {' '}<Button size="small" onClick={() => download(v.version)}>{t('studio.download')}</Button></li>
+        ))}
+      </ul>
+      <Space wrap>
+        <Select aria-label={t('studio.from')} placeholder={t('studio.from')} options={options} value={from} onChange={setFrom} style={{ minWidth: 140 }} />
+        <Select aria-label={t('studio.to')} placeholder={t('studio.to')} options={options} value={to} onChange={setTo} style={{ minWidth: 140 }} />
+        <Button onClick={compare} disabled={!from || !to}>{t('studio.compareVersions')}</Button>
+      </Space>
+      {diff && <DiffList diff={diff} />}
+    </div>
+  );
+}
