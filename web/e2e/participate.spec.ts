@@ -63,7 +63,8 @@ test('the vote is counted with the paper ballots and the resident rates the resu
   await driver.call('POST', `/api/cases/${caseId}/votes/paper`, 'assembly', { ballots: [{ voter: 'assembly', choice: 'yes' }, { voter: 'grid_steward', choice: 'yes' }] });
   let now = await driver.clock({ set_to: meeting.replace('T19:00', 'T22:01') });
   await step('AV_UT_RecordVote', 'assembly', { voting_method: 'signed_vote', resolution_text: '同意实施中水灌溉改造',
-    attendance_sheet: ['sheets/attendance.pdf'], tally_sheet: ['sheets/tally.pdf'] });
+    attendance_sheet: [await driver.attach(reference, 'assembly', 'attendance.png')],
+    tally_sheet: [await driver.attach(reference, 'assembly', 'tally.png')] });
   const counted = (await driver.call('GET', `/api/cases/${caseId}/votes`, RESIDENT)).votes[0];
   expect([counted.result.present, counted.result.yes, counted.result.no]).toEqual([3, 2, 1]);
   const publish = async (next: string) => {
@@ -81,7 +82,7 @@ test('the vote is counted with the paper ballots and the resident rates the resu
   await step('CI_UT_Assign', 'two_committees', { owner: { name: '周委员', role: '居委会委员' }, deadline: date(now + 60 * 86_400_000),
     budget: 86000, stakeholder_supervisors: [{ name: '张居民' }] });
   now = await driver.clock({ advance_days: 10 });
-  await step('CI_UT_Implement', 'two_committees', { completed_at: date(now), evidence: ['photos/pipes.jpg'] });
+  await step('CI_UT_Implement', 'two_committees', { completed_at: date(now), evidence: [await driver.attach(reference, 'two_committees', 'pipes.png')] });
   await step('CI_UT_Accept', 'supervision_committee', { acceptance: 'accepted', signatories: [{ name: '赵监督', role: '监督委员会' }, { name: '张居民' }] });
   await publish('RE_UT_Evaluate');
 
