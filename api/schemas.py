@@ -325,6 +325,16 @@ TextFilter = Annotated[SafeText | None, Query(max_length=100, description="only 
 RequestId = Annotated[int, Path(ge=1, le=MAX_INT, description="request id"), BeforeValidator(_ascii_digits)]
 
 
+def _iso_day(value: Any) -> Any:
+    """Dates are ``YYYY-MM-DD`` text (pydantic would read a number as a Unix time)."""
+    if not isinstance(value, str) or not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        raise PydanticCustomError("date_parsing", "Input should be a date written YYYY-MM-DD")
+    return value
+
+
+Day = Annotated[dt.date, BeforeValidator(_iso_day)]
+
+
 class Urge(Body):
     model_config = ConfigDict(json_schema_extra={"examples": [{"note": "已经一周了，请尽快答复 It has been a week"}]})
     note: SafeText | None = Field(default=None, max_length=500, description="what the holder is told")
@@ -383,8 +393,8 @@ class StandIn(Body):
         "reason": "病假 Sick leave"}]})
     user: SafeText = Field(min_length=1, max_length=100, description="who is absent (yourself, unless administrator)")
     stand_in: SafeText = Field(min_length=1, max_length=100)
-    valid_from: dt.date = Field(description="first day of the absence (Beijing date)")
-    valid_to: dt.date = Field(description="last day of the absence, included")
+    valid_from: Day = Field(description="first day of the absence (Beijing date, YYYY-MM-DD)")
+    valid_to: Day = Field(description="last day of the absence, included")
     reason: SafeText = Field(min_length=1, max_length=500)
 
 

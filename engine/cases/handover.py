@@ -53,11 +53,7 @@ def target_actor(conn: sa.Connection, user_id: str | None, field: str = "to_user
     user_id = (user_id or "").strip()
     if not user_id:
         raise InvalidInput(Text("请选择交给谁", "say who takes it"), [FieldError(field, Text("必填", "required"))])
-    try:
-        return accounts.actor_of(conn, user_id)
-    except NotFound:
-        raise InvalidInput(Text("没有用户 {user}", "no such user: {user}", user=user_id),
-                           [FieldError(field, Text("未知用户", "unknown user"))]) from None
+    return accounts.actor_of(conn, user_id)  # NotFound (404) names an unknown or inactive user
 
 
 def holder_of(row: sa.Row) -> str | None:
