@@ -138,7 +138,8 @@ class Opinion(Body):
 
 class NewStockPhrases(Body):
     model_config = ConfigDict(json_schema_extra={"examples": [{"phrases": ["同意。", "请补充材料后再提交。"]}]})
-    phrases: list[SafeText] = Field(max_length=30, description="the unit's stock phrases, in the order offered")
+    phrases: list[Annotated[SafeText, Field(min_length=1, max_length=100)]] = Field(
+        max_length=30, description="the unit's stock phrases, in the order offered (each 1 to 100 characters)")
 
 
 class CompleteTask(Body):
