@@ -15,6 +15,7 @@ from typing import Annotated
 
 import typer
 
+from engine.cli_options import AdminOpt, DatabaseOpt, JsonOpt, MemberOpt, UserOpt
 from engine.definitions.compiler import load_bundle
 from engine.definitions.lint import lint as lint_bundle
 from engine.domain.actors import Actor
@@ -28,12 +29,6 @@ holidays_app = typer.Typer(help="The holiday calendar (the State Council's arran
                            no_args_is_help=True)
 app.add_typer(holidays_app, name="holidays")
 
-JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of text.")]
-UserOpt = Annotated[str, typer.Option("--as", help="User id acting.")]
-MemberOpt = Annotated[list[str] | None, typer.Option("--member", "-m", help="Membership UNIT:ROLE (repeatable).")]
-AdminOpt = Annotated[bool, typer.Option("--admin", help="Act as an administrator.")]
-DatabaseOpt = Annotated[str | None, typer.Option("--database", envvar="YISHI_DATABASE_URL",
-                                                 help="Database URL (default: SQLite under ./data).")]
 
 
 def _emit(value, as_json: bool, text: str | None = None) -> None:

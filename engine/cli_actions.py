@@ -9,8 +9,9 @@ from typing import Annotated
 
 import typer
 
-from engine.cli import AdminOpt, DatabaseOpt, JsonOpt, MemberOpt, UserOpt  # engine.cli imports this module last
+from engine.cli_options import AdminOpt, DatabaseOpt, JsonOpt, MemberOpt, UserOpt
 from engine.domain.actors import Actor
+from engine.domain.texts import Text
 from engine.errors import InvalidInput
 
 ReasonOpt = Annotated[str, typer.Option(help="Why (recorded in the case file).")]
@@ -168,4 +169,5 @@ def _date(value: str) -> dt.date:
     try:
         return dt.date.fromisoformat(value)
     except ValueError:
-        raise InvalidInput(f"{value!r} is not a date (YYYY-MM-DD)") from None
+        raise InvalidInput(Text("{value} 不是日期（应为 YYYY-MM-DD）", "{value} is not a date (YYYY-MM-DD)",
+                                value=repr(value))) from None

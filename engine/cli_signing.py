@@ -9,11 +9,8 @@ from typing import Annotated
 
 import typer
 
+from engine.cli_options import DatabaseOpt, JsonOpt
 from engine.domain.actors import Actor
-
-JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of text.")]
-DatabaseOpt = Annotated[str | None, typer.Option("--database", envvar="YISHI_DATABASE_URL",
-                                                 help="Database URL (default: SQLite under ./data).")]
 
 
 def forecast(case: str, language: Annotated[str, typer.Option(help="zh-CN or en.")] = "zh-CN",
