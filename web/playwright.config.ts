@@ -24,6 +24,12 @@ export default defineConfig({
         '--disable-component-update', '--disable-sync'],
     },
   },
+  // One server and one database for every file: the studio's walk-through deploys a second five_step version and
+  // moves the running cases to it, so it runs after the participants' files (a project that depends on theirs).
+  projects: [
+    { name: 'participants', testIgnore: /studio\.spec\.ts/ },
+    { name: 'studio', testMatch: /studio\.spec\.ts/, dependencies: ['participants'] },
+  ],
   webServer: {
     command: `E2E_PORT=${port} sh e2e/server.sh`,
     url: `http://127.0.0.1:${port}/api/health`,
