@@ -93,7 +93,8 @@ test('a designer edits, checks, tests, deploys five_step and moves a running cas
   const item = page.locator(`.studio-plan [data-case="${started.reference}"]`);
   await expect(item).toContainText('可以迁移');
   await page.getByRole('button', { name: /迁移所选 \d+ 件/ }).click();  // every movable case, the other files' too
-  await expect(page.getByText('已迁移到第 2 版')).toBeVisible({ timeout: 30_000 });
+  await expect(page.locator('.studio-moved', { hasText: started.reference })).toContainText('已迁移到第 2 版',
+    { timeout: 30_000 });
   await snap(page, 'studio-deployed');
   await axe(page, 'studio');
 
