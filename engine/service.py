@@ -368,11 +368,13 @@ class Yishi(NotificationsDoor, ParticipationDoor, TaskActionsDoor):
         return row
 
     def reader(self, conn: sa.Connection, case_id: int, actor: Actor | None, case_forms: dict | None = None, *,
-               also_roles: set[str | None] | frozenset = frozenset()) -> personal.Entitlement:
+               also_roles: set[str | None] | frozenset = frozenset(), case: dict | None = None
+               ) -> personal.Entitlement:
         """Which personal fields of the case ``actor`` reads in full (``engine.domain.personal``): administrators
         of its unit all, the roles the case gave a step whose form asks for a field that field, the person who
-        entered a value that value; ``also_roles``: roles the reader acts in here (the task they work)."""
-        case = queries.case_row(conn, case_id)
+        entered a value that value; ``also_roles``: roles the reader acts in here (the task they work); ``case``:
+        the case's row when the caller has just read it."""
+        case = case or queries.case_row(conn, case_id)
         if case_forms is None:
             case_forms = self.runtime.definition(conn, case["definition_version_id"]).forms
         fields = personal.definition_fields(case_forms)
@@ -406,6 +408,9 @@ class Yishi(NotificationsDoor, ParticipationDoor, TaskActionsDoor):
 
     def case_id_of_task(self, task_id: str, actor: Actor) -> int:
         with self.db.connect() as conn:
+            open_task = queries.open_task_case(conn, task_id)  # the usual case, in one query
+            if open_task is not None and (actor.member_of(open_task.unit) or open_task.assignee == actor.user_id):
+                return open_task.case_id
             case_id = queries.case_of_task(conn, task_id)
             if case_id is None or not (actor.member_of(queries.case_row(conn, case_id)["unit"])
                                        or (queries.task_row(conn, task_id) or {}).get("assignee") == actor.user_id):
@@ -608,10 +613,11 @@ class Yishi(NotificationsDoor, ParticipationDoor, TaskActionsDoor):
 
     # ----- what else the API reads (each applies its visibility rule here) ------------------------------------
 
-    def key_figures(self, case_id: int, actor: Actor | None = None) -> dict:
-        """The case's key figures; for an ``actor``, personal data they do not handle masked."""
+    def key_figures(self, case_id: int, actor: Actor | None = None, case: dict | None = None) -> dict:
+        """The case's key figures; for an ``actor``, personal data they do not handle masked. ``case``: its row
+        (or detail) when the caller has it."""
         with self.db.connect() as conn:
-            return self.reader(conn, case_id, actor).apply(queries.key_figures(conn, case_id))
+            return self.reader(conn, case_id, actor, case=case).apply(queries.key_figures(conn, case_id))
 
     def diagram(self, case_ref, actor: Actor) -> dict:
         """The case's pinned BPMN with its completed and active elements, for a member of its unit."""

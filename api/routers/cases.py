@@ -29,7 +29,8 @@ router = APIRouter(prefix="/cases", tags=["cases"])
 
 def with_figures(service: Yishi, detail: dict, actor) -> dict:
     """A case detail as every action answers it: with its key figures (personal data masked for the actor)."""
-    detail.setdefault("key_figures", service.key_figures(detail["id"], actor))
+    if "key_figures" not in detail:
+        detail["key_figures"] = service.key_figures(detail["id"], actor, case=detail)
     return detail
 
 

@@ -40,6 +40,8 @@ from engine.workflow import projection
 STATUTORY_KINDS = {"vote": Text("表决", "a vote"), "legality": Text("合法性审查", "a legality ruling"),
                    "filing": Text("备案报送", "a filing")}
 REQUEST_KINDS = ("delegate", "consult_before", "consult_after")
+_TASK_REQUESTS = sa.select(task_requests).where(task_requests.c.task_id == sa.bindparam("b_task"),
+                                                task_requests.c.status.in_(("open", "waiting")))
 
 
 def statutory_kind(task) -> str | None:
@@ -209,11 +211,16 @@ class Handover:
                 "to": request.to_user if withdraw else request.from_user}, request.element_id, request.task_id)])
         return {"id": request_id, "status": "withdrawn" if withdraw else "answered", "answered_at": now}
 
-    def requests_block(self, conn: sa.Connection, task_id: str) -> None:
+    @staticmethod
+    def requests_of(conn: sa.Connection, task_id: str) -> list[sa.Row]:
+        """A step's requests still open or waiting for its decision (one query for both uses below)."""
+        return conn.execute(_TASK_REQUESTS, {"b_task": str(task_id)}).all()
+
+    @staticmethod
+    def requests_block(requests: list[sa.Row]) -> None:
         """A step waits for its open delegation and its consultations asked before the decision."""
-        pending = conn.execute(sa.select(task_requests.c.to_user, task_requests.c.kind).where(
-            task_requests.c.task_id == str(task_id), task_requests.c.status == "open",
-            task_requests.c.kind.in_(("delegate", "consult_before")))).first()
+        pending = next((r for r in requests if r.status == "open" and r.kind in ("delegate", "consult_before")),
+                       None)
         if pending is not None:
             raise InvalidState(Text("正在等待 {user} 的答复（{kind}），答复后或撤回请求后才能办理",
                                     "waiting for {user}'s answer ({kind_en}); it can be completed once they answer or "
@@ -221,10 +228,10 @@ class Handover:
                                     kind="委派" if pending.kind == "delegate" else "加签",
                                     kind_en="delegation" if pending.kind == "delegate" else "consultation"))
 
-    def requests_on_completion(self, conn: sa.Connection, task_id: str) -> list[Event]:
+    @staticmethod
+    def requests_on_completion(conn: sa.Connection, requests: list[sa.Row]) -> list[Event]:
         """The consultations asked for after the decision open now (their people are told)."""
-        waiting = conn.execute(sa.select(task_requests).where(task_requests.c.task_id == str(task_id),
-                                                              task_requests.c.status == "waiting")).all()
+        waiting = [r for r in requests if r.status == "waiting"]
         if not waiting:
             return []
         conn.execute(sa.update(task_requests).where(task_requests.c.id.in_([r.id for r in waiting]))

@@ -132,7 +132,7 @@ class Runtime(CaseUnit, Claims, Timers, Administration, Objections, HolidayCalen
         claimed = attachments.claim(conn, case_id, actor.user_id, parsed.forms[parsed.start_form], data) \
             if parsed.start_form else []
         all_events = [started, *claimed, *events]
-        summary.record(conn, case_id, version.id, parsed.forms, data)
+        summary.record(conn, case_id, version.id, parsed.forms, data, (parsed.key, parsed.content_hash))
         self._sync_tasks(conn, case_id, unit, {}, snap.open_tasks, now, all_events,
                          report_state.is_active(snap.status))
         self._status_events(snap, all_events, None, None)
@@ -203,7 +203,8 @@ class Runtime(CaseUnit, Claims, Timers, Administration, Objections, HolidayCalen
             for hook in COMPLETION_HOOKS:
                 data, more = hook(conn, loaded, task, actor, data)
                 shaped += more
-            self.requests_block(conn, str(task.id))  # an open delegation or consultation asked before deciding
+            requests = self.requests_of(conn, str(task.id))
+            self.requests_block(requests)  # an open delegation or consultation asked before deciding
             form = projection.form_key(task)
             if form is not None:
                 # cross-field rules see the case data too (e.g. the recorder is on neither team)
@@ -237,8 +238,9 @@ class Runtime(CaseUnit, Claims, Timers, Administration, Objections, HolidayCalen
                               projection.element_id(task), str(task.id))
             finished = multisign.finished_events(running, actor.user_id)
             effects = [*self.copies_on_completion(conn, case_id, row.unit, task, now),  # the step's copyTo
-                       *self.requests_on_completion(conn, str(task.id))]  # consultations asked for after it
-            summary.record(conn, case_id, row.definition_version_id, loaded.definition.forms, task.data)
+                       *self.requests_on_completion(conn, requests)]  # consultations asked for after it
+            summary.record(conn, case_id, row.definition_version_id, loaded.definition.forms, task.data,
+                           (row.version_key, row.version_hash))
             try:
                 self.save(conn, loaded, workflow, snap,
                           [*shaped, completed, *sign_events, *finished, *events, *effects], now)

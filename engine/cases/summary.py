@@ -20,23 +20,26 @@ _fields_by_content: dict[str, list[str]] = {}  # content hash → the process's 
 _lock = threading.Lock()
 
 
-def declared(conn: sa.Connection, version_id: int) -> list[str]:
-    """The summary fields the definition version's own process declares (at most three)."""
+def declared(conn: sa.Connection, version_id: int, head: tuple[str, str] | None = None) -> list[str]:
+    """The summary fields the definition version's own process declares (at most three); ``head``: the version's
+    (key, content hash) when the caller has it already."""
     dv = definition_versions
-    row = conn.execute(sa.select(dv.c.key, dv.c.content_hash).where(dv.c.id == version_id)).first()
-    if row is None:
-        return []
-    found = _fields_by_content.get(row.content_hash)
+    if head is None:
+        head = conn.execute(sa.select(dv.c.key, dv.c.content_hash).where(dv.c.id == version_id)).first()
+        if head is None:
+            return []
+    key, content_hash = head
+    found = _fields_by_content.get(content_hash)
     if found is None:
         files = conn.execute(sa.select(dv.c.bpmn).where(dv.c.id == version_id)).scalar_one()
         found = []
         for xml in files.values():
             for process in bpmn.processes(parse_bpmn(xml.encode("utf-8"))):
-                if process.get("id") == row.key:
+                if process.get("id") == key:
                     value = bpmn.properties(process).get(bpmn.SUMMARY_PROPERTY, "")
                     found = [name.strip() for name in value.split(",") if name.strip()][:3]
         with _lock:
-            _fields_by_content[row.content_hash] = found
+            _fields_by_content[content_hash] = found
     return found
 
 
@@ -52,9 +55,10 @@ def lines(fields: list[str], forms: dict[str, dict], data: dict[str, Any]) -> li
             for i, name in enumerate(present)]
 
 
-def record(conn: sa.Connection, case_id: int, version_id: int, forms: dict[str, dict], data: dict[str, Any]) -> None:
+def record(conn: sa.Connection, case_id: int, version_id: int, forms: dict[str, dict], data: dict[str, Any],
+           head: tuple[str, str] | None = None) -> None:
     """Keep the case's summary lines as ``data`` gives them (nothing when the method declares none)."""
-    fields = declared(conn, version_id)
+    fields = declared(conn, version_id, head)
     if not fields:
         return
     found = lines(fields, forms, data)

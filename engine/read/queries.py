@@ -232,6 +232,16 @@ def task_row(conn: sa.Connection, task_id: str) -> dict | None:
     return dict(row) if row else None
 
 
+_OPEN_TASK_CASE = (sa.select(open_tasks.c.case_id, open_tasks.c.assignee, cases.c.unit)
+                   .join(cases, cases.c.id == open_tasks.c.case_id)
+                   .where(open_tasks.c.task_id == sa.bindparam("b_task")))
+
+
+def open_task_case(conn: sa.Connection, task_id: str) -> sa.Row | None:
+    """An open task's case id, assignee and the case's unit (who may act on it), or None."""
+    return conn.execute(_OPEN_TASK_CASE, {"b_task": str(task_id)}).first()
+
+
 def case_of_task(conn: sa.Connection, task_id: str) -> int | None:
     """The case a task id belongs (or belonged) to, from the projection or the case file."""
     found = conn.execute(sa.select(open_tasks.c.case_id).where(open_tasks.c.task_id == str(task_id))).scalar()
