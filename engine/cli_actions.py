@@ -5,6 +5,8 @@ the memberships the database gives them (or ``--member``/``--admin`` as for the 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Annotated
 
 import typer
@@ -29,16 +31,24 @@ def _who(service, user: str, members: list[str] | None, admin: bool) -> Actor:
     return service.user(user)
 
 
+@contextmanager
+def _acting(database: str | None, as_json: bool, user: str, member: list[str] | None = None, admin: bool = False
+            ) -> Iterator[tuple]:
+    """What every command here opens: errors printed the CLI's way, the service, and who acts."""
+    cli = _cli()
+    with cli._handled(as_json):
+        service = cli._service(database)
+        yield cli, service, _who(service, user, member, admin)
+
+
 def register(app: typer.Typer) -> None:
     @app.command()
     def urge(task: str, user: UserOpt, note: Annotated[str | None, typer.Option(help="What the holder is told.")]
              = None, member: MemberOpt = None, admin: AdminOpt = False, database: DatabaseOpt = None,
              as_json: JsonOpt = False) -> None:
         """催办: tell the holder of an open step at once (one urge per cooldown)."""
-        cli = _cli()
-        with cli._handled(as_json):
-            service = cli._service(database)
-            result = service.urge(task, _who(service, user, member, admin), note)
+        with _acting(database, as_json, user, member, admin) as (cli, service, actor):
+            result = service.urge(task, actor, note)
             cli._emit(result, as_json, f"urged {', '.join(result['holders'])} (urge {result['urge_count']})")
 
     @app.command("copy")
@@ -48,10 +58,8 @@ def register(app: typer.Typer) -> None:
                   note: Annotated[str | None, typer.Option()] = None, member: MemberOpt = None,
                   admin: AdminOpt = False, database: DatabaseOpt = None, as_json: JsonOpt = False) -> None:
         """抄送: copy a case to people or roles for their information (each person once)."""
-        cli = _cli()
-        with cli._handled(as_json):
-            service = cli._service(database)
-            result = service.copy_case(case, _who(service, user, member, admin), to or [], role or [], note)
+        with _acting(database, as_json, user, member, admin) as (cli, service, actor):
+            result = service.copy_case(case, actor, to or [], role or [], note)
             cli._emit(result, as_json, f"copied to {', '.join(result['added']) or 'nobody new'}")
 
     @app.command()
@@ -59,10 +67,8 @@ def register(app: typer.Typer) -> None:
                  reason: ReasonOpt, member: MemberOpt = None, database: DatabaseOpt = None,
                  as_json: JsonOpt = False) -> None:
         """转办: hand my step to another member holding its role."""
-        cli = _cli()
-        with cli._handled(as_json):
-            service = cli._service(database)
-            result = service.transfer(task, _who(service, user, member, False), to, reason)
+        with _acting(database, as_json, user, member) as (cli, service, actor):
+            result = service.transfer(task, actor, to, reason)
             cli._emit(result, as_json, f"transferred {task} to {result['to']}")
 
     @app.command()
@@ -71,10 +77,8 @@ def register(app: typer.Typer) -> None:
             note: Annotated[str, typer.Option(help="What is asked.")], member: MemberOpt = None,
             database: DatabaseOpt = None, as_json: JsonOpt = False) -> None:
         """委派 / 加签: ask someone to work on my step or for their opinion."""
-        cli = _cli()
-        with cli._handled(as_json):
-            service = cli._service(database)
-            result = service.ask(task, _who(service, user, member, False), kind, to, note)
+        with _acting(database, as_json, user, member) as (cli, service, actor):
+            result = service.ask(task, actor, kind, to, note)
             cli._emit(result, as_json, f"request {result['id']} ({kind}) to {to}: {result['status']}")
 
     @app.command()
@@ -82,40 +86,32 @@ def register(app: typer.Typer) -> None:
                withdraw: Annotated[bool, typer.Option(help="Withdraw my own request instead.")] = False,
                database: DatabaseOpt = None, as_json: JsonOpt = False) -> None:
         """Answer a request made of me (or withdraw one I made)."""
-        cli = _cli()
-        with cli._handled(as_json):
-            service = cli._service(database)
-            result = service.answer_request(request, service.user(user), text, withdraw=withdraw)
+        with _acting(database, as_json, user) as (cli, service, actor):
+            result = service.answer_request(request, actor, text, withdraw=withdraw)
             cli._emit(result, as_json, f"request {request}: {result['status']}")
 
     @app.command("withdraw-step")
     def withdraw_step(task: str, user: UserOpt, reason: Annotated[str | None, typer.Option()] = None,
                       database: DatabaseOpt = None, as_json: JsonOpt = False) -> None:
         """撤回: take back my completed step while the next one has not been acted on."""
-        cli = _cli()
-        with cli._handled(as_json):
-            service = cli._service(database)
-            case = service.withdraw_step(task, service.user(user), reason)
+        with _acting(database, as_json, user) as (cli, service, actor):
+            case = service.withdraw_step(task, actor, reason)
             cli._emit(case, as_json, cli._case_text(case))
 
     @app.command()
     def withdraw(case: str, user: UserOpt, reason: ReasonOpt, database: DatabaseOpt = None,
                  as_json: JsonOpt = False) -> None:
         """撤销: the starter withdraws their proposal before it is decided."""
-        cli = _cli()
-        with cli._handled(as_json):
-            service = cli._service(database)
-            result = service.withdraw_case(case, service.user(user), reason)
+        with _acting(database, as_json, user) as (cli, service, actor):
+            result = service.withdraw_case(case, actor, reason)
             cli._emit(result, as_json, cli._case_text(result))
 
     @app.command("send-back")
     def send_back(task: str, user: UserOpt, to_element: Annotated[str, typer.Option(help="The earlier step.")],
                   reason: ReasonOpt, database: DatabaseOpt = None, as_json: JsonOpt = False) -> None:
         """退回: send the case back to an earlier step the process allows."""
-        cli = _cli()
-        with cli._handled(as_json):
-            service = cli._service(database)
-            result = service.return_task(task, service.user(user), to_element, reason)
+        with _acting(database, as_json, user) as (cli, service, actor):
+            result = service.return_task(task, actor, to_element, reason)
             cli._emit(result, as_json, cli._case_text(result))
 
     @app.command("stand-in")
@@ -124,10 +120,8 @@ def register(app: typer.Typer) -> None:
                  end: Annotated[str, typer.Option("--to", help="Last day, included.")], reason: ReasonOpt,
                  admin: AdminOpt = False, database: DatabaseOpt = None, as_json: JsonOpt = False) -> None:
         """An absence with a stand-in between two dates."""
-        cli = _cli()
-        with cli._handled(as_json):
-            service = cli._service(database)
-            result = service.set_stand_in(_who(service, user, None, admin), absent, by, _date(start), _date(end),
+        with _acting(database, as_json, user, admin=admin) as (cli, service, actor):
+            result = service.set_stand_in(actor, absent, by, _date(start), _date(end),
                                           reason)
             cli._emit(result, as_json, f"stand-in {by} for {absent}: {len(result['moved'])} step(s) moved")
 
@@ -136,10 +130,8 @@ def register(app: typer.Typer) -> None:
                  reason: ReasonOpt, admin: AdminOpt = False, database: DatabaseOpt = None,
                  as_json: JsonOpt = False) -> None:
         """换届: move every open step of a member whose membership ends to their successor."""
-        cli = _cli()
-        with cli._handled(as_json):
-            service = cli._service(database)
-            result = service.handover(_who(service, user, None, admin), member_id, to, reason)
+        with _acting(database, as_json, user, admin=admin) as (cli, service, actor):
+            result = service.handover(actor, member_id, to, reason)
             kept = "".join(f"\n  kept {k['task_id']}: {k['why']}" for k in result["kept"])
             cli._emit(result, as_json, f"moved {len(result['moved'])} step(s) to {to}{kept}")
 
@@ -147,19 +139,15 @@ def register(app: typer.Typer) -> None:
     def views(user: UserOpt, method: str | None = None, unit: str | None = None, q: str | None = None,
               database: DatabaseOpt = None, as_json: JsonOpt = False) -> None:
         """How many items 待办, 已办, 我发起的 and 抄送我的 hold for a user."""
-        cli = _cli()
-        with cli._handled(as_json):
-            service = cli._service(database)
-            counts = service.view_counts(service.user(user), method=method, unit=unit, q=q)
+        with _acting(database, as_json, user) as (cli, service, actor):
+            counts = service.view_counts(actor, method=method, unit=unit, q=q)
             cli._emit(counts, as_json, "  ".join(f"{k}={v}" for k, v in counts.items()))
 
     @app.command()
     def copied(user: UserOpt, unread: bool = False, database: DatabaseOpt = None, as_json: JsonOpt = False) -> None:
         """抄送我的: cases copied to a user, newest first."""
-        cli = _cli()
-        with cli._handled(as_json):
-            service = cli._service(database)
-            rows, _total = service.copied_to_me(service.user(user), unread=unread)
+        with _acting(database, as_json, user) as (cli, service, actor):
+            rows, _total = service.copied_to_me(actor, unread=unread)
             text = "\n".join(f"{r['reference']}  {r['title']}  from {r['copied_by']}"
                              f"{'' if r['read_at'] else '  (unread)'}" for r in rows)
             cli._emit(rows, as_json, text or "nothing copied to you")
