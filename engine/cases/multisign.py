@@ -38,7 +38,7 @@ from SpiffWorkflow.bpmn.specs.mixins.multiinstance_task import MultiInstanceTask
 from SpiffWorkflow.util.task import TaskState
 
 from engine.domain import rules
-from engine.domain.statuses import EventKind
+from engine.domain.statuses import PASS_KEY, SAME_PASS_KEY, EventKind
 from engine.domain.texts import Text
 from engine.errors import FieldError, InvalidInput
 from engine.store.audit import Event
@@ -66,6 +66,17 @@ def wrapper_of(task):
 
 def instances(wrapper) -> list:
     return [c for c in wrapper.children if c.task_spec.name == wrapper.task_spec.task_spec]
+
+
+def pass_marks(task) -> dict:
+    """What a member's ``task_completed`` says about the run of its step, read before the instance runs: every
+    instance of one run completes the same element, and the stuck report counts the run once (engine.store.
+    report_state), while a loop back to the step is a new run (a new wrapper task) and counts again."""
+    wrapper = wrapper_of(task)
+    if wrapper is None:
+        return {}
+    earlier = any(i.id != task.id and i.state == TaskState.COMPLETED for i in instances(wrapper))
+    return {PASS_KEY: str(wrapper.id), **({SAME_PASS_KEY: str(wrapper.id)} if earlier else {})}
 
 
 def rule_of(task) -> str | None:

@@ -218,6 +218,7 @@ class Runtime(CaseUnit, Claims, Timers, Administration, Objections, HolidayCalen
             recorded = opinions.checked(conn, case_id, opinion, opinions.signature_mode(task.task_spec))
             signing = multisign.wrapper_of(task) is not None and multisign.rule_of(task) is not None
             running = multisign.open_wrappers(workflow) if signing else {}
+            passes = multisign.pass_marks(task)  # before it runs: is another member's instance done already?
             sign_events: list[Event] = []
 
             def run():
@@ -234,7 +235,8 @@ class Runtime(CaseUnit, Claims, Timers, Administration, Objections, HolidayCalen
                 multisign.decision_of(data)  # refused before anything runs
             events, snap = self.advance(workflow, run)
             completed = Event(EventKind.TASK_COMPLETED, actor.user_id,
-                              {"role": role, "data": data, **({"opinion": recorded} if recorded else {})},
+                              {"role": role, "data": data, **({"opinion": recorded} if recorded else {}),
+                               **passes},
                               projection.element_id(task), str(task.id))
             finished = multisign.finished_events(running, actor.user_id)
             effects = [*self.copies_on_completion(conn, case_id, row.unit, task, now),  # the step's copyTo

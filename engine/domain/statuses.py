@@ -91,3 +91,10 @@ class MigrationRefusal(StrEnum):
     ALREADY_ON_VERSION = "already_on_version"
     UNFINISHED_WORK_REMOVED = "unfinished_work_removed"
     FAILS_ON_NEW_VERSION = "fails_on_new_version"
+
+
+# on a multi-instance member's task_completed (engine.cases.multisign.pass_marks): the step's run (its wrapper task
+# id), and on every member's completion after the first of that run, the same id again: the stuck report counts a
+# run of a 会签 once (engine.store.report_state)
+PASS_KEY = "instance_of"
+SAME_PASS_KEY = "same_pass"

@@ -11,9 +11,12 @@ case's):
 - ``cases.error_cause``: the cause of the last ``case_error`` event (``unreadable_state`` or none), written with
   it by ``CaseUnit.save`` (never such a cause) and the timer's error path; the report tells unreadable cases from
   other errors without reading the file.
-- ``completion_counts``: per case that has not ended (not completed or cancelled) and element, how many
-  ``task_completed`` events its file holds and the last one's instant. A completion adds to it; the end of a case
-  removes its rows (the report looks at running cases only, so the table stays as small as the running cases).
+- ``completion_counts``: per case that has not ended (not completed or cancelled) and element, how many times
+  its file says the element was passed (its ``task_completed`` events, where the members of one run of a
+  multi-instance step — a 会签 of three completes the element three times — count once: every member's completion
+  after the first carries ``same_pass``, engine.cases.multisign.pass_marks) and the last completion's instant. A
+  completion adds to it; the end of a case removes its rows (the report looks at running cases only, so the table
+  stays as small as the running cases).
 
 Why this is right under concurrency: every caller has already written the case row in the same transaction (the
 optimistic ``UPDATE … WHERE lock_version`` of ``CaseUnit.save``, or the status update of the timer's error path)
@@ -33,7 +36,7 @@ import functools
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 
-from engine.domain.statuses import ACTIVE_STATUSES, CaseStatus, EventKind
+from engine.domain.statuses import ACTIVE_STATUSES, SAME_PASS_KEY, CaseStatus, EventKind
 from engine.store.tables import case_events, cases, completion_counts, open_tasks
 
 ENDED = (CaseStatus.COMPLETED, CaseStatus.CANCELLED)  # no completions can follow; its counts are dropped
@@ -71,9 +74,11 @@ def case_written(conn: sa.Connection, case_id: int, at: dt.datetime, events, bef
     if before in ENDED:  # back from an end (no act does this today): count its whole file again
         recount(conn, case_id)
         return
-    done = collections.Counter(e.element_id for e in events
-                               if e.kind == EventKind.TASK_COMPLETED and e.element_id is not None)
-    if done:
+    done = collections.Counter()
+    for e in events:
+        if e.kind == EventKind.TASK_COMPLETED and e.element_id is not None:
+            done[e.element_id] += 0 if SAME_PASS_KEY in (e.data or {}) else 1  # a later member of one run: 0
+    if done:  # a later member still moves last_at (the element was completed then)
         conn.execute(_add_completions(conn.dialect.name),
                      [{"case_id": case_id, "element_id": element, "completions": n, "last_at": at}
                       for element, n in done.items()])
@@ -91,8 +96,10 @@ def case_ended(conn: sa.Connection, case_id: int) -> None:
 
 def _counted_from_file(case_ids=None) -> sa.Select:
     """The counts as the case file gives them, for every case that has not ended (or those of ``case_ids``)."""
+    later_member = case_events.c.data[SAME_PASS_KEY].as_string()  # NULL unless a later member of a run
+    passes = sa.func.count() - sa.func.count(later_member)
     query = (sa.select(case_events.c.case_id, case_events.c.element_id,
-                       sa.func.count().label("completions"), sa.func.max(case_events.c.at).label("last_at"))
+                       passes.label("completions"), sa.func.max(case_events.c.at).label("last_at"))
              .join(cases, cases.c.id == case_events.c.case_id)
              .where(case_events.c.kind == EventKind.TASK_COMPLETED, case_events.c.element_id.is_not(None),
                     cases.c.status.not_in(ENDED))

@@ -130,3 +130,22 @@ def test_pages_add_up_to_the_whole_report_in_its_order(demo, frozen_clock):
     assert paged == key
     page = demo.stuck_page(ADMIN, limit=3)
     assert page["counts"] == {"overdue": 6, "idle": 6, "suspended": 1} and page["total"] == len(whole)
+
+
+def test_the_members_of_a_multi_sign_step_count_as_one_pass_not_a_loop(yishi, frozen_clock):
+    """A 会签 of three completes its element three times (one instance per member): one pass of the step, so the
+    stuck report does not call it a loop; a loop back elsewhere in the same case still counts each pass."""
+    from tests.engine.test_multisign import at_panel_sign, sign
+
+    s = at_panel_sign(yishi, "all")
+    for member in ("panel_a", "panel_b", "panel_c"):
+        sign(s, member)
+        frozen_clock.advance(dt.timedelta(hours=1))
+        kept_right(yishi)
+    assert s.completions()["A_UT_PanelSign"] == 3  # three member completions in the file …
+    assert counts(yishi, s.case_id)["A_UT_PanelSign"] == 1  # … one pass of the step
+    assert [r for r in yishi.stuck(ADMIN, reason="looping") if r["case_id"] == s.case_id] == []
+    with yishi.db.begin() as conn:  # counting the file again gives the same
+        report_state.recount(conn, s.case_id)
+    assert counts(yishi, s.case_id)["A_UT_PanelSign"] == 1
+    kept_right(yishi)
