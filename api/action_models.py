@@ -170,6 +170,9 @@ class CaseActions(Model):
 class MovedTask(Model):
     task_id: str
     case_id: int
+    reference: str | None = None
+    title: str | None = None
+    step: str | None = Field(default=None, description="the step's name in the request's language")
 
 
 class KeptTask(MovedTask):
@@ -187,7 +190,49 @@ class StandInSet(Model):
     kept: list[KeptTask]
 
 
+class StandInItem(Model):
+    id: int
+    user_id: str = Field(description="who is absent")
+    user_name: str
+    stand_in: str
+    stand_in_name: str
+    valid_from: Any = Field(description="first day (Beijing date)")
+    valid_to: Any = Field(description="last day, included")
+    reason: str
+    state: str = Field(description="planned (not begun) | running")
+    created_by: str
+    created_at: Instant
+    may_end: bool = Field(description="the reader may end or cancel it early")
+
+
+class StandInList(Model):
+    items: list[StandInItem]
+
+
+class SharedRole(Model):
+    unit: str
+    unit_name: str
+    role: str
+
+
+class StandInCandidate(Model):
+    user: str
+    display_name: str
+    shared: list[SharedRole] = Field(description="the roles they hold in the same units as the absent person")
+
+
+class StandInCandidates(Model):
+    items: list[StandInCandidate]
+
+
+class StandInEnded(Model):
+    id: int
+    state: str = Field(description="ended (it was running: what the stand-in still held moved back) | cancelled")
+    moved: list[MovedTask]
+    kept: list[KeptTask]
+
+
 class HandedOver(Model):
-    act: str = Field(description="the id every case's event of this hand-over carries")
+    act: str | None = Field(description="the id every case's event of this hand-over carries (None: a dry run)")
     moved: list[MovedTask]
     kept: list[KeptTask]

@@ -697,6 +697,10 @@ class StockPhrases(Model):
     phrases: list[str]
     source: str | None = Field(description="the unit whose list this is (None: the built-in defaults)")
     editable: bool = Field(description="the reader may change this unit's list")
+    inherited: list[str] = Field(default_factory=list, description="what the units above offer (the list in "
+                                 "force when this unit has none of its own), read-only here")
+    inherited_from: str | None = Field(default=None, description="the unit the inherited list is from (None: "
+                                       "the built-in defaults)")
 
 
 class ForecastStep(Model):

@@ -404,4 +404,11 @@ class Handover(Body):
         "user": "grid_steward", "to_user": "community_admin", "reason": "换届 The term ended"}]})
     user: SafeText = Field(min_length=1, max_length=100, description="the member whose membership ends")
     to_user: SafeText = Field(min_length=1, max_length=100, description="their successor")
-    reason: SafeText = Field(min_length=1, max_length=500)
+    reason: SafeText | None = Field(default=None, max_length=500, description="required unless dry_run")
+    dry_run: bool = Field(default=False, description="only say what would move and what would stay; nothing is "
+                                                     "written")
+
+
+StandInId = Annotated[int, Path(ge=1, le=MAX_INT, description="stand-in id"), BeforeValidator(_ascii_digits)]
+UserFilter = Annotated[SafeText | None, Query(max_length=100, description="for this person (administrators); "
+                                                                          "default: me")]

@@ -1,6 +1,7 @@
-"""``yishi urge|copy|transfer|ask|answer|withdraw-step|withdraw|send-back|stand-in|handover|views|copied``: the task
-actions of issue 13 from the command line, over the same service as the API. The acting user is ``--as`` with
-the memberships the database gives them (or ``--member``/``--admin`` as for the other commands)."""
+"""``yishi urge|copy|transfer|ask|answer|withdraw-step|withdraw|send-back|stand-in|stand-ins|stand-in-end|handover|
+views|copied``: the task actions of issue 13 from the command line, over the same service as the API. The acting
+user is ``--as`` with the memberships the database gives them (or ``--member``/``--admin`` as for the other
+commands)."""
 
 from __future__ import annotations
 
@@ -125,15 +126,37 @@ def register(app: typer.Typer) -> None:
                                           reason)
             cli._emit(result, as_json, f"stand-in {by} for {absent}: {len(result['moved'])} step(s) moved")
 
+    @app.command("stand-ins")
+    def stand_ins(user: UserOpt, unit: Annotated[str | None, typer.Option(help="A unit's members' (its "
+                                                                               "administrators).")] = None,
+                  admin: AdminOpt = False, database: DatabaseOpt = None, as_json: JsonOpt = False) -> None:
+        """Absences not over yet: mine and those I stand in for, or a unit's members'."""
+        with _acting(database, as_json, user, admin=admin) as (cli, service, actor):
+            items = service.stand_ins(actor, unit)
+            cli._emit(items, as_json, "\n".join(f"{s['id']}  {s['user_id']} → {s['stand_in']}  {s['valid_from']}…"
+                                                f"{s['valid_to']}  {s['state']}" for s in items) or "none")
+
+    @app.command("stand-in-end")
+    def stand_in_end(stand_in_id: int, user: UserOpt,
+                     reason: Annotated[str | None, typer.Option(help="Why it ends early.")] = None,
+                     admin: AdminOpt = False, database: DatabaseOpt = None, as_json: JsonOpt = False) -> None:
+        """End an absence early (the steps still with the stand-in come back) or cancel one not begun."""
+        with _acting(database, as_json, user, admin=admin) as (cli, service, actor):
+            result = service.end_stand_in(actor, stand_in_id, reason)
+            cli._emit(result, as_json, f"stand-in {stand_in_id} {result['state']}: {len(result['moved'])} step(s) "
+                                       "back")
+
     @app.command()
     def handover(member_id: str, user: UserOpt, to: Annotated[str, typer.Option("--to", help="The successor.")],
-                 reason: ReasonOpt, admin: AdminOpt = False, database: DatabaseOpt = None,
-                 as_json: JsonOpt = False) -> None:
+                 reason: Annotated[str, typer.Option(help="Why (recorded; required unless --dry-run).")] = "",
+                 dry_run: Annotated[bool, typer.Option("--dry-run", help="Only say what would move.")] = False,
+                 admin: AdminOpt = False, database: DatabaseOpt = None, as_json: JsonOpt = False) -> None:
         """换届: move every open step of a member whose membership ends to their successor."""
         with _acting(database, as_json, user, admin=admin) as (cli, service, actor):
-            result = service.handover(actor, member_id, to, reason)
+            result = service.handover(actor, member_id, to, reason, dry_run=dry_run)
             kept = "".join(f"\n  kept {k['task_id']}: {k['why']}" for k in result["kept"])
-            cli._emit(result, as_json, f"moved {len(result['moved'])} step(s) to {to}{kept}")
+            verb = "would move" if dry_run else "moved"
+            cli._emit(result, as_json, f"{verb} {len(result['moved'])} step(s) to {to}{kept}")
 
     @app.command()
     def views(user: UserOpt, method: str | None = None, unit: str | None = None, q: str | None = None,

@@ -256,7 +256,9 @@ class Yishi(NotificationsDoor, ParticipationDoor, TaskActionsDoor):
             raise NotFound(Text("没有单位 {unit}", "no unit {unit}", unit=unit))
         with self.db.connect() as conn:
             found, source = phrases.of(conn, unit)
-        return {"unit": unit, "phrases": found, "source": source, "editable": actor.administers(unit)}
+            above, above_source = phrases.inherited(conn, unit)
+        return {"unit": unit, "phrases": found, "source": source, "editable": actor.administers(unit),
+                "inherited": above, "inherited_from": above_source}
 
     def set_phrases(self, unit: str, items: list[str], actor: Actor) -> dict:
         """Replace ``unit``'s stock phrases (its administrators; recorded as a unit event)."""

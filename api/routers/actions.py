@@ -15,6 +15,9 @@ from api.action_models import (
     RequestAnswered,
     RequestItem,
     RequestMade,
+    StandInCandidates,
+    StandInEnded,
+    StandInList,
     StandInSet,
     TaskActions,
     Transferred,
@@ -40,11 +43,13 @@ from api.schemas import (
     RequestId,
     ReturnTask,
     StandIn,
+    StandInId,
     TaskId,
     TextFilter,
     Transfer,
     UnitFilter,
     Urge,
+    UserFilter,
 )
 
 router = APIRouter(tags=["task actions"])
@@ -150,7 +155,27 @@ def stand_in(body: StandIn, service: ServiceDep, actor: ActorDep, language: Lang
                                 language)
 
 
+@router.get("/stand-ins", response_model=StandInList, responses=errors(401, 403, 404, 422),
+            summary="Absences not over yet: mine and those I stand in for; with unit, its members' (administrators)")
+def stand_ins(service: ServiceDep, actor: ActorDep, unit: UnitFilter = None) -> dict:
+    return {"items": service.stand_ins(actor, unit)}
+
+
+@router.get("/stand-ins/candidates", response_model=StandInCandidates, responses=errors(401, 403, 404, 422),
+            summary="Who may stand in: members holding the absent person's roles in the same units")
+def stand_in_candidates(service: ServiceDep, actor: ActorDep, user: UserFilter = None) -> dict:
+    return {"items": service.stand_in_candidates(actor, user)}
+
+
+@router.post("/stand-ins/{stand_in_id}/end", response_model=StandInEnded, responses=ACT_ERRORS,
+             summary="End an absence early (what the stand-in still holds moves back) or cancel one not begun")
+def end_stand_in(stand_in_id: StandInId, body: OptionalReason, service: ServiceDep, actor: ActorDep,
+                 language: LanguageDep) -> dict:
+    return service.end_stand_in(actor, stand_in_id, body.reason, language)
+
+
 @router.post("/admin/handover", response_model=HandedOver, responses=ACT_ERRORS,
-             summary="换届: move every open step of a member whose membership ends to their successor (one act)")
+             summary="换届: move every open step of a member whose membership ends to their successor (one act); "
+                     "dry_run previews it")
 def handover(body: Handover, service: ServiceDep, actor: ActorDep, language: LanguageDep) -> dict:
-    return service.handover(actor, body.user, body.to_user, body.reason, language)
+    return service.handover(actor, body.user, body.to_user, body.reason, language, dry_run=body.dry_run)

@@ -91,9 +91,19 @@ class TaskActionsDoor:
                      reason: str, language: str = DEFAULT_LANGUAGE) -> dict:
         return _rendered(self.runtime.set_stand_in(actor, user_id, stand_in, valid_from, valid_to, reason), language)
 
-    def handover(self, actor: Actor, user_id: str, to_user: str, reason: str,
-                 language: str = DEFAULT_LANGUAGE) -> dict:
-        return _rendered(self.runtime.handover(actor, user_id, to_user, reason), language)
+    def stand_ins(self, actor: Actor, unit: str | None = None) -> list[dict]:
+        return self.runtime.stand_ins_of(actor, unit)
+
+    def stand_in_candidates(self, actor: Actor, user_id: str | None = None) -> list[dict]:
+        return self.runtime.stand_in_candidates(actor, user_id)
+
+    def end_stand_in(self, actor: Actor, stand_in_id: int, reason: str | None = None,
+                     language: str = DEFAULT_LANGUAGE) -> dict:
+        return _rendered(self.runtime.end_stand_in(actor, stand_in_id, reason), language)
+
+    def handover(self, actor: Actor, user_id: str, to_user: str, reason: str | None,
+                 language: str = DEFAULT_LANGUAGE, *, dry_run: bool = False) -> dict:
+        return _rendered(self.runtime.handover(actor, user_id, to_user, reason, dry_run=dry_run), language)
 
     # ----- taking back -------------------------------------------------------------------------------------------
 
@@ -217,7 +227,8 @@ class TaskActionsDoor:
 
 
 def _rendered(result: dict, language: str) -> dict:
-    for item in result.get("kept", []):
-        if isinstance(item.get("why"), Text):
-            item["why"] = item["why"].render(language)
+    for item in [*result.get("moved", []), *result.get("kept", [])]:
+        for key in ("why", "step"):
+            if isinstance(item.get(key), Text):
+                item[key] = item[key].render(language)
     return result

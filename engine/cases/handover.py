@@ -32,9 +32,20 @@ from engine.domain.statuses import ACTIVE_STATUSES, EventKind
 from engine.domain.texts import Text
 from engine.errors import Conflict, FieldError, Forbidden, InvalidInput, InvalidState, NotFound
 from engine.people import accounts
+from engine.people import units as unit_tree
 from engine.store import audit
 from engine.store.audit import Event
-from engine.store.tables import account_events, case_events, cases, open_tasks, stand_ins, task_requests
+from engine.store.tables import (
+    account_events,
+    case_events,
+    cases,
+    memberships,
+    open_tasks,
+    stand_ins,
+    task_requests,
+    units,
+    users,
+)
 from engine.workflow import projection
 
 STATUTORY_KINDS = {"vote": Text("表决", "a vote"), "legality": Text("合法性审查", "a legality ruling"),
@@ -303,22 +314,120 @@ class Handover:
                     continue  # another worker took it
             if ending and absence.state == "planned":
                 continue  # over before it began: nothing moves
-            frm, to = (absence.stand_in, absence.user_id) if ending else (absence.user_id, absence.stand_in)
-            reason = absence.reason if not ending else f"代理结束 stand-in ended ({absence.reason})"
-            done[absence.id] = self._move_all(SYSTEM_STAND_IN, frm, to, reason, how="stand_in_end" if ending else
-                                              "stand_in", extra={"stand_in_id": absence.id},
-                                              only_marked=absence.id if ending else None)
+            if ending:
+                done[absence.id] = self._back_from_stand_in(SYSTEM_STAND_IN, absence,
+                                                            f"代理结束 stand-in ended ({absence.reason})")
+            else:
+                done[absence.id] = self._move_all(SYSTEM_STAND_IN, absence.user_id, absence.stand_in, absence.reason,
+                                                  how="stand_in", extra={"stand_in_id": absence.id})
         return done
 
-    def handover(self, actor: Actor, user_id: str, to_user: str, reason: str) -> dict:
+    def _back_from_stand_in(self, actor: Actor, absence: sa.Row, reason: str) -> dict:
+        """What the stand-in still holds through this absence moves back to the absent person (the end of an
+        absence, on the day after its last or earlier by hand)."""
+        return self._move_all(actor, absence.stand_in, absence.user_id, reason, how="stand_in_end",
+                              extra={"stand_in_id": absence.id}, only_marked=absence.id)
+
+    def end_stand_in(self, actor: Actor, stand_in_id: int, reason: str | None = None) -> dict:
+        """End an absence early (running: what is still with the stand-in moves back now, through the same path as
+        its last day) or cancel one not begun yet; the absent person or an administrator, recorded in their account
+        events. Of two at once (or with the timer tick) one takes it: the state moves from the state read."""
+        reason = note_text(reason, "reason")
+        with self.db.connect() as conn:
+            absence = conn.execute(sa.select(stand_ins).where(stand_ins.c.id == stand_in_id)).first()
+        if absence is None or actor.user_id not in (absence.user_id, absence.stand_in) and not actor.is_admin:
+            raise NotFound(Text("没有代理登记 {id}", "no stand-in {id}", id=stand_in_id))
+        if actor.user_id != absence.user_id and not actor.is_admin:
+            raise Forbidden(Text("只有本人或管理员可以提前结束代理", "only the absent person or an administrator may "
+                                 "end the stand-in early"))
+        if absence.state not in ("planned", "running"):
+            raise InvalidState(Text("这项代理已经结束", "this stand-in has already ended"))
+        running = absence.state == "running"
+        new_state = "ended" if running else "cancelled"
+        now = clock.now()
+        with self.db.begin() as conn:
+            if conn.execute(sa.update(stand_ins).where(stand_ins.c.id == absence.id,
+                                                       stand_ins.c.state == absence.state)
+                            .values(state=new_state)).rowcount != 1:
+                raise Conflict(Text("这项代理刚刚被别人结束或已开始，请刷新", "this stand-in was just ended or began; "
+                                    "reload and try again"))
+            conn.execute(sa.insert(account_events).values(
+                at=now, user_id=absence.user_id, kind="stand_in_ended" if running else "stand_in_cancelled",
+                actor=actor.user_id, data={"id": absence.id, "stand_in": absence.stand_in, "reason": reason,
+                                           "from": absence.valid_from.isoformat(),
+                                           "to": absence.valid_to.isoformat()}))
+        why = f"提前结束代理 stand-in ended early ({reason or absence.reason})"
+        moved = self._back_from_stand_in(actor, absence, why) if running else {"moved": [], "kept": []}
+        return {"id": absence.id, "state": new_state, **moved}
+
+    def stand_ins_of(self, actor: Actor, unit: str | None = None) -> list[dict]:
+        """The absences not over yet (planned or running): mine and those I stand in for; with ``unit``, those of
+        the unit's members (its administrators)."""
+        with self.db.connect() as conn:
+            query = sa.select(stand_ins).where(stand_ins.c.state.in_(("planned", "running")))
+            if unit is None:
+                query = query.where(sa.or_(stand_ins.c.user_id == actor.user_id,
+                                           stand_ins.c.stand_in == actor.user_id))
+            else:
+                if not unit_tree.exists(conn, unit):
+                    raise NotFound(Text("没有单位 {unit}", "no unit {unit}", unit=unit))
+                if not actor.administers(unit):
+                    raise Forbidden(Text("只有 {unit} 的管理员可以查看其成员的代理", "only an administrator of {unit} "
+                                         "may see its members' stand-ins", unit=unit))
+                within = sorted(unit_tree.subtree(conn, {unit}))
+                query = query.where(stand_ins.c.user_id.in_(sa.select(memberships.c.user_id)
+                                                            .where(memberships.c.unit.in_(within))))
+            rows = conn.execute(query.order_by(stand_ins.c.valid_from, stand_ins.c.id)).all()
+            people = {u.id: u.display_name for u in conn.execute(
+                sa.select(users.c.id, users.c.display_name).where(
+                    users.c.id.in_({r.user_id for r in rows} | {r.stand_in for r in rows})))}
+        return [{"id": r.id, "user_id": r.user_id, "user_name": people.get(r.user_id, r.user_id),
+                 "stand_in": r.stand_in, "stand_in_name": people.get(r.stand_in, r.stand_in),
+                 "valid_from": r.valid_from, "valid_to": r.valid_to, "reason": r.reason, "state": r.state,
+                 "created_by": r.created_by, "created_at": r.created_at,
+                 "may_end": r.user_id == actor.user_id or actor.is_admin} for r in rows]
+
+    def stand_in_candidates(self, actor: Actor, user_id: str | None = None) -> list[dict]:
+        """Who may stand in for ``user_id`` (default: me): the active members holding, today, a role the person
+        holds in the same unit, each with the roles they share (a step moves only to a holder of its role)."""
+        user_id = (user_id or actor.user_id).strip()
+        if user_id != actor.user_id and not actor.is_admin:
+            raise Forbidden(Text("只有本人或管理员可以登记代理人", "only the person or an administrator may name a "
+                                 "stand-in"))
+        today = periods.to_local_date(clock.now())
+        m = memberships
+        valid = sa.and_(sa.or_(m.c.valid_from.is_(None), m.c.valid_from <= today),
+                        sa.or_(m.c.valid_to.is_(None), m.c.valid_to >= today))
+        with self.db.connect() as conn:
+            accounts.actor_of(conn, user_id)  # 404 for an unknown or inactive user
+            held = sa.select(m.c.unit, m.c.role).where(m.c.user_id == user_id, valid).subquery()
+            rows = conn.execute(
+                sa.select(m.c.user_id, users.c.display_name, m.c.unit, units.c.name.label("unit_name"), m.c.role)
+                .join(held, sa.and_(held.c.unit == m.c.unit, held.c.role == m.c.role))
+                .join(users, users.c.id == m.c.user_id).join(units, units.c.code == m.c.unit)
+                .where(m.c.user_id != user_id, users.c.active.is_(True), valid)
+                .order_by(m.c.user_id, m.c.unit, m.c.role)).all()
+        found: dict[str, dict] = {}
+        for r in rows:
+            found.setdefault(r.user_id, {"user": r.user_id, "display_name": r.display_name, "shared": []})[
+                "shared"].append({"unit": r.unit, "unit_name": r.unit_name, "role": r.role})
+        return list(found.values())
+
+    def handover(self, actor: Actor, user_id: str, to_user: str, reason: str, *, dry_run: bool = False) -> dict:
         """换届: every open step with ``user_id`` (claimed by or addressed to them) in the units ``actor`` administers
         moves to ``to_user``, as one recorded act (an ``act`` id shared by every case's event); steps the successor
-        may not take (a statutory decision without its role) stay and are listed."""
-        reason = note_text(reason, "reason", required=True)
+        may not take (a statutory decision without its role) stay and are listed. ``dry_run``: what would move and
+        what would stay, written nowhere (the reason may still be empty)."""
+        reason = note_text(reason, "reason", required=not dry_run)
         if not (actor.is_admin or actor.is_unit_admin):
             raise Forbidden(Text("只有管理员可以办理换届移交", "only an administrator may hand over a member's steps"))
         with self.db.connect() as conn:
-            target_actor(conn, to_user)
+            target = target_actor(conn, to_user)
+            if target.user_id == user_id.strip():
+                raise InvalidInput(Text("接手人不能是离任者本人", "the successor is someone else"),
+                                   [FieldError("to_user", Text("请选择其他人", "choose someone else"))])
+            if dry_run:
+                return {"act": None, **self._preview_moves(conn, actor, user_id, target)}
         act = uuid.uuid4().hex[:12]
         result = self._move_all(actor, user_id, to_user, reason, how="handover", extra={"act": act},
                                 units_of=actor)
@@ -329,15 +438,36 @@ class Handover:
                       "kept": len(result["kept"])}))
         return {"act": act, **result}
 
+    def _preview_moves(self, conn: sa.Connection, actor: Actor, from_user: str, target: Actor) -> dict:
+        """What ``handover`` would move to ``target`` and what would stay (and why), read from the open tasks and
+        the definitions (no case is restored)."""
+        moved, kept = [], []
+        for row in conn.execute(self._held_by(from_user)).all():
+            if not actor.administers(row.unit):
+                continue
+            item = {"task_id": row.task_id, "case_id": row.case_id, "reference": row.reference, "title": row.title,
+                    "step": names.split(row.name)}
+            case = conn.execute(sa.select(cases).where(cases.c.id == row.case_id)).one()
+            refused = may_take(target, row.unit, row, self._statutory_of_row(conn, case, row))
+            if refused is None:
+                moved.append(item)
+            else:
+                kept.append({**item, "why": refused})
+        return {"moved": moved, "kept": kept}
+
+    @staticmethod
+    def _held_by(user_id: str) -> sa.Select:
+        """The open steps of running cases that are with ``user_id`` (claimed by or addressed to them)."""
+        return (sa.select(open_tasks, cases.c.reference, cases.c.title)
+                .join(cases, cases.c.id == open_tasks.c.case_id)
+                .where(sa.or_(open_tasks.c.claimed_by == user_id, open_tasks.c.assignee == user_id),
+                       cases.c.status.in_(ACTIVE_STATUSES)).order_by(open_tasks.c.case_id, open_tasks.c.task_id))
+
     def _move_all(self, actor: Actor, from_user: str, to_user: str, reason: str, *, how: str, extra: dict,
                   units_of: Actor | None = None, only_marked: int | None = None) -> dict:
         with self.db.connect() as conn:
             target = accounts.actor_of(conn, to_user)
-            query = (sa.select(open_tasks.c.task_id, open_tasks.c.case_id, open_tasks.c.unit, open_tasks.c.name)
-                     .join(cases, cases.c.id == open_tasks.c.case_id)
-                     .where(sa.or_(open_tasks.c.claimed_by == from_user, open_tasks.c.assignee == from_user),
-                            cases.c.status.in_(ACTIVE_STATUSES)).order_by(open_tasks.c.case_id, open_tasks.c.task_id))
-            rows = conn.execute(query).all()
+            rows = conn.execute(self._held_by(from_user)).all()
             if only_marked is not None and rows:  # the end of an absence: only what the stand-in got through it
                 marked = {e.task_id for e in conn.execute(sa.select(case_events.c.task_id, case_events.c.data).where(
                     case_events.c.kind == EventKind.TASK_TRANSFERRED,
@@ -348,12 +478,14 @@ class Handover:
         for row in rows:
             if units_of is not None and not units_of.administers(row.unit):
                 continue
+            item = {"task_id": row.task_id, "case_id": row.case_id, "reference": row.reference, "title": row.title,
+                    "step": names.split(row.name)}
             try:
                 self._move(row.case_id, row.task_id, actor, target, reason, how=how, check=False, extra=extra,
                            only_from=from_user)
-                moved.append({"task_id": row.task_id, "case_id": row.case_id})
+                moved.append(item)
             except (Forbidden, Conflict, InvalidState, InvalidInput, NotFound) as exc:
-                kept.append({"task_id": row.task_id, "case_id": row.case_id, "why": exc.text})
+                kept.append({**item, "why": exc.text})
         return {"moved": moved, "kept": kept}
 
 

@@ -33,6 +33,12 @@ def of(conn: sa.Connection, unit: str) -> tuple[list[str], str | None]:
     return list(DEFAULTS), None
 
 
+def inherited(conn: sa.Connection, unit: str) -> tuple[list[str], str | None]:
+    """What ``unit`` would offer without a list of its own: its parent's (theirs or inherited), else the defaults."""
+    parent = units.row(conn, unit)["parent"] if units.exists(conn, unit) else None
+    return of(conn, parent) if parent else (list(DEFAULTS), None)
+
+
 def replace(conn: sa.Connection, unit: str, phrases: list[str], actor: Actor) -> list[str]:
     """Set ``unit``'s own list (an empty list removes it: the unit offers its parent's or the defaults again)."""
     if not units.exists(conn, unit):

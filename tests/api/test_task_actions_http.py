@@ -133,6 +133,40 @@ def test_stand_in_and_handover_over_http(api):
     assert refused.status_code == 403
 
 
+def test_my_stand_ins_listed_and_ended_early_and_the_handover_previewed_over_http(api):
+    case, _propose = at_review(api)
+    review = case["open_tasks"][0]["task_id"]
+    steward = login(api, "grid_steward")
+    api.post(f"/api/tasks/{review}/claim", headers=steward)
+    candidates = api.get("/api/stand-ins/candidates", headers=steward)
+    assert candidates.status_code == 200 and [c["user"] for c in candidates.json()["items"]] == ["steward_li"]
+    set_ = api.post("/api/stand-ins", headers=steward, json={
+        "user": "grid_steward", "stand_in": "steward_li", "valid_from": "2026-03-02", "valid_to": "2026-03-06",
+        "reason": "病假"}).json()
+    mine = api.get("/api/stand-ins", headers=steward).json()["items"]
+    assert [(s["id"], s["state"], s["may_end"]) for s in mine] == [(set_["id"], "running", True)]
+    other = api.post(f"/api/stand-ins/{set_['id']}/end", headers={**login(api, "steward_li"),
+                                                                  "Accept-Language": "en"}, json={})
+    assert other.status_code == 403 and "only the absent person" in other.json()["detail"]
+    ended = api.post(f"/api/stand-ins/{set_['id']}/end", headers=steward, json={"reason": "提前销假"})
+    assert ended.status_code == 200, ended.text
+    assert ended.json()["state"] == "ended" and [m["task_id"] for m in ended.json()["moved"]] == [review]
+    again = api.post(f"/api/stand-ins/{set_['id']}/end", headers=steward, json={})
+    assert again.status_code == 409 and "已经结束" in again.json()["detail"]
+    assert api.post("/api/stand-ins/999999/end", headers=steward, json={}).status_code == 404
+    admin = login(api, "admin")
+    preview = api.post("/api/admin/handover", headers=admin,
+                       json={"user": "grid_steward", "to_user": "steward_li", "dry_run": True})
+    assert preview.status_code == 200, preview.text
+    assert preview.json()["act"] is None and [m["task_id"] for m in preview.json()["moved"]] == [review]
+    assert preview.json()["moved"][0]["step"]
+    no_reason = api.post("/api/admin/handover", headers={**admin, "Accept-Language": "en"},
+                         json={"user": "grid_steward", "to_user": "steward_li"})
+    assert no_reason.status_code == 422 and no_reason.json()["errors"][0]["path"] == "reason"
+    assert api.get("/api/stand-ins", headers=admin, params={"unit": UNIT}).status_code == 200
+    assert api.get("/api/stand-ins", headers=steward, params={"unit": UNIT}).status_code == 403
+
+
 # ----- the pairs over a real server ---------------------------------------------------------------------------
 
 def pair(base: str, first, second) -> list[int]:

@@ -35,3 +35,10 @@ def test_a_case_urged_copied_transferred_and_sent_back_from_the_command_line(cli
     assert "提议" in back
     withdrawn = cli("withdraw", case["reference"], "--as", "pan", "--reason", "已解决").stdout
     assert "cancelled" in withdrawn
+    # an absence planned, listed and cancelled; the 换届 previewed
+    assert "0 step(s) moved" in cli("stand-in", "wang", "--as", "wang", "--by", "li", "--from", "2099-01-05",
+                                    "--to", "2099-01-06", "--reason", "年假").stdout
+    listed = cli("stand-ins", "--as", "wang").stdout
+    assert "wang → li" in listed and "planned" in listed
+    assert "stand-in 1 cancelled" in cli("stand-in-end", "1", "--as", "wang", "--reason", "不休了").stdout
+    assert "would move 0 step(s) to li" in cli("handover", "wang", "--as", "ada", "--to", "li", "--dry-run").stdout

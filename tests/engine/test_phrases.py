@@ -31,7 +31,12 @@ def test_defaults_then_the_street_list_inherited_then_the_communitys_own(tree):
     assert offered["phrases"] == ["同意。", "已核实，同意。"] and offered["source"] == STREET
     assert offered["editable"] is False
     tree.set_phrases(COMMUNITY, ["情况属实。"], STREET_ADMIN)
-    assert tree.phrases(COMMUNITY, MEMBER)["phrases"] == ["情况属实。"]
+    own = tree.phrases(COMMUNITY, STREET_ADMIN)
+    assert own["phrases"] == ["情况属实。"] and own["editable"] is True
+    # the street's list still shows, read-only, as what the community would offer without its own
+    assert (own["inherited"], own["inherited_from"]) == (["同意。", "已核实，同意。"], STREET)
+    assert tree.phrases(STREET, STREET_ADMIN)["inherited"] == list(phrases.DEFAULTS)
+    assert tree.phrases(STREET, STREET_ADMIN)["inherited_from"] is None
     tree.set_phrases(COMMUNITY, [], STREET_ADMIN)  # an empty list goes back to the street's
     assert tree.phrases(COMMUNITY, MEMBER)["source"] == STREET
     with tree.db.connect() as conn:

@@ -29,6 +29,11 @@ VOTE = {"eligible": 41, "present": 30, "yes": 22, "no": 5, "abstain": 3}
 
 @pytest.fixture
 def acts(yishi: Yishi) -> Yishi:
+    return seed_actions(yishi)
+
+
+def seed_actions(yishi: Yishi) -> Yishi:
+    """The actions fixture process deployed and its people (a street above the community) added."""
     with yishi.db.begin() as conn:
         units.ensure(conn, STREET, "street", "拓东街道")
         units.ensure(conn, UNIT, "community", "金江路社区", parent=STREET)

@@ -1,0 +1,116 @@
+"""Absences and 换届 as a person and an administrator see them (issue 13 item 4): my stand-ins listed, who may stand
+in for me, an absence ended early (what is still with the stand-in moves back the way its last day would move it,
+recorded in the account events) or cancelled before it begins, and the 换届 preview that writes nothing."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+import sqlalchemy as sa
+
+from engine.errors import Forbidden, InvalidInput, InvalidState, NotFound
+from engine.store.tables import account_events as events_table
+from tests.engine.test_task_actions import UNIT, file_kinds, seed_actions, step, to_review, to_vote, who
+
+TODAY = dt.date(2026, 3, 2)  # the frozen clock's Beijing date
+
+
+@pytest.fixture
+def acts(yishi):
+    return seed_actions(yishi)
+
+
+
+def account_events(service, user: str) -> list[dict]:
+    table = events_table
+    with service.db.connect() as conn:
+        return [dict(r) for r in conn.execute(sa.select(table.c.kind, table.c.actor, table.c.data)
+                                              .where(table.c.user_id == user).order_by(table.c.id)).mappings()]
+
+
+def test_the_absent_steward_sees_the_stand_in_and_ends_it_early_and_the_review_comes_back(acts):
+    case_id, review = to_review(acts)
+    acts.claim(review, who(acts, "wang"))
+    set_ = acts.set_stand_in(who(acts, "wang"), "wang", "li", TODAY, TODAY + dt.timedelta(days=6), "病假")
+    assert step(acts, case_id, "review")["claimed_by"] == "li"
+    mine = acts.stand_ins(who(acts, "wang"))
+    assert [(s["id"], s["stand_in"], s["state"], s["may_end"]) for s in mine] == [(set_["id"], "li", "running", True)]
+    standing = acts.stand_ins(who(acts, "li"))  # the stand-in sees it too, and may not end it
+    assert [(s["user_id"], s["may_end"]) for s in standing] == [("wang", False)]
+    with pytest.raises(Forbidden):
+        acts.end_stand_in(who(acts, "li"), set_["id"])
+    with pytest.raises(NotFound):  # someone else's absence is not there for an outsider
+        acts.end_stand_in(who(acts, "pan"), set_["id"])
+    ended = acts.end_stand_in(who(acts, "wang"), set_["id"], "提前销假")
+    assert ended["state"] == "ended" and [m["task_id"] for m in ended["moved"]] == [review]
+    assert step(acts, case_id, "review")["claimed_by"] == "wang"
+    assert acts.stand_ins(who(acts, "wang")) == []
+    events = account_events(acts, "wang")
+    assert [e["kind"] for e in events][-2:] == ["stand_in_set", "stand_in_ended"]
+    assert events[-1]["actor"] == "wang" and events[-1]["data"]["reason"] == "提前销假"
+    with pytest.raises(InvalidState):
+        acts.end_stand_in(who(acts, "wang"), set_["id"])
+    acts.tick(dt.datetime(2026, 3, 10, 1, 0, tzinfo=dt.UTC))  # its planned last day passes: nothing moves again
+    assert step(acts, case_id, "review")["claimed_by"] == "wang"
+    assert file_kinds(acts, case_id).count("task_transferred") == 2
+
+
+def test_only_what_the_stand_in_got_through_the_absence_goes_back(acts):
+    (case_a, review_a), (case_b, review_b) = to_review(acts), to_review(acts)
+    acts.claim(review_a, who(acts, "wang"))
+    set_ = acts.set_stand_in(who(acts, "wang"), "wang", "li", TODAY, TODAY, "外出培训")
+    acts.claim(review_b, who(acts, "li"))  # li's own step stays with li
+    ended = acts.end_stand_in(who(acts, "ada"), set_["id"])  # an administrator may end it too
+    assert [m["task_id"] for m in ended["moved"]] == [review_a]
+    assert step(acts, case_a, "review")["claimed_by"] == "wang" and step(acts, case_b, "review")["claimed_by"] == "li"
+
+
+def test_a_planned_absence_is_cancelled_without_moving_anything(acts):
+    case_id, review = to_review(acts)
+    acts.claim(review, who(acts, "wang"))
+    later = acts.set_stand_in(who(acts, "wang"), "wang", "li", TODAY + dt.timedelta(days=7),
+                              TODAY + dt.timedelta(days=9), "年假")
+    assert later["moved"] == [] and acts.stand_ins(who(acts, "wang"))[0]["state"] == "planned"
+    assert [s["user_id"] for s in acts.stand_ins(who(acts, "ada"), UNIT)] == ["wang"]  # the unit's view
+    with pytest.raises(Forbidden):
+        acts.stand_ins(who(acts, "li"), UNIT)
+    cancelled = acts.end_stand_in(who(acts, "wang"), later["id"])
+    assert (cancelled["state"], cancelled["moved"]) == ("cancelled", [])
+    acts.tick(dt.datetime(2026, 3, 9, 1, 0, tzinfo=dt.UTC))  # its first day: nothing starts
+    assert step(acts, case_id, "review")["claimed_by"] == "wang"
+    assert account_events(acts, "wang")[-1]["kind"] == "stand_in_cancelled"
+
+
+def test_the_stand_in_is_chosen_among_the_holders_of_my_roles_in_my_units(acts):
+    found = acts.stand_in_candidates(who(acts, "wang"))
+    assert [(c["user"], [(s["unit"], s["role"]) for s in c["shared"]]) for c in found] == [
+        ("li", [(UNIT, "grid_steward")])]
+    assert [c["user"] for c in acts.stand_in_candidates(who(acts, "chen"))] == ["zhou"]
+    assert [c["user"] for c in acts.stand_in_candidates(who(acts, "ada"), "wang")] == ["li"]
+    with pytest.raises(Forbidden):
+        acts.stand_in_candidates(who(acts, "li"), "wang")
+
+
+def test_the_handover_preview_says_what_moves_and_what_stays_and_writes_nothing(acts):
+    case_id, review = to_review(acts)
+    acts.claim(review, who(acts, "wang"))
+    vote_case, vote = to_vote(acts)
+    acts.claim(vote, who(acts, "chen"))
+    acts.transfer(vote, who(acts, "chen"), "zhou", "回避")
+    before = file_kinds(acts, case_id)
+    preview = acts.handover(who(acts, "ada"), "wang", "li", None, dry_run=True)
+    assert preview["act"] is None and [m["task_id"] for m in preview["moved"]] == [review]
+    assert preview["moved"][0]["reference"] and preview["moved"][0]["step"]
+    assert step(acts, case_id, "review")["claimed_by"] == "wang" and file_kinds(acts, case_id) == before
+    statutory = acts.handover(who(acts, "ada"), "zhou", "li", "", dry_run=True, language="en")
+    assert statutory["moved"] == [] and [k["task_id"] for k in statutory["kept"]] == [vote]
+    assert "stays with" in statutory["kept"][0]["why"]
+    with pytest.raises(InvalidInput) as missing:  # the act itself needs its reason
+        acts.handover(who(acts, "ada"), "wang", "li", "")
+    assert missing.value.errors[0].path == "reason"
+    with pytest.raises(InvalidInput):
+        acts.handover(who(acts, "ada"), "wang", "wang", "换届", dry_run=True)
+    done = acts.handover(who(acts, "ada"), "wang", "li", "换届")
+    assert [m["task_id"] for m in done["moved"]] == [review] and done["moved"][0]["step"]
+    assert step(acts, vote_case, "vote")["claimed_by"] == "zhou"
