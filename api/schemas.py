@@ -404,9 +404,18 @@ class Handover(Body):
         "user": "grid_steward", "to_user": "community_admin", "reason": "换届 The term ended"}]})
     user: SafeText = Field(min_length=1, max_length=100, description="the member whose membership ends")
     to_user: SafeText = Field(min_length=1, max_length=100, description="their successor")
-    reason: SafeText | None = Field(default=None, max_length=500, description="required unless dry_run")
-    dry_run: bool = Field(default=False, description="only say what would move and what would stay; nothing is "
-                                                     "written")
+    reason: SafeText = Field(min_length=1, max_length=500)
+
+
+class HandoverPreview(Body):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"user": "grid_steward", "to_user": "community_admin"}]})
+    user: SafeText = Field(min_length=1, max_length=100, description="the member whose membership ends")
+    to_user: SafeText = Field(min_length=1, max_length=100, description="their successor")
+
+
+class EndStandIn(Body):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"reason": "提前销假 Back early"}]})
+    reason: SafeText | None = Field(default=None, max_length=500, description="why it ends early (optional)")
 
 
 StandInId = Annotated[int, Path(ge=1, le=MAX_INT, description="stand-in id"), BeforeValidator(_ascii_digits)]

@@ -34,7 +34,9 @@ from api.schemas import (
     AskSomeone,
     CaseRef,
     CopyCase,
+    EndStandIn,
     Handover,
+    HandoverPreview,
     Limit,
     MethodFilter,
     Offset,
@@ -169,13 +171,19 @@ def stand_in_candidates(service: ServiceDep, actor: ActorDep, user: UserFilter =
 
 @router.post("/stand-ins/{stand_in_id}/end", response_model=StandInEnded, responses=ACT_ERRORS,
              summary="End an absence early (what the stand-in still holds moves back) or cancel one not begun")
-def end_stand_in(stand_in_id: StandInId, body: OptionalReason, service: ServiceDep, actor: ActorDep,
+def end_stand_in(stand_in_id: StandInId, body: EndStandIn, service: ServiceDep, actor: ActorDep,
                  language: LanguageDep) -> dict:
     return service.end_stand_in(actor, stand_in_id, body.reason, language)
 
 
+@router.post("/admin/handover/preview", response_model=HandedOver, responses=ACT_ERRORS,
+             summary="换届 previewed: which open steps would move to the successor and which would stay (and why); "
+                     "nothing is written")
+def handover_preview(body: HandoverPreview, service: ServiceDep, actor: ActorDep, language: LanguageDep) -> dict:
+    return service.handover(actor, body.user, body.to_user, None, language, dry_run=True)
+
+
 @router.post("/admin/handover", response_model=HandedOver, responses=ACT_ERRORS,
-             summary="换届: move every open step of a member whose membership ends to their successor (one act); "
-                     "dry_run previews it")
+             summary="换届: move every open step of a member whose membership ends to their successor (one act)")
 def handover(body: Handover, service: ServiceDep, actor: ActorDep, language: LanguageDep) -> dict:
-    return service.handover(actor, body.user, body.to_user, body.reason, language, dry_run=body.dry_run)
+    return service.handover(actor, body.user, body.to_user, body.reason, language)

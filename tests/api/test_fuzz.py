@@ -138,10 +138,12 @@ def _dates_reversed(body) -> bool:
 
 
 def _stand_in_is_self(case) -> bool:
-    """A stand-in named for their own absence: refused naming ``stand_in`` (the schema cannot say two fields differ)."""
+    """A stand-in named for their own absence, or a leaving member as their own successor: refused naming
+    ``stand_in`` / ``to_user`` (the schema cannot say two fields differ)."""
     body = case.body
-    return case.operation.path == "/api/stand-ins" and isinstance(body, dict) and \
-        body.get("stand_in") == body.get("user")
+    other = {"/api/stand-ins": "stand_in", "/api/admin/handover": "to_user",
+             "/api/admin/handover/preview": "to_user"}.get(case.operation.path)
+    return other is not None and isinstance(body, dict) and body.get(other) == body.get("user")
 
 
 def positive_data_accepted(ctx, response, case):

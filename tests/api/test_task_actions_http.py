@@ -155,14 +155,15 @@ def test_my_stand_ins_listed_and_ended_early_and_the_handover_previewed_over_htt
     assert again.status_code == 409 and "已经结束" in again.json()["detail"]
     assert api.post("/api/stand-ins/999999/end", headers=steward, json={}).status_code == 404
     admin = login(api, "admin")
-    preview = api.post("/api/admin/handover", headers=admin,
-                       json={"user": "grid_steward", "to_user": "steward_li", "dry_run": True})
+    preview = api.post("/api/admin/handover/preview", headers=admin,
+                       json={"user": "grid_steward", "to_user": "steward_li"})
     assert preview.status_code == 200, preview.text
     assert preview.json()["act"] is None and [m["task_id"] for m in preview.json()["moved"]] == [review]
     assert preview.json()["moved"][0]["step"]
-    no_reason = api.post("/api/admin/handover", headers={**admin, "Accept-Language": "en"},
-                         json={"user": "grid_steward", "to_user": "steward_li"})
-    assert no_reason.status_code == 422 and no_reason.json()["errors"][0]["path"] == "reason"
+    to_self = api.post("/api/admin/handover/preview", headers={**admin, "Accept-Language": "en"},
+                       json={"user": "grid_steward", "to_user": "grid_steward"})
+    assert to_self.status_code == 422 and to_self.json()["errors"][0]["path"] == "to_user"
+    assert "successor is someone else" in to_self.json()["detail"]
     assert api.get("/api/stand-ins", headers=admin, params={"unit": UNIT}).status_code == 200
     assert api.get("/api/stand-ins", headers=steward, params={"unit": UNIT}).status_code == 403
 
