@@ -418,6 +418,10 @@ class Version(Model):
     created_at: Instant
 
 
+class VersionItem(Version):
+    has_scenarios: bool = Field(description="whether a scenario file was stored with this version")
+
+
 class Definition(Version):
     start_roles: list[str]
     versions: int = Field(description="how many versions are deployed")
@@ -474,6 +478,22 @@ class VersionContent(Model):
     settings: dict[str, Any]
     created_by: str
     created_at: Instant
+    scenarios: str | None = Field(None, description="the scenario file (YAML) current when this version was "
+                                                   "deployed, or null")
+
+
+class MethodRef(Model):
+    key: str
+    name: str
+
+
+class CalledProcess(Model):
+    process_id: str
+    name: str
+    file: str = Field(description="its BPMN file in this version")
+    used_by: list[MethodRef] = Field(description="the other methods whose newest version holds the same file")
+    own_version: int | None = Field(description="the newest version deployed of it as a definition of its own")
+    same_as_own: bool = Field(description="whether this version's copy is that newest version's")
 
 
 class DeployedVersion(Model):

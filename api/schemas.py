@@ -266,6 +266,10 @@ class Upload(Body):
     bpmn: dict[SafeText, SafeText] = Field(min_length=1, description="file name -> BPMN XML")
     forms: dict[SafeText, JsonObject | SafeText] = Field(
         default_factory=dict, description="'<process id>/<file>' -> JSON Schema or uiSchema (object or JSON text)")
+    scenarios: dict[SafeText, Annotated[SafeText, Field(max_length=500_000)]] = Field(
+        default_factory=dict, max_length=50,
+        description="process key -> its scenario file (YAML), stored with the new version; a process not named "
+                    "keeps the file shipped beside it (processes/<key>.scenarios.yaml), if any")
 
 
 class Draft(Body):
@@ -302,8 +306,11 @@ class ScenarioRun(Draft):
     model_config = ConfigDict(json_schema_extra={"examples": [{"scenarios": (
         "process: five_step\nunit: 金江路社区\nscenarios:\n  - name: 登记 Registered\n"
         "    start: {by: proposer, data: {title: 加装电梯}}\n    expect: {open: [A_UT_Register]}\n")}]})
-    scenarios: SafeText = Field(max_length=500_000, description="the scenario file (YAML, engine/scenarios.py)")
+    scenarios: SafeText | None = Field(None, max_length=500_000, description=(
+        "the scenario file (YAML, engine/scenarios.py); null: the scenarios stored with `version`"))
     names: list[SafeText] | None = Field(None, max_length=50, description="only these scenarios (default all)")
+    version: Id | None = Field(None, description="run against this deployed version (when no draft is given; "
+                                                 "default the newest)")
 
 
 class Migrate(Body):

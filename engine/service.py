@@ -17,7 +17,7 @@ from engine.cases.objections import Objection
 from engine.cases.runtime import Runtime
 from engine.cases.timers import TickResult
 from engine.definitions import bpmn, deployments, forms, instructions, layout, lint, studio
-from engine.definitions.compiler import Bundle
+from engine.definitions.compiler import SCENARIO_SUFFIX, Bundle
 from engine.definitions.xmlsafe import parse_bpmn
 from engine.domain import clock, names, periods, personal, roles
 from engine.domain.actors import ADMIN_ROLE, DESIGNER_ROLE, Actor
@@ -60,7 +60,6 @@ def _forms_of(bundle: Bundle) -> dict[str, dict]:
 
 STATS_YEARS = (2000, 2099)  # the dates a statistics period may span
 SHIPPED_PROCESSES = Path(__file__).resolve().parent.parent / "processes"  # beside the engine in a checkout
-SCENARIO_SUFFIX = ".scenarios.yaml"
 WITHDRAWN_NAME = "提议人已撤销 Withdrawn by the proposer"  # the public board's outcome of a withdrawn proposal
 
 
@@ -80,23 +79,34 @@ class Yishi(NotificationsDoor, ParticipationDoor, TaskActionsDoor):
 
     # designers
     def deploy(self, bundle: Bundle, actor: Actor) -> list[deployments.Deployed]:
-        return deployments.deploy(self.db, bundle, actor)
+        """Deploy a bundle; each new version keeps the bundle's scenario file for it, else the one shipped."""
+        return deployments.deploy(self.db, bundle, actor, scenarios_for=self._shipped_scenarios)
 
     def scenario_file(self, key: str, actor: Actor) -> str | None:
         """The scenarios shipped beside a process (``<processes dir>/<key>.scenarios.yaml``), or None."""
         self._designer_only(actor)
+        return self._shipped_scenarios(key)
+
+    @staticmethod
+    def _shipped_scenarios(key: str) -> str | None:
         for folder in (settings().processes_dir, SHIPPED_PROCESSES):
             if folder is not None and (Path(folder) / f"{key}{SCENARIO_SUFFIX}").is_file():
                 return (Path(folder) / f"{key}{SCENARIO_SUFFIX}").read_text(encoding="utf-8")
         return None
 
-    def run_scenarios(self, text: str, actor: Actor, bundle: Bundle | None = None, key: str | None = None,
-                      names_: list[str] | None = None) -> list[dict]:
-        """Run a scenario file against ``bundle`` (a draft), else the newest deployed version of its process, in a
-        throwaway database: real cases and the process's clock are never touched (``engine/scenarios.py``)."""
+    def run_scenarios(self, text: str | None, actor: Actor, bundle: Bundle | None = None, key: str | None = None,
+                      names_: list[str] | None = None, version: int | None = None) -> list[dict]:
+        """Run a scenario file against ``bundle`` (a draft), else version ``version`` of the process (default the
+        newest), in a throwaway database: real cases and the process's clock are never touched
+        (``engine/scenarios.py``). Without a text, the scenarios stored with that version run."""
         self._designer_only(actor)
+        if text is None:
+            if key is None or version is None:
+                raise InvalidInput(Text("请给出场景文件，或给出要重跑其测试的版本",
+                                        "give a scenario file, or the version whose stored scenarios to rerun"))
+            text = self._stored_scenarios(key, version)
         parsed = scenarios.parse(text, key)
-        bundle = bundle if bundle is not None else self.version_bundle(parsed.process)
+        bundle = bundle if bundle is not None else self.version_bundle(parsed.process, version)
         with tempfile.TemporaryDirectory(prefix="yishi-scenarios-") as folder:
             db = make_engine(f"sqlite:///{Path(folder) / 'scenarios.db'}")
             try:
@@ -111,6 +121,18 @@ class Yishi(NotificationsDoor, ParticipationDoor, TaskActionsDoor):
             finally:
                 db.dispose()
         return [r.as_dict() for r in results]
+
+    def _stored_scenarios(self, key: str, version: int) -> str:
+        dv = definition_versions
+        with self.db.connect() as conn:
+            row = conn.execute(sa.select(dv.c.scenarios).where(dv.c.key == key, dv.c.version == version)).first()
+        if row is None:
+            raise NotFound(Text("流程定义 {key} 没有第 {version} 版", "definition {key} has no version {version}",
+                                key=key, version=version))
+        if row.scenarios is None:
+            raise NotFound(Text("{key} 第 {version} 版部署时没有测试场景", "{key} version {version} was deployed "
+                                "without scenarios", key=key, version=version))
+        return row.scenarios
 
     def version_bundle(self, key: str, version: int | None = None) -> Bundle:
         """A deployed version's content as a bundle (default the newest), to lint, test or deploy again."""
@@ -164,6 +186,20 @@ class Yishi(NotificationsDoor, ParticipationDoor, TaskActionsDoor):
         self._designer_only(actor)
         bundle = draft if draft is not None else self.version_bundle(key)
         return studio.data_at(bundle.bpmn, _forms_of(bundle), element_id)
+
+    def called_processes(self, key: str, actor: Actor, version: int | None = None) -> list[dict]:
+        """The processes a version of ``key`` (default the newest) calls, which other methods use each, and
+        whether its copy is the newest deployed version of that process."""
+        self._designer_only(actor)
+        files = self.version_bundle(key, version).bpmn
+        dv = definition_versions
+        newest = sa.select(dv.c.key, sa.func.max(dv.c.version).label("version")).group_by(dv.c.key).subquery()
+        with self.db.connect() as conn:
+            rows = [dict(r) for r in conn.execute(
+                sa.select(dv.c.key, dv.c.name, dv.c.version, dv.c.bpmn)
+                .join(newest, sa.and_(dv.c.key == newest.c.key, dv.c.version == newest.c.version))
+                .order_by(dv.c.key)).mappings()]
+        return studio.called_processes(key, files, rows)
 
     def tidy(self, xml: str, actor: Actor) -> str:
         """The diagram drawn afresh by ``yishi layout`` (lanes by role, steps as groups, no line through a shape)."""
@@ -486,7 +522,7 @@ class Yishi(NotificationsDoor, ParticipationDoor, TaskActionsDoor):
         with self.db.connect() as conn:
             row = conn.execute(sa.select(dv.c.key, dv.c.version, dv.c.name, dv.c.content_hash, dv.c.bpmn, dv.c.forms,
                                          dv.c.start_roles, dv.c.start_form, dv.c.settings, dv.c.created_by,
-                                         dv.c.created_at)
+                                         dv.c.created_at, dv.c.scenarios)
                                .where(dv.c.key == key, dv.c.version == version)).mappings().first()
         if row is None:
             raise NotFound(Text("流程定义 {key} 没有第 {version} 版", "definition {key} has no version {version}",

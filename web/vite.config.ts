@@ -6,8 +6,18 @@ import { fileURLToPath } from 'node:url';
 const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
 
 // `npm run dev` proxies /api to a server started with `make run` (or YISHI_API).
+// codemirror-json-schema (the studio's form editor) renders Markdown with markdown-it and shiki: a plain stand-in.
+const plainMarkdown = {
+  name: 'json-schema-plain-markdown',
+  enforce: 'pre' as const,
+  resolveId(source: string, importer?: string) {
+    if (importer?.includes('codemirror-json-schema') && /\/utils\/markdown(\.js)?$/.test(source)) return here('src/shims/json-schema-markdown.ts');
+    return null;
+  },
+};
+
 export default defineConfig({
-  plugins: [react()],
+  plugins: [react(), plainMarkdown],
   resolve: {
     // Smaller stand-ins for two libraries @rjsf pulls in (see docs/ARCHITECTURE.md, the web app's budget).
     alias: [
@@ -32,5 +42,7 @@ export default defineConfig({
     pool: 'threads',
     poolOptions: { threads: { maxThreads: 1, minThreads: 1 } },
     css: false,
+    // its ESM build imports without file extensions, which only a bundler resolves
+    server: { deps: { inline: ['codemirror-json-schema'] } },
   },
 });

@@ -10,6 +10,7 @@ from fastapi import APIRouter
 from api.deps import ActorDep, DesignerDep, ServiceDep
 from api.i18n import LanguageDep, localise
 from api.models import (
+    CalledProcess,
     DataField,
     Definition,
     DefinitionDiff,
@@ -19,8 +20,8 @@ from api.models import (
     MigrationResult,
     ScenarioFile,
     ScenarioReport,
-    Version,
     VersionContent,
+    VersionItem,
 )
 from api.problems import errors
 from api.schemas import (
@@ -48,14 +49,14 @@ def definitions(service: ServiceDep, _actor: ActorDep) -> list[dict]:
     return service.definitions()
 
 
-@router.get("/{key}/versions", response_model=list[Version], responses=errors(401, 404, 422),
+@router.get("/{key}/versions", response_model=list[VersionItem], responses=errors(401, 404, 422),
             summary="Every version of one definition (no BPMN)")
 def versions(key: DefinitionKey, service: ServiceDep, _actor: ActorDep) -> list[dict]:
     return service.versions(key)
 
 
 @router.get("/{key}/versions/{version}", response_model=VersionContent, responses=errors(401, 403, 404, 422),
-            summary="One version's BPMN files and forms (designers and administrators)")
+            summary="One version's BPMN files, forms and the scenarios deployed with it (designers and administrators)")
 def version(key: DefinitionKey, version: VersionNumber, service: ServiceDep, actor: ActorDep) -> dict:
     return service.version_content(key, version, actor)
 
@@ -76,7 +77,8 @@ def bundle_of(body: Upload | Draft) -> Bundle | None:
     forms = {}
     for name, schema in body.forms.items():
         forms[name] = (schema if isinstance(schema, str) else json.dumps(schema, ensure_ascii=False)).encode()
-    return Bundle(bpmn={name: xml.encode("utf-8") for name, xml in body.bpmn.items()}, forms=forms)
+    return Bundle(bpmn={name: xml.encode("utf-8") for name, xml in body.bpmn.items()}, forms=forms,
+                  scenarios=dict(body.scenarios) if isinstance(body, Upload) else {})
 
 
 @router.get("/{key}/migrations", response_model=MigrationPlan, responses=errors(401, 403, 404, 422),
@@ -113,6 +115,13 @@ def data_at(key: DefinitionKey, body: DataAtRequest, service: ServiceDep, actor:
     return service.data_at(key, body.element_id, actor, bundle_of(body))
 
 
+@router.get("/{key}/called", response_model=list[CalledProcess], responses=errors(401, 403, 404, 422),
+            summary="The processes a version (default the newest) calls through call activities: which other methods "
+                    "use each, and whether its copy is the newest deployed version of that process")
+def called(key: DefinitionKey, service: ServiceDep, actor: DesignerDep, version: TargetVersion = None) -> list[dict]:
+    return service.called_processes(key, actor, version)
+
+
 @router.get("/{key}/scenarios", response_model=ScenarioFile, responses=errors(401, 403, 422),
             summary="The scenarios shipped beside a process (processes/<key>.scenarios.yaml), or null")
 def scenario_file(key: DefinitionKey, service: ServiceDep, actor: DesignerDep) -> dict:
@@ -120,9 +129,10 @@ def scenario_file(key: DefinitionKey, service: ServiceDep, actor: DesignerDep) -
 
 
 @router.post("/{key}/scenarios/run", response_model=ScenarioReport, responses=errors(401, 403, 404, 413, 422),
-             summary="Run a scenario file against a draft (or the newest deployed version) in a throwaway database: "
-                     "pass or fail per scenario, with the path taken")
+             summary="Run a scenario file against a draft (or a deployed version, default the newest) in a throwaway "
+                     "database: pass or fail per scenario, with the path taken. Without a file, the scenarios "
+                     "stored with the version run again")
 def run_scenarios(key: DefinitionKey, body: ScenarioRun, service: ServiceDep, actor: DesignerDep,
                   language: LanguageDep) -> dict:
-    results = service.run_scenarios(body.scenarios, actor, bundle_of(body), key, body.names)
+    results = service.run_scenarios(body.scenarios, actor, bundle_of(body), key, body.names, body.version)
     return {"results": localise(results, language)}

@@ -21,6 +21,8 @@ from engine.definitions.xmlsafe import parse_bpmn
 from engine.domain.texts import Text
 from engine.errors import InvalidDefinition, InvalidInput
 
+SCENARIO_SUFFIX = ".scenarios.yaml"  # processes/<key>.scenarios.yaml (engine/scenarios.py)
+
 
 @dataclass
 class Bundle:
@@ -28,6 +30,7 @@ class Bundle:
 
     bpmn: dict[str, bytes] = field(default_factory=dict)  # file name -> BPMN XML
     forms: dict[str, bytes] = field(default_factory=dict)  # "<process id>/<file>" -> JSON Schema
+    scenarios: dict[str, str] = field(default_factory=dict)  # process key -> its scenario file (YAML), kept with it
 
 
 @dataclass
@@ -48,7 +51,8 @@ def load_bundle(paths: list[Path | str], forms_dir: Path | str | None = None) ->
     """Read BPMN files (or every *.bpmn in given directories) and the forms directory beside them.
 
     The forms directory is ``forms_dir`` when given, else the first existing of
-    ``<dir>/forms`` and ``<dir>/../forms`` for the first path's directory.
+    ``<dir>/forms`` and ``<dir>/../forms`` for the first path's directory. The scenario files beside the BPMN
+    files (``<key>.scenarios.yaml``) come along, to be stored with the versions deployed.
     """
     files: list[Path] = []
     for raw in paths:
@@ -62,6 +66,9 @@ def load_bundle(paths: list[Path | str], forms_dir: Path | str | None = None) ->
     if not files and not any(Path(p).is_dir() for p in paths):
         raise InvalidInput(Text("没有给出 BPMN 文件", "no BPMN files given"))
     bundle = Bundle(bpmn={f.name: f.read_bytes() for f in files})
+    for folder in sorted({f.parent for f in files}):  # <key>.scenarios.yaml beside the BPMN files
+        for found in sorted(folder.glob(f"*{SCENARIO_SUFFIX}")):
+            bundle.scenarios[found.name[: -len(SCENARIO_SUFFIX)]] = found.read_text(encoding="utf-8")
     base = Path(paths[0]) if Path(paths[0]).is_dir() else Path(paths[0]).parent
     candidates = [Path(forms_dir)] if forms_dir else [base / "forms", base.parent / "forms"]
     for root in candidates:

@@ -188,3 +188,26 @@ def called_names(source: str, mode: str) -> list[str]:
             if name not in names and name not in assigned and name not in defined:
                 names.append(name)
     return names
+
+
+def called_processes(key: str, files: dict[str, str | bytes], newest: list[dict]) -> list[dict]:
+    """The processes a version of ``key`` calls (its BPMN files other than its own): each with its file, name,
+    the other methods whose newest version holds the same file, and the newest version deployed of it as a
+    definition of its own (``own_version``) with whether this version's copy is that one (``same_as_own``).
+    ``newest``: every definition's newest version as ``{key, name, version, bpmn}``."""
+    found = []
+    for name, tree in zip(sorted(files), _trees(files), strict=True):
+        ids = [p.get("id") for p in bpmn.processes(tree)]
+        if key in ids or not ids:
+            continue
+        process = bpmn.processes(tree)[0]
+        text = files[name].decode("utf-8") if isinstance(files[name], bytes) else files[name]
+        own = next((d for d in newest if d["key"] in ids), None)
+        found.append({
+            "process_id": process.get("id"), "name": process.get("name") or process.get("id"), "file": name,
+            "used_by": [{"key": d["key"], "name": d["name"]} for d in newest
+                        if d["key"] != key and d["key"] not in ids and name in d["bpmn"]],
+            "own_version": own["version"] if own else None,
+            "same_as_own": bool(own) and own["bpmn"].get(name) == text,
+        })
+    return found

@@ -66,6 +66,7 @@ definition_versions = sa.Table(
     sa.Column("settings", sa.JSON, nullable=False, server_default="{}"),
     sa.Column("created_by", sa.String(200), nullable=False),
     sa.Column("created_at", UTCDateTime, nullable=False),
+    sa.Column("scenarios", sa.Text),  # the scenario file (YAML) current when deployed; not part of the hash
     sa.UniqueConstraint("key", "version"),
     sa.UniqueConstraint("key", "content_hash"),
 )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -154,3 +155,76 @@ def test_a_method_that_calls_shared_processes_migrates_after_a_studio_deploy(api
     moved = api.post("/api/definitions/five_step/migrations", headers=designer, json={"case_ids": [case["id"]]})
     assert moved.json()["results"][0]["migrated"] is True
     assert api.get(f"/api/cases/{case['id']}", headers=proposer).json()["definition_version"] == 2
+
+
+def test_a_version_keeps_the_scenarios_it_was_deployed_with_and_reruns_them(api):
+    designer = login(api, "designer")
+    shipped = (PROCESSES / "five_step.scenarios.yaml").read_text(encoding="utf-8")
+    first = api.get("/api/definitions/five_step/versions/1", headers=designer).json()
+    assert first["scenarios"] == shipped  # deployed at start-up from processes/, with the file beside it
+
+    edited = "# 第二版的测试 Tests of version 2\n" + shipped
+    bpmn = {**first["bpmn"], "five_step.bpmn": first["bpmn"]["five_step.bpmn"].replace(
+        'name="分类处理', 'name="分类与答复', 1)}
+    deployed = api.post("/api/definitions", headers=designer,
+                        json={"bpmn": bpmn, "forms": first["forms"], "scenarios": {"five_step": edited}})
+    assert deployed.status_code == 201, deployed.text
+    assert {"key": "five_step", "version": 2} in [{k: d[k] for k in ("key", "version")}
+                                                   for d in deployed.json()["deployed"]]
+    assert api.get("/api/definitions/five_step/versions/2", headers=designer).json()["scenarios"] == edited
+    assert api.get("/api/definitions/five_step/versions/1", headers=designer).json()["scenarios"] == shipped
+    listed = api.get("/api/definitions/five_step/versions", headers=designer).json()
+    assert [(v["version"], v["has_scenarios"]) for v in listed] == [(1, True), (2, True)]
+
+    # without a file: the version's own scenarios run against that version
+    rerun = api.post("/api/definitions/five_step/scenarios/run", headers=designer,
+                     json={"version": 1, "names": [REFERRED]})
+    assert rerun.status_code == 200, rerun.text
+    [result] = rerun.json()["results"]
+    assert result["passed"] and result["path"][1] == "A_UT_Triage"
+    assert api.post("/api/definitions/five_step/scenarios/run", headers=designer,
+                    json={"version": 9}).status_code == 404
+    assert api.post("/api/definitions/five_step/scenarios/run", headers=designer, json={}).status_code == 422
+
+
+def test_a_deploy_without_scenarios_keeps_the_shipped_file_and_a_broken_one_is_refused(api):
+    designer = login(api, "designer")
+    first = api.get("/api/definitions/five_step/versions/1", headers=designer).json()
+    bpmn = {**first["bpmn"], "five_step.bpmn": first["bpmn"]["five_step.bpmn"].replace(
+        'name="分类处理', 'name="分类', 1)}
+    broken = api.post("/api/definitions", headers=designer, json={
+        "bpmn": bpmn, "forms": first["forms"], "scenarios": {"five_step": "process: five_step\nunit: u\n"}})
+    assert broken.status_code == 422
+    assert "scenarios" in broken.json()["detail"]
+    assert len(api.get("/api/definitions/five_step/versions", headers=designer).json()) == 1  # nothing deployed
+
+    plain = api.post("/api/definitions", headers=designer, json={"bpmn": bpmn, "forms": first["forms"]})
+    assert plain.status_code == 201, plain.text
+    second = api.get("/api/definitions/five_step/versions/2", headers=designer).json()
+    assert second["scenarios"] == (PROCESSES / "five_step.scenarios.yaml").read_text(encoding="utf-8")
+
+
+def test_the_called_processes_of_a_method_say_who_else_uses_them_and_whether_they_are_current(api):
+    designer = login(api, "designer")
+    called = api.get("/api/definitions/five_step/called", headers=designer)
+    assert called.status_code == 200, called.text
+    by_id = {c["process_id"]: c for c in called.json()}
+    assert set(by_id) == {"archive_case", "assembly_vote", "classified_implementation", "publication",
+                          "residents_evaluation"}
+    implementation = by_id["classified_implementation"]
+    assert implementation["file"] == "classified_implementation.bpmn"
+    assert [m["key"] for m in implementation["used_by"]] == ["three_stage_six_step"]
+    assert (implementation["own_version"], implementation["same_as_own"]) == (1, True)
+    assert [m["key"] for m in by_id["publication"]["used_by"]] == ["classified_implementation", "three_stage_six_step"]
+
+    # a new version of the shared process deployed on its own: five_step's copy is now the older one
+    own = api.get("/api/definitions/classified_implementation/versions/1", headers=designer).json()
+    bpmn = {**own["bpmn"], "classified_implementation.bpmn": re.sub(
+        r'(<bpmn:userTask id="[^"]+" name=")', r"\1第二版 ", own["bpmn"]["classified_implementation.bpmn"], count=1)}
+    assert api.post("/api/definitions", headers=designer,
+                    json={"bpmn": bpmn, "forms": own["forms"]}).status_code == 201
+    after = {c["process_id"]: c for c in api.get("/api/definitions/five_step/called", headers=designer).json()}
+    assert (after["classified_implementation"]["own_version"], after["classified_implementation"]["same_as_own"]) \
+        == (2, False)
+    assert api.get("/api/definitions/five_step/called", headers=login(api, "proposer")).status_code == 403
+    assert api.get("/api/definitions/nothing_here/called", headers=designer).status_code == 404

@@ -49,15 +49,30 @@ test('a designer edits, checks, tests, deploys five_step and moves a running cas
   // the Yishi group shows what the engine reads
   await expect(page.locator('#bio-properties-panel-yishi-form')).toHaveValue('A_UT_Triage.schema.json');
 
-  // change a form label; the phone preview shows it
+  // change a form label in the code editor; the phone preview shows it
   await page.getByRole('tab', { name: '表单' }).click();
-  const schema = page.locator('#studio-schema');
-  const text = await schema.inputValue();
-  expect(text).toContain('"处理方式"');
-  await schema.fill(text.replace('"处理方式"', '"处理方式（必选）"'));
+  const schema = page.locator('#studio-schema .cm-content');
+  await schema.locator('.cm-line', { hasText: '"title": "处理方式",' }).click();
+  await page.keyboard.press('End');
+  await page.keyboard.press('ArrowLeft');
+  await page.keyboard.press('ArrowLeft');
+  await page.keyboard.type('（必选）');
   await expect(page.locator('.studio-phone')).toContainText('处理方式（必选）');
   await expect(page.locator('.studio-labels')).toContainText('处理方式（必选）');
+  // the uiSchema editor offers the app's widgets and marks one it does not have, as it is typed
+  const ui = page.locator('#studio-uischema');
+  await ui.locator('.cm-line', { hasText: '"ui:widget": "radio"' }).first().click();
+  await page.keyboard.press('End');
+  await page.keyboard.press('ArrowLeft');
+  for (let i = 0; i < 5; i += 1) await page.keyboard.press('Backspace');
+  await page.keyboard.type('ra');
+  await expect(page.locator('.cm-tooltip-autocomplete')).toContainText('radio');
+  await page.keyboard.press('Escape');
+  await expect(ui.locator('.studio-json-problems')).toContainText('第 ');
+  await expect(ui.locator('.cm-lintRange-error').first()).toBeVisible();
   await snap(page, 'studio-form');
+  await page.keyboard.type('dio');
+  await expect(ui).toHaveAttribute('data-problems', '0');
 
   // a broken condition: checked as typed, drawn on the diagram and listed; mended, it disappears
   await find(page, flowId);

@@ -66,6 +66,13 @@ function StudioEditor({ definitionKey }: { definitionKey: string }) {
   const [revision, setRevision] = useState(0);
   const [notice, setNotice] = useState<{ type: 'success' | 'error'; text: string } | null>(null);
   const [xml, setXml] = useState('');
+  const [scenarioText, setScenarioText] = useState<string | null>(null);
+  const shipped = useQuery({
+    queryKey: ['studio-scenarios', definitionKey],
+    queryFn: () => ok(api.GET('/api/definitions/{key}/scenarios', { params: { path: { key: definitionKey } } })),
+  });
+  // the scenarios kept with the newest version, else the file shipped beside the process
+  const scenarios = scenarioText ?? content.data?.scenarios ?? shipped.data?.text ?? '';
   const main = content.data ? (`${definitionKey}.bpmn` in content.data.bpmn ? `${definitionKey}.bpmn` : Object.keys(content.data.bpmn)[0]) : '';
 
   useEffect(() => {
@@ -116,6 +123,7 @@ function StudioEditor({ definitionKey }: { definitionKey: string }) {
     return { marks, badges };
   }, [findings]);
 
+  const showPath = (path: string[]) => setOverlay(Object.fromEntries(path.map((id) => [id, 'path'])));
   const tidy = async () => {
     try {
       const answer = await ok(api.POST('/api/studio/tidy', { body: { bpmn: await modeler.current!.xml() } }));
@@ -186,12 +194,12 @@ function StudioEditor({ definitionKey }: { definitionKey: string }) {
               return next;
             })} />) },
         { key: 'scenarios', label: t('studio.tests'), children: (
-          <Scenarios definitionKey={definitionKey} draft={draft} onPath={(path) => setOverlay(Object.fromEntries(path.map((id) => [id, 'path'])))} />) },
+          <Scenarios definitionKey={definitionKey} draft={draft} onPath={showPath} text={scenarioText} initial={scenarios} onText={setScenarioText} />) },
         { key: 'deploy', label: t('studio.deployTab'), children: (
-          <DeployPanel definitionKey={definitionKey} draft={draft} onDiff={(diff) => setOverlay(diffMarks(diff))}
+          <DeployPanel definitionKey={definitionKey} draft={draft} scenarios={scenarios} onDiff={(diff) => setOverlay(diffMarks(diff))}
             onDeployed={() => client.invalidateQueries({ queryKey: ['studio-versions', definitionKey] })} />) },
         { key: 'versions', label: t('studio.versions'), children: (
-          <Versions definitionKey={definitionKey} version={content.data.version} onDiff={(diff) => setOverlay(diffMarks(diff))} />) },
+          <Versions definitionKey={definitionKey} version={content.data.version} onDiff={(diff) => setOverlay(diffMarks(diff))} onPath={showPath} />) },
       ]} />
     </div>
   );

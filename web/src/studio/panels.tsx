@@ -1,6 +1,6 @@
 // The studio's panels below the diagram: problems, the selected element's code and instructions, the form editor,
 // scenarios, deploy and migrate, versions. Each talks to the API through the generated client.
-import { lazy, Suspense, useEffect, useMemo, useState } from 'react';
+import { Component, lazy, Suspense, useEffect, useMemo, useState, type ReactNode } from 'react';
 import { Alert, Button, Checkbox, Empty, Input, List, Select, Skeleton, Space, Tag } from 'antd';
 import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
@@ -9,8 +9,10 @@ import type { paths } from '../api/schema';
 import { Markdown } from '../lib/markdown';
 import { problemText } from '../lib/errors';
 import { localizeUi, splitInstructions } from './extension';
+import { formMetaSchema, prefillField, uiMetaSchema } from './formSchemas';
 
 const SchemaForm = lazy(() => import('../components/SchemaForm'));
+const JsonEditor = lazy(() => import('./JsonEditor'));
 
 type Json<R> = R extends { content: { 'application/json': infer T } } ? T : never;
 export type LintResult = Json<paths['/api/definitions/{key}/lint']['post']['responses'][200]>;
@@ -124,6 +126,16 @@ function titles(schema: unknown): { name: string; zh: string; en: string }[] {
   return Object.entries(props).map(([name, field]) => ({ name, zh: field?.title ?? name, en: field?.['x-i18n']?.en?.title ?? '' }));
 }
 
+/** The preview of a form being edited: a uiSchema naming a widget that does not exist (mid-typing) shows a note
+ * instead of taking the studio down. */
+class PreviewBoundary extends Component<{ children: ReactNode; failed: string }, { error: string | null }> {
+  state = { error: null as string | null };
+  static getDerivedStateFromError(error: Error) { return { error: error.message.length > 160 ? `${error.message.slice(0, 160)}…` : error.message }; }
+  render() {
+    return this.state.error ? <Alert type="warning" showIcon message={this.props.failed} description={this.state.error} /> : this.props.children;
+  }
+}
+
 export function FormEditor({ definitionKey, form, element, draft, onChange }: {
   definitionKey: string; form: { process: string; file: string } | null; element: string | null; draft: Draft;
   onChange(name: string, value: unknown): void;
@@ -146,6 +158,8 @@ export function FormEditor({ definitionKey, form, element, draft, onChange }: {
     enabled: !!element && !!form,
     queryFn: () => ok(api.POST('/api/definitions/{key}/data', { params: { path: { key: definitionKey } }, body: { element_id: element ?? '', ...draft } })),
   });
+  const schema = draft.forms[schemaKey];
+  const uiSchemaOfForm = useMemo(() => uiMetaSchema(schema), [schema]);
   if (!form) return <p className="muted">{t('studio.formHint')}</p>;
   const apply = (which: 'schema' | 'ui', value: string) => {
     (which === 'schema' ? setText : setUiText)(value);
@@ -157,16 +171,26 @@ export function FormEditor({ definitionKey, form, element, draft, onChange }: {
       setError((e as Error).message);
     }
   };
-  const schema = draft.forms[schemaKey];
+  // a case value added as a field of the same name: the task opens with it filled in (forms.initial_values)
+  const prefill = (name: string, zh: string, en: string) => {
+    const current = (schema ?? { type: 'object', properties: {} }) as { properties?: Record<string, unknown> };
+    if (current.properties?.[name]) return;
+    const next = { ...current, properties: { ...(current.properties ?? {}), [name]: prefillField(name, zh, en, draft.forms) } };
+    apply('schema', JSON.stringify(next, null, 2));
+  };
+  const has = (name: string) => !!(schema as { properties?: Record<string, unknown> } | undefined)?.properties?.[name];
   return (
     <div className="studio-form">
       <div className="studio-form-code">
-        <label htmlFor="studio-schema"><strong>{form.file}</strong> (JSON Schema)</label>
-        <Input.TextArea id="studio-schema" value={text} onChange={(e) => apply('schema', e.target.value)} rows={16}
-          className="code" spellCheck={false} />
-        <label htmlFor="studio-uischema">{uiKey.split('/')[1]} (uiSchema)</label>
-        <Input.TextArea id="studio-uischema" value={uiText} onChange={(e) => apply('ui', e.target.value)} rows={5}
-          className="code" spellCheck={false} />
+        <label htmlFor="studio-schema-content"><strong>{form.file}</strong> (JSON Schema 2020-12)</label>
+        <Suspense fallback={<Skeleton active />}>
+          <JsonEditor id="studio-schema" label={`${form.file} (JSON Schema)`} value={text} schema={formMetaSchema}
+            onChange={(value) => apply('schema', value)} minHeight={280} />
+          <label htmlFor="studio-uischema-content">{uiKey.split('/')[1]} (uiSchema)</label>
+          <JsonEditor id="studio-uischema" label={`${uiKey.split('/')[1]} (uiSchema)`} value={uiText} schema={uiSchemaOfForm}
+            onChange={(value) => apply('ui', value)} minHeight={100} />
+        </Suspense>
+        <p className="muted studio-json-hint">{t('studio.jsonHint')}</p>
         {error && <Alert type="error" showIcon message={t('studio.jsonError')} description={error} />}
         <h4>{t('studio.labels')}</h4>
         <table className="plain-table studio-labels">
@@ -174,10 +198,15 @@ export function FormEditor({ definitionKey, form, element, draft, onChange }: {
           <tbody>{titles(schema).map((f) => <tr key={f.name}><td><code>{f.name}</code></td><td>{f.zh}</td><td lang="en">{f.en || <span className="icon-warn">{t('studio.missingEnglish')}</span>}</td></tr>)}</tbody>
         </table>
         <h4>{t('studio.available')}</h4>
+        <p className="muted">{t('studio.prefillHint')}</p>
         {available.isLoading ? <Skeleton active /> : (
           <ul className="studio-available">
             {(available.data ?? []).map((f) => (
-              <li key={f.name}><code>{f.name}</code> {f.title_zh !== f.name && f.title_zh} <span className="muted">{f.source ?? t('studio.everyCase')}</span></li>
+              <li key={f.name}>
+                <code>{f.name}</code> {f.title_zh !== f.name && f.title_zh} <span className="muted">{f.source ?? t('studio.everyCase')}</span>
+                {' '}{has(f.name) ? <Tag color="green">{t('studio.prefilled')}</Tag>
+                  : <Button size="small" onClick={() => prefill(f.name, f.title_zh, f.title_en)} aria-label={t('studio.prefillField', { name: f.name })}>{t('studio.addField')}</Button>}
+              </li>
             ))}
           </ul>
         )}
@@ -185,7 +214,9 @@ export function FormEditor({ definitionKey, form, element, draft, onChange }: {
       <div className="studio-phone" aria-label={t('studio.preview')}>
         <div className="studio-phone-title">{t('studio.preview')}</div>
         <Suspense fallback={<Skeleton active />}>
-          {schema ? <SchemaForm schema={schema} uiSchema={localizeUi(draft.forms[uiKey], i18n.language)} formData={data} onChange={setData} /> : null}
+          <PreviewBoundary key={`${text}\u0000${uiText}`} failed={t('studio.previewFailed')}>
+            {schema ? <SchemaForm schema={schema} uiSchema={localizeUi(draft.forms[uiKey], i18n.language)} formData={data} onChange={setData} /> : null}
+          </PreviewBoundary>
         </Suspense>
       </div>
     </div>
@@ -194,19 +225,41 @@ export function FormEditor({ definitionKey, form, element, draft, onChange }: {
 
 // ----- scenarios --------------------------------------------------------------------------------------------
 
-export function Scenarios({ definitionKey, draft, onPath }: {
+/** Pass or fail per scenario, each with its failures and a button that draws its path on the diagram. */
+function ScenarioResults({ report, onPath }: { report: ScenarioReport; onPath(path: string[]): void }) {
+  const { t } = useTranslation();
+  return (
+    <List className="studio-results" dataSource={report.results} renderItem={(r) => (
+      <List.Item actions={[<Button key="path" size="small" onClick={() => onPath(r.path)}>{t('studio.showPath')}</Button>]}>
+        <List.Item.Meta
+          avatar={r.passed ? <Mark kind="ok" /> : <Mark kind="error" />}
+          title={<span data-scenario={r.passed ? 'passed' : 'failed'}>{r.name}</span>}
+          description={r.failures.map((f) => (
+            <div key={`${f.step}-${f.message}`}>{f.step ? t('studio.atStep', { step: f.step }) : ''}{f.element_id ? ` ${f.element_id}` : ''} {f.message}</div>
+          ))} />
+      </List.Item>
+    )} />
+  );
+}
+
+function ScenarioSummary({ report }: { report: ScenarioReport }) {
+  const { t } = useTranslation();
+  const passed = report.results.filter((r) => r.passed).length;
+  return <span role="status" className={passed === report.results.length ? 'studio-pass' : 'studio-fail'}>
+    {t('studio.scenarioSummary', { passed, total: report.results.length })}</span>;
+}
+
+/** The scenario file being edited: `text` (null: not edited yet, `initial` shows — the one stored with the
+ * newest version, else the one shipped beside the process). */
+export function Scenarios({ definitionKey, draft, onPath, text, initial, onText }: {
   definitionKey: string; draft: () => Promise<Draft>; onPath(path: string[]): void;
+  text: string | null; initial: string; onText(text: string): void;
 }) {
   const { t } = useTranslation();
-  const shipped = useQuery({
-    queryKey: ['studio-scenarios', definitionKey],
-    queryFn: () => ok(api.GET('/api/definitions/{key}/scenarios', { params: { path: { key: definitionKey } } })),
-  });
-  const [text, setText] = useState<string | null>(null);
   const [running, setRunning] = useState(false);
   const [report, setReport] = useState<ScenarioReport | null>(null);
   const [failure, setFailure] = useState<string | null>(null);
-  const source = text ?? shipped.data?.text ?? '';
+  const source = text ?? initial;
   const run = async () => {
     setRunning(true);
     setFailure(null);
@@ -218,29 +271,17 @@ export function Scenarios({ definitionKey, draft, onPath }: {
       setRunning(false);
     }
   };
-  const passed = report?.results.filter((r) => r.passed).length ?? 0;
   return (
     <div className="studio-scenarios">
       <Space wrap>
         <Button type="primary" onClick={run} loading={running} disabled={!source}>{t('studio.runScenarios')}</Button>
-        {report && <span role="status" className={passed === report.results.length ? 'studio-pass' : 'studio-fail'}>
-          {t('studio.scenarioSummary', { passed, total: report.results.length })}</span>}
+        {report && <ScenarioSummary report={report} />}
       </Space>
       {failure && <Alert type="error" showIcon message={failure} />}
-      {report && (
-        <List className="studio-results" dataSource={report.results} renderItem={(r) => (
-          <List.Item actions={[<Button key="path" size="small" onClick={() => onPath(r.path)}>{t('studio.showPath')}</Button>]}>
-            <List.Item.Meta
-              avatar={r.passed ? <Mark kind="ok" /> : <Mark kind="error" />}
-              title={<span data-scenario={r.passed ? 'passed' : 'failed'}>{r.name}</span>}
-              description={r.failures.map((f) => (
-                <div key={`${f.step}-${f.message}`}>{f.step ? t('studio.atStep', { step: f.step }) : ''}{f.element_id ? ` ${f.element_id}` : ''} {f.message}</div>
-              ))} />
-          </List.Item>
-        )} />
-      )}
+      {report && <ScenarioResults report={report} onPath={onPath} />}
       <label htmlFor="studio-scenario-text">{t('studio.scenarioFile', { key: definitionKey })}</label>
-      <Input.TextArea id="studio-scenario-text" value={source} onChange={(e) => setText(e.target.value)} rows={12} className="code" spellCheck={false} />
+      <p className="muted">{t('studio.scenariosKept')}</p>
+      <Input.TextArea id="studio-scenario-text" value={source} onChange={(e) => onText(e.target.value)} rows={12} className="code" spellCheck={false} />
     </div>
   );
 }
@@ -265,8 +306,8 @@ function DiffList({ diff }: { diff: DiffResult }) {
   );
 }
 
-export function DeployPanel({ definitionKey, draft, onDiff, onDeployed }: {
-  definitionKey: string; draft: () => Promise<Draft>; onDiff(diff: DiffResult | null): void; onDeployed(version: number): void;
+export function DeployPanel({ definitionKey, draft, scenarios, onDiff, onDeployed }: {
+  definitionKey: string; draft: () => Promise<Draft>; scenarios: string; onDiff(diff: DiffResult | null): void; onDeployed(version: number): void;
 }) {
   const { t } = useTranslation();
   const [diff, setDiff] = useState<DiffResult | null>(null);
@@ -294,7 +335,8 @@ export function DeployPanel({ definitionKey, draft, onDiff, onDeployed }: {
   const deploy = async () => {
     setBusy(true);
     try {
-      const result = await ok(api.POST('/api/definitions', { body: await draft() }));
+      // the scenario file as it is now is kept with the new version
+      const result = await ok(api.POST('/api/definitions', { body: { ...(await draft()), ...(scenarios.trim() ? { scenarios: { [definitionKey]: scenarios } } : {}) } }));
       const mine = result.deployed.find((d) => d.key === definitionKey) ?? result.deployed[0];
       setMessage({ type: 'success', text: mine.created ? t('studio.deployed', { version: mine.version }) : t('studio.unchanged', { version: mine.version }) });
       onDeployed(mine.version);
@@ -360,7 +402,9 @@ export function DeployPanel({ definitionKey, draft, onDiff, onDeployed }: {
 
 // ----- versions ---------------------------------------------------------------------------------------------
 
-export function Versions({ definitionKey, version, onDiff }: { definitionKey: string; version: number; onDiff(diff: DiffResult | null): void }) {
+export function Versions({ definitionKey, version, onDiff, onPath }: {
+  definitionKey: string; version: number; onDiff(diff: DiffResult | null): void; onPath(path: string[]): void;
+}) {
   const { t } = useTranslation();
   const list = useQuery({
     queryKey: ['studio-versions', definitionKey, version],
@@ -369,6 +413,16 @@ export function Versions({ definitionKey, version, onDiff }: { definitionKey: st
   const [from, setFrom] = useState<number | null>(null);
   const [to, setTo] = useState<number | null>(null);
   const [diff, setDiff] = useState<DiffResult | null>(null);
+  const [rerun, setRerun] = useState<{ version: number; report?: ScenarioReport; failure?: string } | null>(null);
+  const runStored = async (v: number) => {
+    setRerun({ version: v });
+    try {
+      const report = await ok(api.POST('/api/definitions/{key}/scenarios/run', { params: { path: { key: definitionKey } }, body: { version: v } }));
+      setRerun({ version: v, report });
+    } catch (e) {
+      setRerun({ version: v, failure: problemText(e, t).message });
+    }
+  };
   const options = useMemo(() => (list.data ?? []).map((v) => ({ value: v.version, label: `v${v.version} · ${v.created_by}` })), [list.data]);
   const compare = async () => {
     if (!from || !to) return;
@@ -392,10 +446,23 @@ export function Versions({ definitionKey, version, onDiff }: { definitionKey: st
     <div className="studio-versions">
       <ul>
         {list.data.map((v) => (
-          <li key={v.version}>v{v.version} <span className="muted">{v.created_by} · {v.created_at.slice(0, 16).replace('T', ' ')}</span>
-            {' '}<Button size="small" onClick={() => download(v.version)}>{t('studio.download')}</Button></li>
+          <li key={v.version} data-version={v.version}>v{v.version} <span className="muted">{v.created_by} · {v.created_at.slice(0, 16).replace('T', ' ')}</span>
+            {' '}<Button size="small" onClick={() => download(v.version)}>{t('studio.download')}</Button>
+            {' '}{v.has_scenarios
+              ? <Button size="small" onClick={() => runStored(v.version)} loading={rerun?.version === v.version && !rerun.report && !rerun.failure}
+                aria-label={t('studio.rerunVersion', { version: v.version })}>{t('studio.rerun')}</Button>
+              : <span className="muted">{t('studio.noStoredScenarios')}</span>}</li>
         ))}
       </ul>
+      {rerun && (rerun.report || rerun.failure) && (
+        <div className="studio-rerun" data-version={rerun.version}>
+          <h4>{t('studio.rerunTitle', { version: rerun.version })}</h4>
+          {rerun.failure ? <Alert type="error" showIcon message={rerun.failure} /> : rerun.report && <>
+            <ScenarioSummary report={rerun.report} />
+            <ScenarioResults report={rerun.report} onPath={onPath} />
+          </>}
+        </div>
+      )}
       <Space wrap>
         <Select aria-label={t('studio.from')} placeholder={t('studio.from')} options={options} value={from} onChange={setFrom} style={{ minWidth: 140 }} />
         <Select aria-label={t('studio.to')} placeholder={t('studio.to')} options={options} value={to} onChange={setTo} style={{ minWidth: 140 }} />
