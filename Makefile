@@ -22,7 +22,7 @@ run: $(STAMP) web
 test: $(STAMP)
 	$(BIN)/yishi db upgrade
 	$(BIN)/ruff check engine api tests bench
-	$(BIN)/pytest -q
+	$(BIN)/pytest -q -n 2 --dist loadfile
 	$(MAKE) web-test
 
 bench: $(STAMP)

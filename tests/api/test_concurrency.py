@@ -20,28 +20,25 @@ from tests.support.demo_case import DEMO, UNIT
 PROPOSAL = {"description": "在3号院增设电动自行车集中充电桩，解决飞线充电隐患。"}
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture
 def server(db_url):
     service = Yishi(db_url)
     app = create_app(service, processes_dir=str(DEMO.parent), seed_demo=True, tick_seconds=0)
-    port = free_port()
-    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", workers=1)
+    sock = socket.socket()  # bound here and handed to uvicorn: no other test process can take the port meanwhile
+    sock.bind(("127.0.0.1", 0))
+    port = sock.getsockname()[1]
+    config = uvicorn.Config(app, log_level="warning", workers=1)
     uv = uvicorn.Server(config)
-    thread = threading.Thread(target=uv.run, daemon=True)
+    thread = threading.Thread(target=uv.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()
-    deadline = time.monotonic() + 20
+    deadline = time.monotonic() + 90  # a start-up limit, generous: two test processes share the cores
     while not uv.started:
         assert time.monotonic() < deadline, "server did not start"
         time.sleep(0.05)
     yield f"http://127.0.0.1:{port}", service
     uv.should_exit = True
     thread.join(timeout=10)
+    sock.close()
     service.db.dispose()
 
 
