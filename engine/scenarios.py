@@ -17,6 +17,10 @@ A scenario file says, in words a designer reads, who does what and what must com
           - wait: timer                    # a day at a time until a timer fires (at most 60 days)
           - wait: C_UT_Publish             # … or until that task opens
           - object: 异议内容                # a resident objects to the running notice (by: proposer)
+          - send_back: A_UT_Triage         # 退回: the open task at this element sends the case back …
+            to: A_UT_Register              # … along the return the diagram draws to this step
+            by: grid_steward
+            reason: 登记信息不全             # (required, recorded in the case file)
           - expect: {open: [A_UT_Triage]}  # a check on the way
         expect:
           status: completed
@@ -58,7 +62,7 @@ DEFAULT_START = dt.datetime(2026, 3, 2, 9, 0, tzinfo=SHANGHAI)  # a Monday, no h
 WAIT_DAYS = 60
 MAX_SCENARIOS = 50
 MAX_STEPS = 400
-STEP_KINDS = ("do", "clock", "wait", "object", "expect")
+STEP_KINDS = ("do", "clock", "wait", "object", "send_back", "expect")
 _MOMENT = re.compile(r"@(now|today)((?:[+-]\d+[dhm]?)*)(?: (\d{1,2}):(\d{2}))?")
 _OFFSET = re.compile(r"([+-])(\d+)([dhm]?)")
 _DURATION = re.compile(r"(\d+)([dhm])")
@@ -174,15 +178,20 @@ def parse(text: str, process: str | None = None) -> ScenarioFile:
         for index, step in enumerate(steps, 1):
             kinds = [k for k in STEP_KINDS if isinstance(step, dict) and k in step]
             if len(kinds) != 1:
-                raise _bad(Text("场景“{name}”第 {i} 步须恰有 do、clock、wait、object、expect 之一",
-                                "scenario '{name}' step {i}: exactly one of do, clock, wait, object, expect",
-                                name=name, i=index))
+                raise _bad(Text("场景“{name}”第 {i} 步须恰有 do、clock、wait、object、send_back、expect 之一",
+                                "scenario '{name}' step {i}: exactly one of do, clock, wait, object, send_back, "
+                                "expect", name=name, i=index))
             if kinds[0] == "expect":
                 _check_expect(step["expect"], name)
             if kinds[0] == "do" and not isinstance(step.get("by"), str):
                 raise _bad(Text("场景“{name}”第 {i} 步（{el}）须写明 by：哪个角色办理",
                                 "scenario '{name}' step {i} ({el}): by (the role that acts) is required",
                                 name=name, i=index, el=step["do"]))
+            if kinds[0] == "send_back" and not all(isinstance(step.get(k), str) and step[k].strip()
+                                                   for k in ("to", "by", "reason")):
+                raise _bad(Text("场景“{name}”第 {i} 步（退回 {el}）须写明 to、by 和 reason",
+                                "scenario '{name}' step {i} (send_back {el}): to, by and reason are required",
+                                name=name, i=index, el=step["send_back"]))
         expect = item.get("expect") or {}
         _check_expect(expect, name)
         scenarios.append(Scenario(name, str(start.get("by") or "proposer"), dict(start.get("data") or {}), steps,
@@ -293,6 +302,10 @@ class _Run:
                 self.move_to(self.now + _duration(target))
         elif "wait" in step:
             self.wait(str(step["wait"]))
+        elif "send_back" in step:
+            task_id = self.open_task(str(step["send_back"]))["task_id"]
+            self.pinned(lambda: self.service.return_task(task_id, self.member(step["by"]), str(step["to"]),
+                                                         str(step["reason"])))
         elif "object" in step:
             by = str(step.get("by") or "proposer")
             self.pinned(lambda: self.service.lodge_objection(self.case_id, self.member(by), str(step["object"]),
@@ -300,7 +313,7 @@ class _Run:
         else:
             self.check(step["expect"] or {}, final=False)
 
-    def do(self, element: str, raw: dict, by: str) -> None:
+    def open_task(self, element: str) -> dict:
         tasks = [t for t in self.case()["open_tasks"] if t["element_id"] == element]
         if len(tasks) != 1:
             case = self.case()
@@ -309,6 +322,10 @@ class _Run:
                                    status=case["status"], open=", ".join(self.open()) or "—",
                                    error=f"; {case['error_element']}: {case['error_message']}"
                                    if case["error_message"] else ""))
+        return tasks[0]
+
+    def do(self, element: str, raw: dict, by: str) -> None:
+        tasks = [self.open_task(element)]
         data = self.value(raw, by)
         opinion = None
         if self.service.runtime.task_view(self.case_id, tasks[0]["task_id"]).signature == "required":

@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from engine.cases import summary
 from engine.cases.attention import holders_of, took_part
 from engine.cases.handover import STATUTORY_KINDS, check_holder, statutory_kind
-from engine.cases.takeback import QUIET_KINDS, return_targets
+from engine.cases.takeback import QUIET_KINDS
 from engine.domain import clock, names
 from engine.domain.actors import Actor
 from engine.domain.statuses import ACTIVE_STATUSES, EventKind
@@ -21,6 +21,7 @@ from engine.errors import NotFound, YishiError
 from engine.notify import recipients
 from engine.read import queries, views
 from engine.store.tables import case_copies, case_events, cases, open_tasks
+from engine.workflow import returns
 
 
 def with_summary(rows: list[dict], language: str) -> list[dict]:
@@ -153,7 +154,7 @@ class TaskActionsDoor:
             "may_delegate": holder and not statutory,
             "transfer_to": colleagues if holder else [],
             "return_to": [{"element_id": e, "name": names.render(element_names.get(e, e), language)}
-                          for e in return_targets(live)],
+                          for e in returns.targets(live)],
             "requests": requests,
             "returned": {"by": last_return.actor, "reason": last_return.data.get("reason"), "at": last_return.at}
             if last_return is not None else None,

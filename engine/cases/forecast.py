@@ -6,7 +6,8 @@ forecast, marked as one: nothing is stored and the case is not touched.
 The most likely path at an exclusive gateway is, in order: the branch taken most often by cases of the same
 method (the case file's events at the first step of each branch); else the branch whose condition already holds
 on the case's data; else the branch that leads on through the most steps (the full procedure rather than a
-return, a rejection or an escalation). Parallel branches are all listed. Loops are not walked twice.
+return, a rejection or an escalation). Parallel branches are all listed. Loops are not walked twice, and a drawn
+退回 (a ``sendBack`` boundary event) is never taken as the way ahead.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from engine.domain import clock
 from engine.notify import recipients
 from engine.store.tables import case_events, cases
 from engine.workflow import projection
+from engine.workflow.returns import is_return_event
 
 MAX_STEPS = 40
 SPLIT = ".BoundaryEventSplit"
@@ -130,7 +132,7 @@ class Forecaster:
                 continue
             self.visited.add((ctx, name))
             spec = self.specs[process].task_specs.get(name)
-            if spec is None:
+            if spec is None or is_return_event(spec):  # a drawn 退回 is never the way ahead
                 continue
             if not spec.outputs:
                 ended = True
@@ -237,7 +239,7 @@ class Forecaster:
                 continue
             seen.add(current)
             spec = self.specs[process].task_specs.get(current)
-            if spec is None:
+            if spec is None or is_return_event(spec):  # a drawn 退回 goes back, not ahead
                 continue
             ends = ends or not spec.outputs
             if isinstance(spec, (UserTask, MultiInstanceTask)):

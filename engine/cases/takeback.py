@@ -5,9 +5,10 @@
 - 撤销 (withdraw a proposal): the starter withdraws their own case before it is decided — until one of the
   steps the process names in ``withdrawUntil`` has been reached; the case ends as cancelled and the withdrawal is
   recorded (published on the unit's board where the process says ``withdrawalNotice`` = true).
-- 退回 (send back): the holder of a step sends the case back to an earlier step its ``returnTo`` property names
-  (the diagram shows the allowed returns), with a required reason; the earlier step opens again with its data,
-  claimed by who did it, and they resubmit (再次提交).
+- 退回 (send back): the holder of a step sends the case back along a return the diagram draws on it (an
+  interrupting boundary event marked ``sendBack`` whose flow leads to an earlier user task —
+  ``engine.workflow.returns``), with a required reason; SpiffWorkflow routes the case along the drawn flow, the
+  earlier step opens again with the case's data, claimed by who did it last, and they resubmit (再次提交).
 
 Each is a write of the case through the unit of work: of a withdrawal and the next step's completion at once
 exactly one wins.
@@ -36,7 +37,7 @@ from engine.people import accounts
 from engine.store import audit
 from engine.store.audit import Event
 from engine.store.tables import case_events, definition_versions, open_tasks
-from engine.workflow import projection
+from engine.workflow import projection, returns
 
 # what may follow a completed step in the case file without the step counting as acted on
 QUIET_KINDS = {EventKind.TASK_OPENED, EventKind.TASK_CLOSED, EventKind.COMPUTED, EventKind.DEADLINE_APPROXIMATE,
@@ -53,11 +54,6 @@ def reopen(workflow, task) -> None:
     for task_id, waiting in list(workflow.event_manager.tasks.items()):
         if task_id not in live or waiting.parent is None:
             workflow.event_manager.remove_task(waiting)
-
-
-def return_targets(task) -> list[str]:
-    props = (getattr(task.task_spec, "extensions", None) or {}).get("properties", {})
-    return [e.strip() for e in (props.get(bpmn.RETURN_TO_PROPERTY) or "").split(",") if e.strip()]
 
 
 class TakeBack:
@@ -128,7 +124,7 @@ class TakeBack:
         return {"case_id": case_id, "published": notice}
 
     def return_to(self, case_id: int, task_id: str, actor: Actor, to_element: str, reason: str) -> dict:
-        """退回: send the case back from my open step to an earlier step its ``returnTo`` allows."""
+        """退回: send the case back from my open step along a return the diagram draws on it."""
         reason = note_text(reason, "reason", required=True)
         now = clock.now()
         with self.db.begin() as conn:
@@ -136,32 +132,39 @@ class TakeBack:
             task = self._open_task(loaded, task_id)
             row = loaded.open_before[str(task.id)]
             check_holder(actor, loaded.row.unit, row)
-            allowed = return_targets(task)
+            allowed = returns.targets(task)
             if to_element not in allowed:
-                raise InvalidInput(Text("“{step}”不能退回到 {to}（流程允许：{allowed}）",
-                                        "'{step}' cannot be sent back to {to} (the process allows: {allowed})",
-                                        step=names.split(row.name), to=to_element,
+                raise InvalidInput(Text("“{step}”不能退回到 {to}（流程图上画出的退回：{allowed}）",
+                                        "'{step}' cannot be sent back to {to} (the returns the diagram draws: "
+                                        "{allowed})", step=names.split(row.name), to=to_element,
                                         allowed="、".join(allowed) or "无 none"),
-                                   [FieldError("to_element", Text("流程不允许退回到这一步",
-                                                                  "the process does not allow this return"))])
-            earlier = max((t for t in projection.all_tasks(loaded.workflow)
-                           if getattr(t.task_spec, "bpmn_id", None) == to_element and t.state == TaskState.COMPLETED),
-                          key=lambda t: t.last_state_change, default=None)
-            if earlier is None:
-                raise InvalidState(Text("这个事项还没有办理过 {to}，无法退回", "the case never went through {to}",
-                                        to=to_element))
+                                   [FieldError("to_element", Text("流程图上没有退回到这一步的连线",
+                                                                  "the diagram draws no return to this step"))])
             done_by = conn.execute(sa.select(case_events.c.actor).where(
-                case_events.c.case_id == case_id, case_events.c.task_id == str(earlier.id),
+                case_events.c.case_id == case_id, case_events.c.element_id == to_element,
                 case_events.c.kind == EventKind.TASK_COMPLETED).order_by(case_events.c.seq.desc()).limit(1)).scalar()
-            events_out, snap = self.advance(loaded.workflow, lambda: reopen(loaded.workflow, earlier))
+            event_task = returns.waiting_event(task, to_element)
+            if event_task is not None:  # drawn: SpiffWorkflow follows the return flow; the step opens anew
+                events_out, snap = self.advance(loaded.workflow, lambda: returns.fire(event_task))
+                reopened = next((t.task_id for t in snap.open_tasks if t.element_id == to_element
+                                 and t.task_id not in loaded.open_before), None)
+            else:  # a version deployed before returns were drawn: its returnTo reopens the earlier task
+                earlier = max((t for t in projection.all_tasks(loaded.workflow)
+                               if getattr(t.task_spec, "bpmn_id", None) == to_element
+                               and t.state == TaskState.COMPLETED), key=lambda t: t.last_state_change, default=None)
+                if earlier is None:
+                    raise InvalidState(Text("这个事项还没有办理过 {to}，无法退回", "the case never went through {to}",
+                                            to=to_element))
+                events_out, snap = self.advance(loaded.workflow, lambda: reopen(loaded.workflow, earlier))
+                reopened = str(earlier.id)
             head = Event(EventKind.TASK_RETURNED, actor.user_id, {
-                "reason": reason, "to_element": to_element, "to_task": str(earlier.id),
+                "reason": reason, "to_element": to_element, "to_task": reopened,
                 "tell": [done_by] if done_by and done_by != actor.user_id else []},
                 projection.element_id(task), str(task.id))
-            claimed = self._reclaim(conn, loaded, snap, str(earlier.id), done_by, actor.user_id)
+            claimed = self._reclaim(conn, loaded, snap, reopened, done_by, actor.user_id) if reopened else []
             self.save(conn, loaded, loaded.workflow, snap, [head, *events_out], now)
             self._apply_claims(conn, case_id, claimed, now)
-        return {"task_id": str(earlier.id), "case_id": case_id, "to_element": to_element, "holder": done_by}
+        return {"task_id": reopened, "case_id": case_id, "to_element": to_element, "holder": done_by}
 
     # ----- helpers -----------------------------------------------------------------------------------------------
 

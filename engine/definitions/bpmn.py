@@ -21,7 +21,12 @@ SIGN_RULE_PROPERTY = "signRule"  # on a multi-instance user task: all | any | se
 SIGNATURE_PROPERTY = "signature"  # on a user task: required | optional (a handwritten signature)
 # task actions (issue 13, processes/CONVENTIONS.md "Task actions")
 STATUTORY_PROPERTY = "statutory"  # on a user task: vote | legality | filing — its decision stays with its role
-RETURN_TO_PROPERTY = "returnTo"  # on a user task: earlier user tasks its holder may send the case back to (退回)
+# 退回 is drawn: an interrupting signal boundary event on the returning user task, marked ``sendBack`` = true, whose
+# one outgoing sequence flow leads back (directly or through merging exclusive gateways) to an earlier user task
+SEND_BACK_PROPERTY = "sendBack"
+# on a user task of versions deployed before returns were drawn: the earlier user tasks its holder may send the case
+# back to; still honoured for their running cases, refused by lint in anything new
+RETURN_TO_PROPERTY = "returnTo"
 COPY_TO_PROPERTY = "copyTo"  # on a user task: roles the case is copied to (抄送) when it is completed
 SUMMARY_PROPERTY = "summaryFields"  # on a process: two or three case values every list and message shows
 WITHDRAW_UNTIL_PROPERTY = "withdrawUntil"  # on a process: the steps from which the starter may no longer withdraw
@@ -43,6 +48,11 @@ def properties(node: etree._Element) -> dict[str, str]:
         if name:
             found[name] = prop.get("value", "")
     return found
+
+
+def is_send_back(node: etree._Element) -> bool:
+    """A drawn 退回: a boundary event marked ``sendBack`` = true (its flow goes back, never ahead)."""
+    return local(node) == "boundaryEvent" and properties(node).get(SEND_BACK_PROPERTY, "").strip().lower() == "true"
 
 
 def processes(tree: etree._ElementTree) -> list[etree._Element]:

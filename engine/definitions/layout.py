@@ -132,7 +132,7 @@ def _write_references(process: etree._Element) -> None:
     for flow in xpath(process, ".//bpmn:sequenceFlow"):
         outgoing[flow.get("sourceRef")].append(flow.get("id"))
         incoming[flow.get("targetRef")].append(flow.get("id"))
-    for node in process.iter():
+    for node in list(process.iter()):  # a list: lxml's live iterator skips nodes after children change
         if not isinstance(node.tag, str) or not node.tag.startswith(f"{{{BPMN_NS}}}"):
             continue
         if local(node) not in FLOW_NODES and local(node) != "boundaryEvent":

@@ -120,8 +120,9 @@ def _assigned(source: str) -> list[str]:
 
 def data_at(files: dict[str, str | bytes], forms: dict[str, dict], element_id: str) -> list[dict]:
     """The case data a step can read: every field of the forms of the steps that can come before it, the values
-    scripts before it compute, the start form's fields and the variables every case has — each with where it
-    comes from, so a designer can prefill a field. Empty when the element is not found."""
+    scripts before it compute (a drawn 退回 brings nothing forward), the start form's fields and the variables
+    every case has — each with where it comes from, so a designer can prefill a field. Empty when the
+    element is not found."""
     for tree in _trees(files):
         for node in tree.getroot().iter():
             if isinstance(node.tag, str) and node.get("id") == element_id:
@@ -135,6 +136,9 @@ def _data_in(process: etree._Element, forms: dict[str, dict], element_id: str) -
     nodes = {n.get("id"): n for n in process.iter() if isinstance(n.tag, str) and n.get("id")}
     before: dict[str, set[str]] = {}
     for flow in bpmn.xpath(process, ".//bpmn:sequenceFlow"):
+        source = nodes.get(flow.get("sourceRef"))
+        if source is not None and bpmn.is_send_back(source):
+            continue  # a 退回 leads back: the step it returns from does not come before its target
         before.setdefault(flow.get("targetRef"), set()).add(flow.get("sourceRef"))
     for event in bpmn.xpath(process, ".//bpmn:boundaryEvent"):
         before.setdefault(event.get("id"), set()).add(event.get("attachedToRef"))

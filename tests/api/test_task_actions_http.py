@@ -93,6 +93,8 @@ def test_transfer_delegate_and_return_over_http(api):
     assert options["holder"] and options["return_to"] == [{"element_id": "propose", "name": "提议"}]
     no_reason = api.post(f"/api/tasks/{review}/return", headers=li, json={"to_element": "propose", "reason": ""})
     assert no_reason.status_code == 422
+    not_drawn = api.post(f"/api/tasks/{review}/return", headers=li, json={"to_element": "vote", "reason": "跳过"})
+    assert not_drawn.status_code == 422 and "vote" in not_drawn.json()["detail"], not_drawn.text
     back = api.post(f"/api/tasks/{review}/return", headers=li, json={"to_element": "propose", "reason": "请补充位置"})
     assert back.status_code == 200, back.text
     reopened = back.json()["open_tasks"][0]
@@ -194,7 +196,7 @@ def live(db_url, monkeypatch):
     return db_url
 
 
-@pytest.mark.parametrize("name", ["urge×complete", "transfer×complete", "withdraw×complete"])
+@pytest.mark.parametrize("name", ["urge×complete", "transfer×complete", "withdraw×complete", "return×complete"])
 def test_each_action_against_a_completion_over_http_exactly_one_200(live, server, name):  # noqa: F811
     base, service = server
     with service.db.begin() as conn:
@@ -218,6 +220,8 @@ def test_each_action_against_a_completion_over_http_exactly_one_200(live, server
                                                                 json={"to_user": "steward_li", "reason": "休假"}),
                 "withdraw×complete": lambda c, p=propose: c.post(f"/api/tasks/{p}/withdraw", headers=proposer,
                                                                  json={}),
+                "return×complete": lambda c, t=review: c.post(f"/api/tasks/{t}/return", headers=steward, json={
+                    "to_element": "propose", "reason": "请补充"}),
             }[name]
             codes = pair(base, act, lambda c, t=review: c.post(f"/api/tasks/{t}/complete", headers=steward,
                                                                json=DELIBERATE))

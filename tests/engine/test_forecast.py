@@ -56,3 +56,20 @@ def test_a_panel_vote_is_forecast_with_its_rule_and_a_closed_case_has_nothing_ah
     yishi.cancel(s.case_id, __import__("tests.support.demo_case", fromlist=["ADMIN"]).ADMIN, "测试")
     assert yishi.forecast(s.case_id)["steps"] == []
     assert isinstance(yishi.forecast(s.case_id)["generated_at"], dt.datetime)
+
+
+def test_a_drawn_return_is_never_the_way_ahead(yishi):
+    """评议 draws a 退回 to 商议 (A_BR_Evaluate): the forecast from 评议 goes on to 审议, and what lies ahead of a
+    step never counts the steps behind its return."""
+    from engine.cases.forecast import Forecaster
+
+    s = start(yishi, title="退回不是前路")
+    register(s)
+    triage(s)
+    consult(s)
+    ids = [step["element_id"] for step in yishi.forecast(s.case_id)["steps"]]
+    assert ids[0] == "A_UT_Evaluate" and "A_UT_Consult" not in ids and "A_UT_PartyReview" in ids, ids
+    with yishi.db.connect() as conn:
+        forecaster = Forecaster(conn, yishi.runtime.load(conn, s.case_id), yishi.runtime.script_engine)
+        ahead, _ends = forecaster._reachable("five_step", "five_step", "A_UT_Triage.BoundaryEventSplit")
+    assert "A_UT_Triage" in ahead and "A_UT_Register" not in ahead  # the return to 登记建档 leads back

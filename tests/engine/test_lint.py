@@ -96,3 +96,42 @@ def test_empty_bundle_and_garbage_are_problems_not_crashes():
     problems = lint(bundle.bpmn, {}).problems
     assert {p.file for p in problems} == {"junk.bpmn", "empty.bpmn"}
     assert all(p.code == "xml" for p in problems)
+
+
+# ----- 退回 drawn in the diagram ----------------------------------------------------------------------------------
+
+ACTIONS = FIXTURES / "actions" / "actions.bpmn"
+
+
+def _return_problems(**changes) -> list:
+    xml = ACTIONS.read_text(encoding="utf-8")
+    for old, new in changes.values():
+        assert old in xml, old
+        xml = xml.replace(old, new)
+    return [p for p in lint({"actions.bpmn": xml.encode("utf-8")}, {}).problems if p.code.startswith("return")]
+
+
+def test_the_drawn_return_of_the_actions_fixture_is_clean():
+    assert _return_problems() == []
+
+
+@pytest.mark.parametrize(("change", "code"), [
+    (('sourceRef="review_send_back" targetRef="propose"', 'sourceRef="review_send_back" targetRef="vote"'),
+     "return_not_earlier"),
+    (('sourceRef="review_send_back" targetRef="propose"', 'sourceRef="review_send_back" targetRef="decided"'),
+     "return_target"),
+    (('attachedToRef="review">', 'attachedToRef="review" cancelActivity="false">'), "return_not_interrupting"),
+    (('<bpmn:signalEventDefinition id="review_send_back_signal" signalRef="send_back"/>',
+      '<bpmn:messageEventDefinition id="review_send_back_signal"/>'), "return_not_signal"),
+])
+def test_a_return_that_does_not_lead_back_to_an_earlier_step_is_a_problem_naming_it(change, code):
+    found = _return_problems(change=change)
+    assert [(p.code, p.element_id) for p in found] == [(code, "review_send_back")], found
+
+
+def test_returnto_is_refused_in_anything_new():
+    found = _return_problems(change=('<spiffworkflow:property name="copyTo" value="street_office"/>',
+                                     '<spiffworkflow:property name="copyTo" value="street_office"/>'
+                                     '<spiffworkflow:property name="returnTo" value="propose"/>'))
+    assert [(p.code, p.element_id) for p in found] == [("return_to_not_drawn", "review")]
+    assert "boundary" in found[0].message

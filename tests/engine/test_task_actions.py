@@ -338,3 +338,64 @@ def test_a_withdrawal_the_method_publishes_shows_on_the_units_public_board(acts)
     board = acts.public_board(UNIT, "en")
     assert [(o["reference"], o["end_event"], o["end_event_name"]) for o in board["outcomes"]] == [
         (acts.case(case_id)["reference"], "withdrawn", "Withdrawn by the proposer")]
+
+
+# ----- 退回 along the drawn flow ----------------------------------------------------------------------------------
+
+def test_a_return_follows_the_drawn_flow_and_the_earlier_step_opens_anew_prefilled(acts):
+    case_id, review = to_review(acts)
+    before = acts.case(case_id)["next_timer_at"]
+    assert before is not None  # the review's reply deadline (a timer boundary event) is waiting
+    back = acts.runtime.return_to(case_id, review, who(acts, "wang"), "propose", "请补充位置")
+    again = step(acts, case_id, "propose")
+    assert back["task_id"] == again["task_id"] != review and back["holder"] == "pan"
+    assert again["claimed_by"] == "pan"
+    detail = acts.task_detail(again["task_id"], who(acts, "pan"))
+    assert detail["initial_data"]["description"] == PROPOSAL["description"]  # what was submitted comes back
+    assert detail["initial_data"]["households"] == PROPOSAL["households"]
+    assert acts.case(case_id)["next_timer_at"] is None  # the review's deadline went with the review
+    rows, verification = acts.history(case_id)
+    assert verification.ok
+    returned = [r for r in rows if r["kind"] == "task_returned"]
+    assert len(returned) == 1 and returned[0]["element_id"] == "review"
+    assert returned[0]["data"]["to_task"] == again["task_id"] and returned[0]["data"]["reason"] == "请补充位置"
+
+
+def test_a_return_the_diagram_does_not_draw_is_refused_naming_the_element(acts):
+    case_id, review = to_review(acts)
+    with pytest.raises(InvalidInput) as refused:
+        acts.return_task(review, who(acts, "wang"), "vote", "跳过去")
+    assert "vote" in str(refused.value) and refused.value.errors[0].path == "to_element"
+    with pytest.raises(InvalidInput):  # nor to an element that is no step at all
+        acts.return_task(review, who(acts, "wang"), "decided", "跳过去")
+    assert step(acts, case_id, "review")["task_id"] == review  # nothing moved
+    assert "task_returned" not in file_kinds(acts, case_id)
+
+
+def test_an_earlier_version_with_returnto_keeps_sending_its_cases_back(acts, monkeypatch):
+    """A version deployed before returns were drawn (its ``returnTo`` property) stays as it was deployed: its
+    running cases still go back there, while a new version must draw its returns."""
+    from engine.definitions import lint_actions
+
+    old = ACTIONS.parent / "v1" / "actions.bpmn"  # as deployed before returns were drawn
+    problems = [p for p in __import__("engine.definitions.lint", fromlist=["lint"]).lint(
+        {old.name: old.read_bytes()}, {}).problems if p.code == "return_to_not_drawn"]
+    assert [p.element_id for p in problems] == ["review"]
+    with monkeypatch.context() as patched:  # deployed under the rules of its day
+        patched.setattr(lint_actions, "_check_returns", lambda *a: None)
+        original = lint_actions.check
+
+        def lenient(filename, tree, all_ids, found):
+            mine = []
+            original(filename, tree, all_ids, mine)
+            found.extend(p for p in mine if p.code != "return_to_not_drawn")
+        patched.setattr(lint_actions, "check", lenient)
+        acts.deploy(load_bundle([old]), DESIGNER)
+    case_id, review = to_review(acts)  # a case of the old version
+    acts.deploy(load_bundle([ACTIONS]), DESIGNER)  # the drawn version comes after it
+    assert acts.task_actions(review, who(acts, "wang"))["return_to"][0]["element_id"] == "propose"
+    acts.return_task(review, who(acts, "wang"), "propose", "请补充")
+    again = step(acts, case_id, "propose")
+    assert again["claimed_by"] == "pan"
+    acts.complete(case_id, again["task_id"], who(acts, "pan"), PROPOSAL)
+    assert step(acts, case_id, "review")
