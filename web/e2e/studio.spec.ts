@@ -93,7 +93,7 @@ test('a designer edits, checks, tests, deploys five_step and moves a running cas
   // the scenarios run against the draft
   await page.getByRole('tab', { name: '测试' }).click();
   await page.getByRole('button', { name: '运行测试' }).click();
-  await expect(page.getByText('4/4 个场景通过')).toBeVisible({ timeout: 60_000 });
+  await expect(page.getByText('5/5 个场景通过')).toBeVisible({ timeout: 60_000 });
   await page.getByRole('button', { name: '在图上显示路径' }).first().click();
   await expect(page.locator('[data-element-id="A_UT_Register"].studio-path').first()).toBeAttached();
   await snap(page, 'studio-tests');
