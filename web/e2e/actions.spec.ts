@@ -90,3 +90,44 @@ test('a committee member transfers the consultation to a colleague', async ({ pa
   await expect(page.locator('.case-timeline').getByText('转办')).toBeVisible();
   await snap(page, 'actions-case-transferred');
 });
+
+test('a grid steward sends a case back along the return the diagram draws', async ({ page, request }) => {
+  const driver = new Driver(request);
+  const title = '5号楼屋顶防水';
+  const started = await driver.call('POST', '/api/cases', 'proposer', { definition: 'five_step', unit: UNIT, title, data: { title } });
+  const reference = started.reference as string;
+  const registered = await driver.call('POST', `/api/tasks/${(started.open_tasks as { task_id: string }[])[0].task_id}/complete`, 'grid_steward', {
+    data: {
+      channel: 'deliberation_hall', proposer_type: 'owners_committee', proposer: { name: '王业委', role: '业委会主任', unit: '金康园业委会' },
+      co_signers: 12, title, description: '5号楼顶层漏水，业委会提议用维修资金做屋顶防水。',
+      category: 'renovation', scope: 'building', est_households_affected: 24,
+    },
+  });
+  const triage = (registered.open_tasks as { task_id: string; element_id: string }[]).find((t) => t.element_id === 'A_UT_Triage');
+  expect(triage).toBeTruthy();
+  await login(page, 'grid_steward');
+  await page.goto(`/task/${triage!.task_id}`);
+  await page.getByRole('button', { name: '退回' }).click();
+  await page.getByLabel('退回到').selectOption('A_UT_Register');
+  await page.getByLabel('理由（记入事项档案）').fill('联署人数不足，请核实后补正');
+  await snap(page, 'actions-return-form');
+  await page.getByRole('button', { name: '确认退回' }).click();
+  await expect(page).toHaveURL(/\/inbox/);
+  await expect(page.locator('.task-card', { hasText: title }).getByText('grid_steward 已认领')).toBeVisible();
+  await snap(page, 'actions-returned-inbox');
+  // the case went along the drawn flow: 登记建档 is open again, claimed by who registered, prefilled
+  const detail = await driver.call('GET', `/api/cases/${encodeURIComponent(reference)}`, 'admin');
+  const again = (detail.open_tasks as { task_id: string; element_id: string; claimed_by: string | null }[]);
+  expect(again.map((t) => t.element_id)).toEqual(['A_UT_Register']);
+  expect(again[0].claimed_by).toBe('grid_steward');
+  await page.goto(`/task/${again[0].task_id}`);
+  await expect(page.locator('.returned-banner')).toContainText('联署人数不足');
+  await expect(page.locator('input[value="5号楼屋顶防水"]').first()).toBeVisible();
+  await snap(page, 'actions-returned-task');
+  // the case page's diagram shows the return: the boundary event on 分类处理 and its flow back to 登记建档
+  await page.goto(`/case/${encodeURIComponent(reference)}`);
+  await expect(page.locator('[data-element-id="A_BR_Triage"]').first()).toBeAttached({ timeout: 30_000 });
+  await expect(page.locator('[data-element-id="A_f_back_Triage"]').first()).toBeAttached();
+  await expect(page.locator('.case-timeline').getByText('退回').first()).toBeVisible();
+  await snap(page, 'actions-return-diagram');
+});
