@@ -1,5 +1,5 @@
 import { expect, test, type Page } from '@playwright/test';
-import { axe, snap } from './checks';
+import { axe, SIZES, snap } from './checks';
 import { Driver, UNIT } from './drive';
 
 // Task actions (issue 13): a grid steward urges the deliberation committee's consultation from the case page
@@ -130,4 +130,12 @@ test('a grid steward sends a case back along the return the diagram draws', asyn
   await expect(page.locator('[data-element-id="A_f_back_Triage"]').first()).toBeAttached();
   await expect(page.locator('.case-timeline').getByText('退回').first()).toBeVisible();
   await snap(page, 'actions-return-diagram');
+  // the diagram itself, drawn at each size as it loads there (bpmn-js does not re-centre on a resize)
+  for (const [size, viewport] of Object.entries(SIZES)) {
+    await page.setViewportSize(viewport);
+    await page.reload();
+    await expect(page.locator('[data-element-id="A_BR_Triage"]').first()).toBeVisible({ timeout: 30_000 });
+    await page.locator('.diagram-canvas').screenshot({ path: `screenshots/actions-return-diagram-close-${size}.png` });
+  }
+  await page.setViewportSize(SIZES.desktop);
 });
