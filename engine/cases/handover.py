@@ -388,12 +388,13 @@ class Handover:
                  "may_end": r.user_id == actor.user_id or actor.is_admin} for r in rows]
 
     def stand_in_candidates(self, actor: Actor, user_id: str | None = None) -> list[dict]:
-        """Who may stand in for ``user_id`` (default: me): the active members holding, today, a role the person
-        holds in the same unit, each with the roles they share (a step moves only to a holder of its role)."""
+        """Who may stand in for ``user_id`` (default: me), or succeed them (换届): the active members holding, today,
+        a role the person holds in the same unit, each with the roles they share (a step moves only to a holder of
+        its role). For someone else: an administrator, who sees the units they administer."""
         user_id = (user_id or actor.user_id).strip()
-        if user_id != actor.user_id and not actor.is_admin:
-            raise Forbidden(Text("只有本人或管理员可以登记代理人", "only the person or an administrator may name a "
-                                 "stand-in"))
+        if user_id != actor.user_id and not (actor.is_admin or actor.is_unit_admin):
+            raise Forbidden(Text("只有本人或管理员可以查看谁能接替", "only the person or an administrator may see who "
+                                 "can take over"))
         today = periods.to_local_date(clock.now())
         m = memberships
         valid = sa.and_(sa.or_(m.c.valid_from.is_(None), m.c.valid_from <= today),
@@ -409,6 +410,8 @@ class Handover:
                 .order_by(m.c.user_id, m.c.unit, m.c.role)).all()
         found: dict[str, dict] = {}
         for r in rows:
+            if user_id != actor.user_id and not actor.administers(r.unit):
+                continue  # a unit administrator (换届) sees the successors in their own units
             found.setdefault(r.user_id, {"user": r.user_id, "display_name": r.display_name, "shared": []})[
                 "shared"].append({"unit": r.unit, "unit_name": r.unit_name, "role": r.role})
         return list(found.values())

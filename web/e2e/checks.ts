@@ -20,10 +20,12 @@ export async function logout(page: Page) {
 }
 
 export const SIZES = { phone: { width: 390, height: 844 }, desktop: { width: 1440, height: 900 } };
+/** A common laptop's width (the absence, hand-over and phrase pages are checked at it). */
+export const LAPTOP = { phone: SIZES.phone, desktop: { width: 1366, height: 900 } };
 
-export async function snap(page: Page, name: string) {
+export async function snap(page: Page, name: string, sizes: Record<string, { width: number; height: number }> = SIZES) {
   await page.evaluate(() => window.scrollTo(0, 0)); // the sticky top bar stays on top of a full-page screenshot
-  for (const [size, viewport] of Object.entries(SIZES)) {
+  for (const [size, viewport] of Object.entries(sizes)) {
     await page.setViewportSize(viewport);
     await page.waitForTimeout(300);
     await page.screenshot({ path: `screenshots/${name}-${size}.png`, fullPage: true });

@@ -90,7 +90,7 @@ export function App() {
           <Route path="/home" element={page(<HomePage />)} />
           <Route path="/take-part/:id" element={page(<TakePartPage />)} />
           <Route path="/case/:ref" element={page(<CasePage />)} />
-          <Route path="/settings" element={page(<SettingsPage />)} />
+          <Route path="/settings/*" element={page(<SettingsPage />)} />
           <Route path="/stats" element={page(<StatsPage />)} />
           <Route path="/notifications" element={page(<NotificationsPage />)} />
           <Route path="/console/deliveries" element={page(<DeliveriesPage />, 'admin')} />

@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { lazy, Suspense, useEffect, useState } from 'react';
 import { Link, useParams } from 'react-router-dom';
 import { Alert, App, Button, Descriptions, Form, Input, Modal, Select, Space, Tag, Typography } from 'antd';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
@@ -10,6 +10,10 @@ import { formatInstant } from '../lib/time';
 import { useAdminUnits, useGrantableRoles } from '../lib/people';
 import { Section } from '../components/Section';
 import { PeopleTabs } from './People';
+import type { HandedOver } from '../components/HandoverDialog';
+
+// the 换届 dialog and its texts load when an administrator opens a person (not in the entry's preload list)
+const HandoverDialog = lazy(() => import('../components/HandoverDialog'));
 
 type Dialog = 'edit' | 'deactivate' | 'reactivate' | 'reset' | 'grant' | { revoke: { unit: string; role: string; label: string } };
 interface Values { display_name?: string; phone?: string; email?: string; unit?: string; role?: string; valid_from?: string; valid_to?: string; reason?: string }
@@ -20,6 +24,11 @@ function Person() {
   const queryClient = useQueryClient();
   const [dialog, setDialog] = useState<Dialog | null>(null);
   const [code, setCode] = useState<{ code: string; expires: string } | null>(null);
+  const [handingOver, setHandingOver] = useState(false);
+  const [revoked, setRevoked] = useState(false);
+  const [handed, setHanded] = useState<HandedOver | null>(null);
+  const [texts, setTexts] = useState(false);
+  useEffect(() => { void import('../i18n/handover').then(() => setTexts(true)); }, []);
   const [form] = Form.useForm<Values>();
   const units = useAdminUnits();
   const roles = useGrantableRoles();
@@ -41,7 +50,8 @@ function Person() {
         unit: v.unit ?? '', role: v.role ?? '', valid_from: v.valid_from || null, valid_to: v.valid_to || null, reason } }));
       return ok(api.POST('/api/admin/users/{user}/memberships/revoke', { ...path, body: { unit: which.revoke.unit, role: which.revoke.role, reason } }));
     },
-    onSuccess: () => {
+    onSuccess: (_result, { which }) => {
+      if (typeof which === 'object') setRevoked(true); // a membership ended: offer to hand its tasks over
       setDialog(null);
       form.resetFields();
       void queryClient.invalidateQueries({ queryKey: ['admin-user', id] });
@@ -87,6 +97,20 @@ function Person() {
               </Space>
             ) : <p className="muted">{t('person.notManageable')}</p>}
           </Section>
+          {revoked && texts && (
+            <Alert type="warning" showIcon closable onClose={() => setRevoked(false)} className="form-alert" message={t('handover.afterRevoke', { name: u.display_name })}
+              action={<Button size="small" type="primary" onClick={() => setHandingOver(true)}>{t('handover.button')}</Button>} />
+          )}
+          {handed && (
+            <Alert type="success" showIcon closable onClose={() => setHanded(null)} className="form-alert handover-result" role="status"
+              message={t('handover.done', { count: handed.moved.length, name: handed.to })}
+              description={<>
+                <ul className="plain-list">{handed.moved.map((m) => <li key={m.task_id}><Link to={`/case/${encodeURIComponent(m.reference ?? String(m.case_id))}`}>{m.reference}</Link> {m.title} · {m.step}</li>)}</ul>
+                {handed.kept.length > 0 && <>{t('handover.doneKept', { count: handed.kept.length })}
+                  <ul className="plain-list">{handed.kept.map((k) => <li key={k.task_id}>{k.reference} {k.step} — {String(k.why ?? '')}</li>)}</ul></>}
+                {handed.act && <span className="muted">{t('handover.act', { act: handed.act })}</span>}
+              </>} />
+          )}
           <Section title={t('person.memberships')}>
             <ul className="plain-list membership-list">
               {u.memberships.map((m) => {
@@ -101,7 +125,10 @@ function Person() {
               })}
               {u.memberships.length === 0 && <li className="muted">—</li>}
             </ul>
-            <Button type="primary" onClick={() => open('grant')}>{t('person.action.grant')}</Button>
+            <Space wrap>
+              <Button type="primary" onClick={() => open('grant')}>{t('person.action.grant')}</Button>
+              {texts && <Button onClick={() => setHandingOver(true)}>{t('handover.button')}</Button>}
+            </Space>
           </Section>
           <Section title={t('person.history')}>
             <ul className="plain-list">
@@ -112,6 +139,12 @@ function Person() {
             </ul>
           </Section>
         </>
+      )}
+      {u && handingOver && (
+        <Suspense fallback={null}>
+          <HandoverDialog user={u.id} name={u.display_name} onClose={() => setHandingOver(false)}
+            onDone={(result) => { setHandingOver(false); setRevoked(false); setHanded(result); }} />
+        </Suspense>
       )}
       <Modal open={dialog !== null} title={title} okText={t('common.confirm')} cancelText={t('common.cancel')} destroyOnHidden
         confirmLoading={act.isPending} okButtonProps={{ danger: dialog === 'deactivate' || (typeof dialog === 'object' && dialog !== null) }}

@@ -1,14 +1,43 @@
-import { Button, Descriptions, Switch } from 'antd';
+import { lazy, Suspense, useEffect, useState } from 'react';
+import { Button, Descriptions, Spin, Switch } from 'antd';
 import { Section } from '../components/Section';
-import { Link, useNavigate } from 'react-router-dom';
+import { Link, Navigate, Route, Routes, useNavigate } from 'react-router-dom';
 import { useTranslation } from 'react-i18next';
 import { useSession } from '../session';
 import { useRoleName } from '../components/bits';
 import { NotificationSettings } from '../components/NotificationSettings';
 import { PlatformLinks } from '../components/PlatformLinks';
 
-export default function SettingsPage() {
+// 请假代理 and 常用语管理 are reached from here (我的 → 设置, as in DingTalk and WeCom) and load on their own: routed
+// below /settings, and their texts fetched from here, so the entry chunk the participant budget counts (its list of
+// chunks to preload included) does not grow with them
+const AbsencePage = lazy(() => import('./Absence'));
+const PhrasesPage = lazy(() => import('./Phrases'));
+
+export default function SettingsRoutes() {
+  const { me } = useSession();
+  const wait = <Spin />;
+  return (
+    <Routes>
+      <Route index element={<SettingsPage />} />
+      <Route path="absence" element={<Suspense fallback={wait}><AbsencePage /></Suspense>} />
+      <Route path="phrases" element={me?.is_admin || me?.is_unit_admin
+        ? <Suspense fallback={wait}><PhrasesPage /></Suspense> : <Navigate to="/settings" replace />} />
+      <Route path="*" element={<Navigate to="/settings" replace />} />
+    </Routes>
+  );
+}
+
+/** Whether the texts of absences, hand-over and stock phrases are loaded (they are fetched on first use). */
+export function useHandoverTexts(): boolean {
+  const [ready, setReady] = useState(false);
+  useEffect(() => { void import('../i18n/handover').then(() => setReady(true)); }, []);
+  return ready;
+}
+
+function SettingsPage() {
   const { t, i18n } = useTranslation();
+  const texts = useHandoverTexts();
   const { me, prefs, setPrefs, logout } = useSession();
   const roleName = useRoleName();
   const navigate = useNavigate();
@@ -33,7 +62,11 @@ export default function SettingsPage() {
           </p>
         )}
       </Section>
-      <p><Link to="/password" className="board-link">{t('settings.password')}</Link></p>
+      <p className="settings-links">
+        {texts && (me?.memberships ?? []).length > 0 && <Link to="/settings/absence" className="board-link">{t('absence.link')}</Link>}
+        {texts && (me?.is_admin || me?.is_unit_admin) && <Link to="/settings/phrases" className="board-link">{t('phrasesEditor.link')}</Link>}
+        <Link to="/password" className="board-link">{t('settings.password')}</Link>
+      </p>
       <Section title={t('settings.display')}>
         <div className="setting-row">
           <span id="lang-label">{t('settings.language')}</span>

@@ -11,6 +11,8 @@ import caseActionsZh from '../i18n/caseActions.zh-CN.json';
 import caseActionsEn from '../i18n/caseActions.en.json';
 import zhParticipate from '../i18n/participate.zh-CN.json';
 import enParticipate from '../i18n/participate.en.json';
+import zhHandover from '../i18n/handover.zh-CN.json';
+import enHandover from '../i18n/handover.en.json';
 import zhActions from '../i18n/actions.zh-CN.json';
 import enActions from '../i18n/actions.en.json';
 import studioZh from '../studio/zh-CN.json';
@@ -31,12 +33,12 @@ function merged(main: Tree, more: Tree): Tree {
 const zh = merged(zhMain as Tree, zhActions as Tree);
 const en = merged(enMain as Tree, enActions as Tree);
 const base = (key: string) => key.replace(/_(zero|one|two|few|many|other)$/, '');
-// the catalogs of lazily loaded pages (src/i18n/signing.ts, caseActions, participate, the studio's
+// the catalogs of lazily loaded pages (src/i18n/signing.ts, caseActions, participate, handover, the studio's
 // src/studio/locales.ts) count with the main ones
 const zhKeys = new Set([...flatten(zh as Tree), ...flatten(signingZh as Tree), ...flatten(caseActionsZh as Tree),
-  ...flatten(zhParticipate as Tree), ...flatten(studioZh as Tree)].map(base));
+  ...flatten(zhParticipate as Tree), ...flatten(zhHandover as Tree), ...flatten(studioZh as Tree)].map(base));
 const enKeys = new Set([...flatten(en as Tree), ...flatten(signingEn as Tree), ...flatten(caseActionsEn as Tree),
-  ...flatten(enParticipate as Tree), ...flatten(studioEn as Tree)].map(base));
+  ...flatten(enParticipate as Tree), ...flatten(enHandover as Tree), ...flatten(studioEn as Tree)].map(base));
 
 function sources(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
