@@ -4,7 +4,8 @@ import { Driver, UNIT } from './drive';
 
 // 请假代理 and 换届 (issue 13): a committee member names a colleague as stand-in from Settings and sees the open
 // consultation they had taken move to them; an administrator hands that colleague's tasks over to a successor from
-// the person's page, after a preview. The administrator's stock phrases (常用语管理) get one phrase more.
+// the person's page, after a preview. The administrator gives the unit a stock phrase of its own (常用语管理), then
+// goes back to the inherited list.
 test.describe.configure({ mode: 'serial' });
 
 const MEMBERS = [['committee_wu', '吴委员'], ['committee_zheng', '郑委员']] as const;
@@ -19,14 +20,14 @@ test('a committee member sets a stand-in and the task moves; an administrator ha
   for (const [id, name] of MEMBERS) {
     await driver.call('POST', '/api/admin/users', 'admin', { id, display_name: name, memberships: [{ unit: UNIT, role: 'deliberation_committee' }] });
   }
-  const title = '5号楼屋面防水';
+  const title = '6号楼外墙渗水';
   const started = await driver.call('POST', '/api/cases', 'proposer', { definition: 'five_step', unit: UNIT, title, data: { title } });
   const reference = started.reference as string;
   const complete = async (element: string, data: Record<string, unknown>) =>
     driver.call('POST', `/api/tasks/${(await task(driver, reference, element)).task_id}/complete`, 'grid_steward', { data });
   await complete('A_UT_Register', {
     channel: 'deliberation_hall', proposer_type: 'owners_committee', proposer: { name: '李业委', role: '业委会主任', unit: '金康园业委会' },
-    co_signers: 20, title, description: '5号楼顶层漏水，业委会提议用维修资金做屋面防水。', category: 'renovation',
+    co_signers: 20, title, description: '6号楼外墙渗水，业委会提议用维修资金修补外墙。', category: 'renovation',
     scope: 'courtyard_or_estate', est_households_affected: 24,
   });
   await complete('A_UT_Triage', { triage_result: 'deliberate' });
@@ -77,4 +78,7 @@ test('a committee member sets a stand-in and the task moves; an administrator ha
   await expect(page.getByText('常用语已保存')).toBeVisible();
   await snap(page, 'phrases-editor', LAPTOP);
   await axe(page, 'stock phrases page');
+  // back to the inherited list (the other browser tests tap the default phrases)
+  await page.getByRole('button', { name: '恢复沿用上级' }).click();
+  await expect(page.getByText('本单位还没有自己的常用语，目前沿用下方的常用语。')).toBeVisible();
 });
