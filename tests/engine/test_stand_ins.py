@@ -9,6 +9,7 @@ import datetime as dt
 import pytest
 import sqlalchemy as sa
 
+from engine.domain.actors import ADMIN_ROLE, Actor
 from engine.errors import Forbidden, InvalidInput, InvalidState, NotFound
 from engine.store.tables import account_events as events_table
 from tests.engine.test_task_actions import UNIT, file_kinds, seed_actions, step, to_review, to_vote, who
@@ -114,3 +115,10 @@ def test_the_handover_preview_says_what_moves_and_what_stays_and_writes_nothing(
     done = acts.handover(who(acts, "ada"), "wang", "li", "换届")
     assert [m["task_id"] for m in done["moved"]] == [review] and done["moved"][0]["step"]
     assert step(acts, vote_case, "vote")["claimed_by"] == "zhou"
+
+
+def test_a_unit_administrator_sees_the_successors_in_the_units_they_administer(acts):
+    mine = Actor("boss", frozenset({(UNIT, ADMIN_ROLE)}))
+    elsewhere = Actor("other_boss", frozenset({("别的社区", ADMIN_ROLE)}))
+    assert [c["user"] for c in acts.stand_in_candidates(mine, "wang")] == ["li"]
+    assert acts.stand_in_candidates(elsewhere, "wang") == []

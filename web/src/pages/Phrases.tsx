@@ -63,16 +63,18 @@ function Phrases() {
             {draft.length === 0 && <p className="muted">{t('phrasesEditor.noOwn')}</p>}
             <ol className="phrase-editor">
               {draft.map((phrase, i) => (
-                <li key={i} className="phrase-row">
-                  <Input value={phrase} maxLength={MAX_PHRASE_LENGTH} disabled={!editable} aria-label={t('phrasesEditor.edit', { n: i + 1 })}
-                    onChange={(e) => edit(draft.map((x, j) => (j === i ? e.target.value : x)))} />
-                  {editable && (
-                    <Space.Compact>
-                      <Button aria-label={`${t('phrasesEditor.up')} ${i + 1}`} disabled={i === 0} onClick={() => edit(moved(draft, i, -1))}>↑</Button>
-                      <Button aria-label={`${t('phrasesEditor.down')} ${i + 1}`} disabled={i === draft.length - 1} onClick={() => edit(moved(draft, i, 1))}>↓</Button>
-                      <Button danger aria-label={`${t('phrasesEditor.delete')} ${i + 1}`} onClick={() => edit(draft.filter((_, j) => j !== i))}>{t('phrasesEditor.delete')}</Button>
-                    </Space.Compact>
-                  )}
+                <li key={i}>
+                  <div className="phrase-row">
+                    <Input value={phrase} maxLength={MAX_PHRASE_LENGTH} disabled={!editable} aria-label={t('phrasesEditor.edit', { n: i + 1 })}
+                      onChange={(e) => edit(draft.map((x, j) => (j === i ? e.target.value : x)))} />
+                    {editable && (
+                      <Space.Compact>
+                        <Button aria-label={`${t('phrasesEditor.up')} ${i + 1}`} disabled={i === 0} onClick={() => edit(moved(draft, i, -1))}>↑</Button>
+                        <Button aria-label={`${t('phrasesEditor.down')} ${i + 1}`} disabled={i === draft.length - 1} onClick={() => edit(moved(draft, i, 1))}>↓</Button>
+                        <Button danger aria-label={`${t('phrasesEditor.delete')} ${i + 1}`} onClick={() => edit(draft.filter((_, j) => j !== i))}>{t('phrasesEditor.delete')}</Button>
+                      </Space.Compact>
+                    )}
+                  </div>
                 </li>
               ))}
             </ol>
