@@ -127,6 +127,12 @@ test('the bargaining diagram opens in the studio, readable and clean', async ({ 
   await page.goto('/studio/building_collective_bargaining');
   await expect(page.getByText('0 处错误，共 0 条提示')).toBeVisible({ timeout: 30_000 });
   await snap(page, 'studio-bargaining');
+  // the process it calls, read-only, with the methods that share it
+  await page.getByRole('tab', { name: '调用的流程' }).click();
+  const called = page.locator('[data-called="congress_vote"]');
+  await expect(called).toContainText('与它最新的第 1 版相同');
+  await called.getByRole('button', { name: '查看流程图' }).click();
+  await expect(called.locator('.studio-readonly svg').first()).toBeVisible();
   await page.setViewportSize({ width: 1920, height: 1080 });
   await page.getByRole('button', { name: '看全图' }).click();
   await page.screenshot({ path: 'screenshots/studio-bargaining-whole.png' });

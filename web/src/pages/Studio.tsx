@@ -12,7 +12,7 @@ import { useDefinitions, useRoles } from '../lib/queries';
 import { problemText } from '../lib/errors';
 import Modeler, { type Marks, type ModelerHandle } from '../studio/Modeler';
 import { bpmnlint } from '../studio/bpmnlint';
-import { DeployPanel, ElementHelp, FormEditor, Problems, Scenarios, Versions, type DiffResult, type Draft, type Finding } from '../studio/panels';
+import { CalledProcesses, DeployPanel, ElementHelp, FormEditor, Problems, Scenarios, Versions, type DiffResult, type Draft, type Finding } from '../studio/panels';
 import '../studio/locales';
 import '../studio/studio.css';
 
@@ -67,6 +67,7 @@ function StudioEditor({ definitionKey }: { definitionKey: string }) {
   const [notice, setNotice] = useState<{ type: 'success' | 'error'; text: string } | null>(null);
   const [xml, setXml] = useState('');
   const [scenarioText, setScenarioText] = useState<string | null>(null);
+  const [adopted, setAdopted] = useState<Record<string, string>>({}); // called processes' files taken from their newest versions
   const shipped = useQuery({
     queryKey: ['studio-scenarios', definitionKey],
     queryFn: () => ok(api.GET('/api/definitions/{key}/scenarios', { params: { path: { key: definitionKey } } })),
@@ -83,8 +84,8 @@ function StudioEditor({ definitionKey }: { definitionKey: string }) {
 
   const draft = useCallback(async (): Promise<Draft> => {
     const edited = modeler.current ? await modeler.current.xml() : xml;
-    return { bpmn: { ...(content.data?.bpmn ?? {}), [main]: edited }, forms };
-  }, [content.data, forms, main, xml]);
+    return { bpmn: { ...(content.data?.bpmn ?? {}), ...adopted, [main]: edited }, forms };
+  }, [content.data, adopted, forms, main, xml]);
 
   // lint on every change (server lint and bpmnlint), a moment after the designer stops
   useEffect(() => {
@@ -198,6 +199,13 @@ function StudioEditor({ definitionKey }: { definitionKey: string }) {
         { key: 'deploy', label: t('studio.deployTab'), children: (
           <DeployPanel definitionKey={definitionKey} draft={draft} scenarios={scenarios} onDiff={(diff) => setOverlay(diffMarks(diff))}
             onDeployed={() => client.invalidateQueries({ queryKey: ['studio-versions', definitionKey] })} />) },
+        { key: 'called', label: t('studio.calledTab'), children: (
+          <CalledProcesses definitionKey={definitionKey} version={content.data.version} files={{ ...content.data.bpmn, ...adopted }}
+            adopted={Object.keys(adopted)}
+            onAdopt={(file, text, processId, calledForms) => {
+              setAdopted((current) => ({ ...current, [file]: text }));
+              setForms((current) => ({ ...Object.fromEntries(Object.entries(current).filter(([k]) => !k.startsWith(`${processId}/`))), ...calledForms }));
+            }} />) },
         { key: 'versions', label: t('studio.versions'), children: (
           <Versions definitionKey={definitionKey} version={content.data.version} onDiff={(diff) => setOverlay(diffMarks(diff))} onPath={showPath} />) },
       ]} />

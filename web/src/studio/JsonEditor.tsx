@@ -6,7 +6,7 @@ import { useTranslation } from 'react-i18next';
 import { EditorState, type Extension } from '@codemirror/state';
 import { EditorView, hoverTooltip, keymap, lineNumbers, highlightActiveLine, drawSelection } from '@codemirror/view';
 import { defaultKeymap, history, historyKeymap, indentWithTab } from '@codemirror/commands';
-import { autocompletion, completionKeymap } from '@codemirror/autocomplete';
+import { autocompletion, closeBrackets, closeBracketsKeymap, completionKeymap } from '@codemirror/autocomplete';
 import { bracketMatching, defaultHighlightStyle, syntaxHighlighting } from '@codemirror/language';
 import { forEachDiagnostic, lintGutter, linter } from '@codemirror/lint';
 import { json, jsonLanguage, jsonParseLinter } from '@codemirror/lang-json';
@@ -27,10 +27,10 @@ export function problemsOf(state: EditorState): JsonProblem[] {
 /** The extensions of an editor checked against `schema` (also what the tests build their editor state from). */
 export function jsonExtensions(schema: Record<string, unknown>): Extension[] {
   return [
-    lineNumbers(), history(), drawSelection(), highlightActiveLine(), bracketMatching(),
+    lineNumbers(), history(), EditorView.lineWrapping, drawSelection(), highlightActiveLine(), bracketMatching(),
     syntaxHighlighting(defaultHighlightStyle, { fallback: true }),
-    autocompletion(), lintGutter(),
-    keymap.of([...completionKeymap, ...defaultKeymap, ...historyKeymap, indentWithTab]),
+    closeBrackets(), autocompletion(), lintGutter(), // a quote typed comes with its closing one: completion needs it
+    keymap.of([...closeBracketsKeymap, ...completionKeymap, ...defaultKeymap, ...historyKeymap, indentWithTab]),
     json(), linter(jsonParseLinter(), { delay: 300 }),
     linter((view) => schemaProblems(view.state), { needsRefresh: handleRefresh, delay: 300 }),
     jsonLanguage.data.of({ autocomplete: completeJson }),

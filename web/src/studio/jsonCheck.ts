@@ -6,7 +6,9 @@
 //  - completion inside an object that already has keys, under a `$ref`, finds nothing: completion reads a copy
 //    of the schema whose bare `$ref`s are wrapped in `anyOf`, which it follows (the checks keep the bare ones,
 //    under which they report each problem where it is);
-//  - "does not match any schema of `[…]`" on `type` says which types there are.
+//  - "does not match any schema of `[…]`" on `type` says which types there are;
+//  - a document that is not JSON yet (half typed) is not checked against the schema (the release checks a
+//    best-effort guess of it and reports keys of the whole form as misplaced); the JSON parser's problem shows.
 import { EditorState } from '@codemirror/state';
 import type { SyntaxNode } from '@lezer/common';
 import { ensureSyntaxTree, syntaxTree } from '@codemirror/language';
@@ -58,6 +60,11 @@ const TYPES_MESSAGE = /^Value `([^`]*)` at `((?:[^`]*\.)?type)` does not match a
 
 /** The schema problems of the document, each where it is. */
 export function schemaProblems(state: EditorState): Diagnostic[] {
+  try {
+    JSON.parse(state.doc.toString());
+  } catch {
+    return []; // half typed: the parser's own problem shows; the release would check a guess of the document
+  }
   ensureSyntaxTree(state, state.doc.length, 200);
   const found = jsonSchemaLinter()({ state } as EditorView);
   return found.map((d) => {

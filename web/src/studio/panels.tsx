@@ -3,6 +3,7 @@
 import { Component, lazy, Suspense, useEffect, useMemo, useState, type ReactNode } from 'react';
 import { Alert, Button, Checkbox, Empty, Input, List, Select, Skeleton, Space, Tag } from 'antd';
 import { useQuery } from '@tanstack/react-query';
+import { Link } from 'react-router-dom';
 import { useTranslation } from 'react-i18next';
 import { api, ok } from '../api/client';
 import type { paths } from '../api/schema';
@@ -13,11 +14,13 @@ import { formMetaSchema, prefillField, uiMetaSchema } from './formSchemas';
 
 const SchemaForm = lazy(() => import('../components/SchemaForm'));
 const JsonEditor = lazy(() => import('./JsonEditor'));
+const ReadOnlyDiagram = lazy(() => import('./ReadOnlyDiagram'));
 
 type Json<R> = R extends { content: { 'application/json': infer T } } ? T : never;
 export type LintResult = Json<paths['/api/definitions/{key}/lint']['post']['responses'][200]>;
 export type ScenarioReport = Json<paths['/api/definitions/{key}/scenarios/run']['post']['responses'][200]>;
 export type DiffResult = Json<paths['/api/definitions/{key}/diff']['post']['responses'][200]>;
+export type Called = Json<paths['/api/definitions/{key}/called']['get']['responses'][200]>;
 export type Plan = Json<paths['/api/definitions/{key}/migrations']['get']['responses'][200]>;
 export interface Draft { bpmn: Record<string, string>; forms: Record<string, Record<string, unknown>> }
 
@@ -469,6 +472,66 @@ export function Versions({ definitionKey, version, onDiff, onPath }: {
         <Button onClick={compare} disabled={!from || !to}>{t('studio.compareVersions')}</Button>
       </Space>
       {diff && <DiffList diff={diff} />}
+    </div>
+  );
+}
+
+// ----- the processes a method calls (shared BPMN in processes/) ------------------------------------------------
+
+/** Each called process read-only, with the other methods that use it; when a newer version of it has been deployed
+ * on its own, "adopt" puts that version's file and forms into this draft (deployed with it, new cases use it). */
+export function CalledProcesses({ definitionKey, version, files, adopted, onAdopt }: {
+  definitionKey: string; version: number; files: Record<string, string>; adopted: string[];
+  onAdopt(file: string, xml: string, processId: string, forms: Record<string, Record<string, unknown>>): void;
+}) {
+  const { t } = useTranslation();
+  const called = useQuery({
+    queryKey: ['studio-called', definitionKey, version],
+    queryFn: () => ok(api.GET('/api/definitions/{key}/called', { params: { path: { key: definitionKey }, query: { version } } })),
+  });
+  const [open, setOpen] = useState<string | null>(null);
+  const [failure, setFailure] = useState<string | null>(null);
+  const adopt = async (c: Called[number]) => {
+    setFailure(null);
+    try {
+      const own = await ok(api.GET('/api/definitions/{key}/versions/{version}', { params: { path: { key: c.process_id, version: c.own_version ?? 1 } } }));
+      const forms = Object.fromEntries(Object.entries(own.forms).filter(([k]) => k.startsWith(`${c.process_id}/`))) as Record<string, Record<string, unknown>>;
+      onAdopt(c.file, own.bpmn[c.file], c.process_id, forms);
+    } catch (e) {
+      setFailure(problemText(e, t).message);
+    }
+  };
+  if (called.isLoading) return <Skeleton active />;
+  if (!called.data?.length) return <p className="muted">{t('studio.noCalled')}</p>;
+  return (
+    <div className="studio-called">
+      <p className="muted">{t('studio.calledNote')}</p>
+      {failure && <Alert type="error" showIcon message={failure} />}
+      <ul>
+        {called.data.map((c) => (
+          <li key={c.file} data-called={c.process_id}>
+            <div><strong>{c.name}</strong> <span className="muted">{c.process_id} · {c.file}</span></div>
+            <div>{c.used_by.length
+              ? <>{t('studio.alsoUsedBy')} {c.used_by.map((m, i) => <span key={m.key}>{i > 0 && '、'}<Link to={`/studio/${m.key}`}>{m.name}</Link></span>)}</>
+              : t('studio.onlyHere')}</div>
+            <Space wrap>
+              {adopted.includes(c.file) ? <Tag color="blue">{t('studio.adopted', { version: c.own_version })}</Tag>
+                : c.own_version === null ? null
+                  : c.same_as_own ? <Tag color="green">{t('studio.sameAsOwn', { version: c.own_version })}</Tag>
+                    : <><Tag color="gold">{t('studio.newerOwn', { version: c.own_version })}</Tag>
+                      <Button size="small" onClick={() => adopt(c)}>{t('studio.adopt', { version: c.own_version })}</Button></>}
+              <Button size="small" onClick={() => setOpen(open === c.file ? null : c.file)} aria-expanded={open === c.file}>
+                {open === c.file ? t('studio.hideCalled') : t('studio.showCalled')}</Button>
+              {c.own_version !== null && <Link to={`/studio/${c.process_id}`}>{t('studio.editCalled')}</Link>}
+            </Space>
+            {open === c.file && files[c.file] && (
+              <Suspense fallback={<Skeleton active />}>
+                <ReadOnlyDiagram xml={files[c.file]} label={t('studio.calledDiagram', { name: c.name })} />
+              </Suspense>
+            )}
+          </li>
+        ))}
+      </ul>
     </div>
   );
 }

@@ -50,6 +50,10 @@ describe('the form editor', () => {
     expect(found).toHaveLength(3);
   });
 
+  it('leaves a half-typed document to the JSON parser', () => {
+    expect(problems('{"type": "object", "properties": {"a": {"title": "甲", "x-yi"\n "type": "string"}}}', formMetaSchema)).toEqual([]);
+  });
+
   it('marks a widget the app does not register and a help text in one language only', () => {
     const form = { type: 'object', properties: { reason: { type: 'string' } } };
     const found = problems('{"reason": {"ui:widget": "radi", "ui:help": "只有中文"}, "ui:order": ["reason", "*"]}', uiMetaSchema(form));
