@@ -48,6 +48,12 @@ test('a designer edits, checks, tests, deploys five_step and moves a running cas
   await expect(page.locator('[data-element-id="A_UT_Triage"]').first()).toContainText('分类与答复');
   // the Yishi group shows what the engine reads
   await expect(page.locator('#bio-properties-panel-yishi-form')).toHaveValue('A_UT_Triage.schema.json');
+  // the step's drawn 退回: a signal boundary event marked sendBack, its flow back to 登记建档
+  await find(page, 'A_BR_Triage');
+  await expect(page.locator('.bio-properties-panel-header-label')).toContainText('退回登记');
+  await expect(page.locator('#bio-properties-panel-yishi-send-back')).toBeChecked();
+  await snap(page, 'studio-send-back');
+  await find(page, 'A_UT_Triage'); // back to the step whose form is edited next
 
   // change a form label in the code editor; the phone preview shows it
   await page.getByRole('tab', { name: '表单' }).click();

@@ -1,10 +1,10 @@
 // The Yishi group of the properties panel (bpmn-js-properties-panel's provider API): what the engine reads from a
 // diagram, edited where it lives — spiffworkflow properties (role, form, dueDate, assignee, contextFields,
-// startRoles, startFormJsonSchemaFilename, stuck thresholds, reminderDays, caseEvent), pre/post scripts, the
+// startRoles, startFormJsonSchemaFilename, stuck thresholds, reminderDays, caseEvent, a 退回's sendBack), pre/post scripts, the
 // participant instructions in Chinese and English, conditions, scripts and timers. Every change goes through
 // bpmn-js's command stack (undo works) and the moddle extension (spiffworkflow.json), so saving keeps it.
 import { h } from '@bpmn-io/properties-panel/preact';
-import { SelectEntry, TextAreaEntry, TextFieldEntry, isSelectEntryEdited, isTextAreaEntryEdited, isTextFieldEntryEdited } from '@bpmn-io/properties-panel';
+import { CheckboxEntry, SelectEntry, TextAreaEntry, TextFieldEntry, isCheckboxEntryEdited, isSelectEntryEdited, isTextAreaEntryEdited, isTextFieldEntryEdited } from '@bpmn-io/properties-panel';
 import { useService } from 'bpmn-js-properties-panel';
 import i18n from './locales';
 import { joinInstructions, splitInstructions } from './extension';
@@ -107,6 +107,17 @@ function propertyEntry(name: string, key: string, area = false, target?: (e: Ele
   return textEntry(key, (bo) => property(bo, name) ?? '', (el, bo, v, s) => setProperty(el, bo, name, v, s), area, target);
 }
 
+/** A signal boundary event marked as a drawn 退回 (sendBack = true): its flow leads back to an earlier step. */
+function SendBackEntry(props: { element: Element; id: string }) {
+  const services = useServices();
+  const bo = props.element.businessObject;
+  return h(CheckboxEntry, {
+    id: props.id, element: props.element, label: label('sendBack'), description: label('sendBackHelp'),
+    getValue: () => (property(bo, 'sendBack') ?? '').trim().toLowerCase() === 'true',
+    setValue: (v: boolean) => setProperty(props.element, bo, 'sendBack', v ? 'true' : '', services),
+  });
+}
+
 function RoleEntry(props: { element: Element; id: string }) {
   const services = useServices();
   const bo = props.element.businessObject;
@@ -191,6 +202,9 @@ export function yishiEntries(element: Element): object[] {
   if (timerOf(element)) {
     entries.push(entry('timer', TimerEntry));
     if (is(element, 'bpmn:BoundaryEvent')) entries.push(entry('case-event', propertyEntry('caseEvent', 'caseEvent')));
+  }
+  if (is(element, 'bpmn:BoundaryEvent') && (bo.eventDefinitions ?? []).some((d: Bo) => d.$type === 'bpmn:SignalEventDefinition')) {
+    entries.push({ id: 'yishi-send-back', component: SendBackEntry, isEdited: isCheckboxEntryEdited });
   }
   if (is(element, 'bpmn:Participant') || is(element, 'bpmn:Process')) {
     for (const [name, key] of [['startRoles', 'startRoles'], ['startFormJsonSchemaFilename', 'startForm'],

@@ -9,6 +9,8 @@ declare module '@bpmn-io/properties-panel' {
   export const TextFieldEntry: any;
   export const TextAreaEntry: any;
   export const SelectEntry: any;
+  export const CheckboxEntry: any;
+  export function isCheckboxEntryEdited(node: unknown): boolean;
   export function isTextFieldEntryEdited(node: unknown): boolean;
   export function isTextAreaEntryEdited(node: unknown): boolean;
   export function isSelectEntryEdited(node: unknown): boolean;
