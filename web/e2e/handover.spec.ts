@@ -69,6 +69,11 @@ test('a committee member sets a stand-in and the task moves; an administrator ha
   await expect(page.getByText(/已移交 \d+ 项待办给 郑委员（committee_zheng）/)).toBeVisible();
   expect((await task(driver, reference, 'A_UT_Consult')).claimed_by).toBe('committee_zheng');
   await snap(page, 'handover-done', LAPTOP);
+  await page.goto('/settings/absence'); // the administrator sees the unit's members' stand-ins
+  await page.getByLabel('单位').click();
+  await page.locator('.ant-select-item-option[title="盘龙区金江路社区"]').click();
+  await expect(page.locator('.stand-in-card', { hasText: /请假，吴委员（committee_wu） 代理/ })).toContainText('代理中');
+  await snap(page, 'absence-admin', LAPTOP);
 
   await page.goto(`/settings/phrases?unit=${encodeURIComponent(UNIT)}`);
   await expect(page.getByRole('heading', { name: '常用语管理' })).toBeVisible();

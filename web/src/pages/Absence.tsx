@@ -10,12 +10,48 @@ import '../i18n/handover';
 import { api, ok } from '../api/client';
 import { problemText } from '../lib/errors';
 import { beijingDay, personLabel, pickedDay } from '../lib/handover';
+import { useAdminUnits } from '../lib/people';
 import { useRoleName } from '../components/bits';
 import { Section } from '../components/Section';
 import { useSession } from '../session';
 
 interface Values { range?: [Dayjs, Dayjs]; stand_in?: string; reason?: string }
 type Ending = { id: number; running: boolean; name: string };
+
+/** An administrator's view: the stand-ins of the members of a unit they manage (GET /api/stand-ins?unit=). */
+function UnitStandIns({ onEnd }: { onEnd: (which: Ending) => void }) {
+  const { t } = useTranslation();
+  const units = useAdminUnits();
+  const [unit, setUnit] = useState<string | undefined>();
+  const chosen = unit ?? units.data?.units[0]?.code;
+  const list = useQuery({ queryKey: ['stand-ins', chosen], enabled: !!chosen,
+    queryFn: () => ok(api.GET('/api/stand-ins', { params: { query: { unit: chosen } } })) });
+  return (
+    <Section title={t('absence.unitView')}>
+      <p className="muted">{t('absence.unitViewHelp')}</p>
+      <Select className="full-width" value={chosen} onChange={setUnit} aria-label={t('phrasesEditor.unit')} showSearch optionFilterProp="label"
+        options={(units.data?.units ?? []).map((u) => ({ value: u.code, label: u.name }))} />
+      {list.error && <Problem error={list.error} />}
+      {list.data?.items.length === 0 && <p className="muted">{t('absence.unitNone')}</p>}
+      <ul className="plain-list stand-in-list">
+        {(list.data?.items ?? []).map((s) => (
+          <li key={s.id} className="stand-in-card">
+            <div className="stand-in-head">
+              <strong>{t('absence.whoFor', { user: personLabel(s.user_name, s.user_id), name: personLabel(s.stand_in_name, s.stand_in) })}</strong>
+              <Tag color={s.state === 'running' ? 'green' : 'blue'}>{t(`absence.state.${s.state}`, { defaultValue: s.state })}</Tag>
+            </div>
+            <div>{t('absence.dates', { from: String(s.valid_from), to: String(s.valid_to) })} · {s.reason}</div>
+            {s.may_end && (
+              <Button size="small" className="stand-in-end" onClick={() => onEnd({ id: s.id, running: s.state === 'running', name: personLabel(s.stand_in_name, s.stand_in) })}>
+                {s.state === 'running' ? t('absence.end') : t('absence.cancel')}
+              </Button>
+            )}
+          </li>
+        ))}
+      </ul>
+    </Section>
+  );
+}
 type Outcome = { kind: 'set' | 'ended' | 'cancelled'; name: string; moved: number; kept: { reference?: string | null; step?: string | null; why?: unknown }[] };
 
 function Problem({ error }: { error: unknown }) {
@@ -126,6 +162,7 @@ function Absence() {
             </Form>
           )}
       </Section>
+      {(me?.is_admin || me?.is_unit_admin) && <UnitStandIns onEnd={(which) => { end.reset(); setNote(''); setEnding(which); }} />}
       <Modal open={ending !== null} title={ending?.running ? t('absence.endTitle') : t('absence.cancelTitle')} destroyOnHidden
         okText={t('common.confirm')} cancelText={t('common.cancel')} confirmLoading={end.isPending} okButtonProps={{ danger: true }}
         onCancel={() => setEnding(null)} onOk={() => ending && end.mutate(ending)}>
