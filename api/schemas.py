@@ -307,7 +307,8 @@ class ScenarioRun(Draft):
         "process: five_step\nunit: 金江路社区\nscenarios:\n  - name: 登记 Registered\n"
         "    start: {by: proposer, data: {title: 加装电梯}}\n    expect: {open: [A_UT_Register]}\n")}]})
     scenarios: SafeText | None = Field(None, max_length=500_000, description=(
-        "the scenario file (YAML, engine/scenarios.py); null: the scenarios stored with `version`"))
+        "the scenario file (YAML, engine/scenarios.py); null: the scenarios stored with `version` (default the "
+        "newest)"))
     names: list[SafeText] | None = Field(None, max_length=50, description="only these scenarios (default all)")
     version: Id | None = Field(None, description="run against this deployed version (when no draft is given; "
                                                  "default the newest)")

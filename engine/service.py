@@ -101,9 +101,10 @@ class Yishi(NotificationsDoor, ParticipationDoor, TaskActionsDoor):
         (``engine/scenarios.py``). Without a text, the scenarios stored with that version run."""
         self._designer_only(actor)
         if text is None:
-            if key is None or version is None:
-                raise InvalidInput(Text("请给出场景文件，或给出要重跑其测试的版本",
-                                        "give a scenario file, or the version whose stored scenarios to rerun"))
+            if key is None:
+                raise InvalidInput(Text("请给出场景文件，或给出要重跑其测试的流程", "give a scenario file, or the "
+                                        "process whose stored scenarios to rerun"))
+            version = version if version is not None else self._newest_version(key)
             text = self._stored_scenarios(key, version)
         parsed = scenarios.parse(text, key)
         bundle = bundle if bundle is not None else self.version_bundle(parsed.process, version)
@@ -121,6 +122,14 @@ class Yishi(NotificationsDoor, ParticipationDoor, TaskActionsDoor):
             finally:
                 db.dispose()
         return [r.as_dict() for r in results]
+
+    def _newest_version(self, key: str) -> int:
+        with self.db.connect() as conn:
+            newest = conn.execute(sa.select(sa.func.max(definition_versions.c.version))
+                                  .where(definition_versions.c.key == key)).scalar()
+        if newest is None:
+            raise NotFound(Text("未找到流程定义 {key}", "definition {key} not found", key=key))
+        return newest
 
     def _stored_scenarios(self, key: str, version: int) -> str:
         dv = definition_versions

@@ -36,6 +36,10 @@ from engine.settings import Settings
 from engine.store.db import upgrade
 from tests.support.demo_case import DEMO, DESIGNER, PROPOSAL, PROPOSER, UNIT, open_task
 
+if os.environ.get("PYTEST_XDIST_WORKER"):  # loud, not silent: make test runs this file in a process of its own
+    raise RuntimeError("tests/api/test_fuzz.py must run in one process (pytest tests/api/test_fuzz.py): under "
+                       "pytest-xdist schemathesis collects one item instead of one per operation")
+
 EXAMPLES = int(os.environ.get("YISHI_FUZZ_EXAMPLES", "50"))
 CONFIG = Settings()  # production routes: no dev clock (moving it would expire the token)
 NOW = dt.datetime(2026, 3, 2, 1, 0, tzinfo=dt.UTC)  # the suite's frozen instant (tests/conftest.py)

@@ -184,7 +184,11 @@ def test_a_version_keeps_the_scenarios_it_was_deployed_with_and_reruns_them(api)
     assert result["passed"] and result["path"][1] == "A_UT_Triage"
     assert api.post("/api/definitions/five_step/scenarios/run", headers=designer,
                     json={"version": 9}).status_code == 404
-    assert api.post("/api/definitions/five_step/scenarios/run", headers=designer, json={}).status_code == 422
+    # neither file nor version: the newest version's own scenarios (version 2's edited file)
+    newest = api.post("/api/definitions/five_step/scenarios/run", headers=designer, json={"names": [REFERRED]})
+    assert newest.status_code == 200, newest.text
+    assert [r["passed"] for r in newest.json()["results"]] == [True]
+    assert api.post("/api/definitions/no_such_method/scenarios/run", headers=designer, json={}).status_code == 404
 
 
 def test_a_deploy_without_scenarios_keeps_the_shipped_file_and_a_broken_one_is_refused(api):
