@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test lint bench clean setup web web-test
+.PHONY: run test lint bench clean setup web web-test fuzz
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -23,8 +23,13 @@ test: $(STAMP)
 	$(BIN)/yishi db upgrade
 	$(BIN)/ruff check engine api tests bench
 	$(BIN)/pytest -q -n 2 --dist loadfile --ignore=tests/api/test_fuzz.py
-	$(BIN)/pytest -q tests/api/test_fuzz.py  # in one process: under xdist schemathesis runs one item, not each operation
-	$(MAKE) web-test
+	$(MAKE) --no-print-directory -k -j 2 --output-sync=target fuzz web-test
+
+# The API fuzzing in a process of its own (under pytest-xdist schemathesis runs one item, not each operation).
+# `make test` runs it beside `web-test`: the browser tests use one worker and leave a core idle most of the time;
+# -k lets both finish, each one's output is shown whole when it ends, and a failure of either fails `make test`.
+fuzz: $(STAMP)
+	$(BIN)/pytest -q tests/api/test_fuzz.py
 
 bench: $(STAMP)
 	$(BIN)/python bench/run.py
