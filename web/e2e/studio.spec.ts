@@ -1,5 +1,5 @@
 import { expect, test, type Page } from '@playwright/test';
-import { axe, snap } from './checks';
+import { axe, SIZES, snap } from './checks';
 import { Driver, UNIT } from './drive';
 
 // The designers' studio, as issue 12 walks it: a designer opens five_step, renames a task, changes a form label,
@@ -142,4 +142,36 @@ test('the bargaining diagram opens in the studio, readable and clean', async ({ 
   await page.setViewportSize({ width: 1920, height: 1080 });
   await page.getByRole('button', { name: '看全图' }).click();
   await page.screenshot({ path: 'screenshots/studio-bargaining-whole.png' });
+});
+
+// On a phone antd's tab bar drops its overflow menu (the tabs past the screen's edge only come by a sideways swipe),
+// so the studio shows its panels in a native select there: each one opens from it.
+test.describe('on a phone', () => {
+  test.use({ viewport: SIZES.phone, isMobile: true, hasTouch: true,
+    userAgent: 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.0 Mobile/15E148 Safari/604.1' });
+
+  test('every studio panel opens', async ({ page }) => {
+    await login(page, 'designer');
+    await page.goto('/studio/five_step');
+    await expect(page.getByText(/^\d+ 处错误/)).toBeVisible({ timeout: 30_000 });
+    const pick = page.getByLabel('面板');
+    const panel = page.getByRole('tabpanel');
+    const shows = {
+      element: panel.getByText('在图上选中一个环节'),
+      form: panel.getByText('在图上选中一个人工任务'),
+      scenarios: panel.getByRole('button', { name: '运行测试' }),
+      deploy: panel.getByRole('button', { name: '与运行版本比较' }),
+      called: panel.locator('[data-called="assembly_vote"]'),
+      versions: panel.getByRole('button', { name: '下载', exact: true }).first(),
+      problems: panel.getByText(/^\d+ 处错误/),
+    };
+    for (const [key, shown] of Object.entries(shows)) {
+      await pick.selectOption(key);
+      await expect(shown).toBeVisible();
+      if (key === 'called') { await pick.scrollIntoViewIfNeeded(); await page.screenshot({ path: 'screenshots/studio-panels-phone.png' }); }
+    }
+    await pick.selectOption('called'); // and it is used there: the called process's diagram opens on a tap
+    await panel.locator('[data-called="assembly_vote"]').getByRole('button', { name: '查看流程图' }).tap();
+    await expect(panel.locator('.studio-readonly svg').first()).toBeVisible();
+  });
 });

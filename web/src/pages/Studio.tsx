@@ -9,6 +9,7 @@ import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { api, ok } from '../api/client';
 import { useDefinitions, useRoles } from '../lib/queries';
+import { NativeSelect } from '../components/NativeSelect';
 import { problemText } from '../lib/errors';
 import Modeler, { type Marks, type ModelerHandle } from '../studio/Modeler';
 import { bpmnlint } from '../studio/bpmnlint';
@@ -153,6 +154,37 @@ function StudioEditor({ definitionKey }: { definitionKey: string }) {
   if (versions.error || content.error) return <div className="page"><Alert type="error" showIcon message={t('error.load')} /></div>;
   if (!content.data || !roles.data) return <div className="page"><Skeleton active /></div>;
   const errors = findings.filter((f) => f.severity === 'error').length;
+  const panels = [
+    { key: 'problems', label: `${t('studio.problems')} ${checking ? '…' : `(${findings.length})`}`, children: (
+      <>
+        <p className={errors ? 'studio-fail' : 'studio-pass'} role="status" data-errors={errors}>{t('studio.problemSummary', { errors, total: findings.length })}</p>
+        <Problems findings={findings} checking={checking} onSelect={(id) => modeler.current?.select(id)}
+          name={(id) => modeler.current?.elementName(id) ?? null} />
+      </>) },
+    { key: 'element', label: t('studio.elementTab'), children: <ElementHelp expressions={expressions} instructions={instructions} /> },
+    { key: 'form', label: t('studio.formTab'), children: (
+      <FormEditor definitionKey={definitionKey} form={form} element={selected?.id ?? null} draft={{ bpmn: content.data.bpmn, forms }}
+        onChange={(name, value) => setForms((current) => {
+          const next = { ...current };
+          if (value === undefined) delete next[name];
+          else next[name] = value as Record<string, unknown>;
+          return next;
+        })} />) },
+    { key: 'scenarios', label: t('studio.tests'), children: (
+      <Scenarios definitionKey={definitionKey} draft={draft} onPath={showPath} text={scenarioText} initial={scenarios} onText={setScenarioText} />) },
+    { key: 'deploy', label: t('studio.deployTab'), children: (
+      <DeployPanel definitionKey={definitionKey} draft={draft} scenarios={scenarios} onDiff={(diff) => setOverlay(diffMarks(diff))}
+        onDeployed={() => client.invalidateQueries({ queryKey: ['studio-versions', definitionKey] })} />) },
+    { key: 'called', label: t('studio.calledTab'), children: (
+      <CalledProcesses definitionKey={definitionKey} version={content.data.version} files={{ ...content.data.bpmn, ...adopted }}
+        adopted={Object.keys(adopted)}
+        onAdopt={(file, text, processId, calledForms) => {
+          setAdopted((current) => ({ ...current, [file]: text }));
+          setForms((current) => ({ ...Object.fromEntries(Object.entries(current).filter(([k]) => !k.startsWith(`${processId}/`))), ...calledForms }));
+        }} />) },
+    { key: 'versions', label: t('studio.versions'), children: (
+      <Versions definitionKey={definitionKey} version={content.data.version} onDiff={(diff) => setOverlay(diffMarks(diff))} onPath={showPath} />) },
+  ];
 
   return (
     <div className="page studio wide">
@@ -178,37 +210,14 @@ function StudioEditor({ definitionKey }: { definitionKey: string }) {
         marks={{ ...problemMarks.marks, ...overlay }} badges={problemMarks.badges} label={t('studio.canvas')}
         onChange={() => setRevision((n) => n + 1)}
         onSelect={(id, type) => setSelected(id && type ? { id, type } : null)} />
-      <Tabs activeKey={tab} onChange={setTab} className="studio-tabs" items={[
-        { key: 'problems', label: `${t('studio.problems')} ${checking ? '…' : `(${findings.length})`}`, children: (
-          <>
-            <p className={errors ? 'studio-fail' : 'studio-pass'} role="status" data-errors={errors}>{t('studio.problemSummary', { errors, total: findings.length })}</p>
-            <Problems findings={findings} checking={checking} onSelect={(id) => modeler.current?.select(id)}
-              name={(id) => modeler.current?.elementName(id) ?? null} />
-          </>) },
-        { key: 'element', label: t('studio.elementTab'), children: <ElementHelp expressions={expressions} instructions={instructions} /> },
-        { key: 'form', label: t('studio.formTab'), children: (
-          <FormEditor definitionKey={definitionKey} form={form} element={selected?.id ?? null} draft={{ bpmn: content.data.bpmn, forms }}
-            onChange={(name, value) => setForms((current) => {
-              const next = { ...current };
-              if (value === undefined) delete next[name];
-              else next[name] = value as Record<string, unknown>;
-              return next;
-            })} />) },
-        { key: 'scenarios', label: t('studio.tests'), children: (
-          <Scenarios definitionKey={definitionKey} draft={draft} onPath={showPath} text={scenarioText} initial={scenarios} onText={setScenarioText} />) },
-        { key: 'deploy', label: t('studio.deployTab'), children: (
-          <DeployPanel definitionKey={definitionKey} draft={draft} scenarios={scenarios} onDiff={(diff) => setOverlay(diffMarks(diff))}
-            onDeployed={() => client.invalidateQueries({ queryKey: ['studio-versions', definitionKey] })} />) },
-        { key: 'called', label: t('studio.calledTab'), children: (
-          <CalledProcesses definitionKey={definitionKey} version={content.data.version} files={{ ...content.data.bpmn, ...adopted }}
-            adopted={Object.keys(adopted)}
-            onAdopt={(file, text, processId, calledForms) => {
-              setAdopted((current) => ({ ...current, [file]: text }));
-              setForms((current) => ({ ...Object.fromEntries(Object.entries(current).filter(([k]) => !k.startsWith(`${processId}/`))), ...calledForms }));
-            }} />) },
-        { key: 'versions', label: t('studio.versions'), children: (
-          <Versions definitionKey={definitionKey} version={content.data.version} onDiff={(diff) => setOverlay(diffMarks(diff))} onPath={showPath} />) },
-      ]} />
+      {/* On a narrow screen the tab bar is a native select: the tabs would not fit, and on a phone antd drops its
+          overflow menu and leaves the hidden tabs to a sideways swipe nobody finds (styles in studio.css). */}
+      <Tabs activeKey={tab} onChange={setTab} className="studio-tabs" renderTabBar={(props, TabBar) => (
+        <>
+          <NativeSelect className="studio-tab-select" label={t('studio.panel')} value={tab} onChange={(key) => key && setTab(key)}
+            options={panels.map((p) => ({ value: p.key, label: p.label }))} />
+          <TabBar {...props} />
+        </>)} items={panels} />
     </div>
   );
 }
