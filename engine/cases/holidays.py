@@ -107,12 +107,13 @@ class Arrangement:
 # ----- the process's calendars, kept in step with the table --------------------------------------------------
 
 _seen: dict[str, int | None] = {}  # database URL → newest version id applied
+_NEWEST = sa.select(sa.func.max(holiday_calendars.c.id))  # looked at before every step: built once
 
 
 def refresh(conn: sa.Connection, *, force: bool = False) -> None:
     """Apply the newest arrangement per year to ``periods`` when the table changed since the last look."""
     key = str(conn.engine.url)
-    newest = conn.execute(sa.select(sa.func.max(holiday_calendars.c.id))).scalar()
+    newest = conn.execute(_NEWEST).scalar()
     if not force and key in _seen and _seen[key] == newest:
         return
     latest = sa.select(holiday_calendars.c.year, sa.func.max(holiday_calendars.c.id).label("id")) \

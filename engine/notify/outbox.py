@@ -78,12 +78,15 @@ def record(conn: sa.Connection, case_id: int | None, notices: list, at: dt.datet
     return written
 
 
+_GROUP_TARGETS = sa.select(group_webhooks.c.id).where(  # looked up for each notice of a step: built once
+    group_webhooks.c.unit == sa.bindparam("b_unit"), group_webhooks.c.role == sa.bindparam("b_role"),
+    group_webhooks.c.active.is_(True))
+
+
 def enqueue_groups(conn: sa.Connection, case_id: int | None, notice, at: dt.datetime, base_url: str) -> None:
     """One outbox row per active group webhook of the notice's (unit, role)."""
     unit, role = notice.group
-    gw = group_webhooks
-    targets = conn.execute(sa.select(gw.c.id).where(gw.c.unit == unit, gw.c.role == role,
-                                                    gw.c.active.is_(True))).scalars().all()
+    targets = conn.execute(_GROUP_TARGETS, {"b_unit": unit, "b_role": role}).scalars().all()
     if not targets:
         return
     message = messages.render(notice.kind, notice.facts, GROUP_LANGUAGE, base_url)

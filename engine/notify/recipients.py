@@ -27,14 +27,17 @@ def ancestors(conn: sa.Connection, unit: str) -> list[str]:
     return found
 
 
+_m = memberships
+_HOLDERS = (sa.select(_m.c.user_id).distinct().join(users, users.c.id == _m.c.user_id)  # at every step: built once
+            .where(_m.c.unit.in_(sa.bindparam("b_units", expanding=True)), _m.c.role == sa.bindparam("b_role"),
+                   users.c.active.is_(True),
+                   sa.or_(_m.c.valid_from.is_(None), _m.c.valid_from <= sa.bindparam("b_today")),
+                   sa.or_(_m.c.valid_to.is_(None), _m.c.valid_to >= sa.bindparam("b_today")))
+            .order_by(_m.c.user_id))
+
+
 def holders(conn: sa.Connection, unit: str, role: str) -> list[str]:
     """The active users holding ``role`` in ``unit`` today, by id."""
     where = [unit, *(ancestors(conn, unit) if roles.covers_descendants(role) else [])]
     today = periods.to_local_date(clock.now())
-    m = memberships
-    query = (sa.select(m.c.user_id).distinct().join(users, users.c.id == m.c.user_id)
-             .where(m.c.unit.in_(where), m.c.role == role, users.c.active.is_(True),
-                    sa.or_(m.c.valid_from.is_(None), m.c.valid_from <= today),
-                    sa.or_(m.c.valid_to.is_(None), m.c.valid_to >= today))
-             .order_by(m.c.user_id))
-    return list(conn.execute(query).scalars())
+    return list(conn.execute(_HOLDERS, {"b_units": where, "b_role": role, "b_today": today}).scalars())

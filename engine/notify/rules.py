@@ -228,13 +228,16 @@ RULES: dict[str, Callable[[CaseFacts, object], list[Notice]]] = {
 }
 
 
+_CASE_FACTS = sa.select(cases.c.reference, cases.c.title, cases.c.unit, cases.c.started_by,
+                       cases.c.summary).where(cases.c.id == sa.bindparam("b_case"))  # read at every step: built once
+
+
 def on_events(conn: sa.Connection, case_id: int, at: dt.datetime, events: list) -> None:
     """Turn a batch of case events into notifications and outbox rows, in the caller's transaction."""
     relevant = [e for e in events if e.kind in RULES]
     if not relevant:
         return
-    row = conn.execute(sa.select(cases.c.reference, cases.c.title, cases.c.unit, cases.c.started_by,
-                                 cases.c.summary).where(cases.c.id == case_id)).first()
+    row = conn.execute(_CASE_FACTS, {"b_case": case_id}).first()
     if row is None:
         return
     case = CaseFacts(conn, case_id, row.reference, row.title, row.unit, row.started_by,

@@ -88,12 +88,18 @@ def _inbox_order(columns) -> tuple:
 CASE_COLUMNS = tuple(c for c in cases.c if c.name != "state")  # the workflow state is never read here
 
 
+# the statements every case detail runs (the answer to each completion among them), built once
+_CASE_ROW = (sa.select(*CASE_COLUMNS, definition_versions.c.version.label("definition_version"))
+             .join(definition_versions, definition_versions.c.id == cases.c.definition_version_id)
+             .where(cases.c.id == sa.bindparam("b_case")))
+_CASE_OPEN_TASKS = (sa.select(*TASK_COLUMNS, open_tasks.c.claimed_by)
+                    .where(open_tasks.c.case_id == sa.bindparam("b_case"))
+                    .order_by(open_tasks.c.created_at, open_tasks.c.task_id))
+
+
 def case_row(conn: sa.Connection, case_id: int) -> dict:
     """A case's columns (not its workflow state) and its version number, or ``NotFound``."""
-    row = conn.execute(
-        sa.select(*CASE_COLUMNS, definition_versions.c.version.label("definition_version"))
-        .join(definition_versions, definition_versions.c.id == cases.c.definition_version_id)
-        .where(cases.c.id == case_id)).mappings().first()
+    row = conn.execute(_CASE_ROW, {"b_case": case_id}).mappings().first()
     if row is None:
         raise NotFound(Text("未找到事项 {ref}", "case {ref} not found", ref=case_id))
     return dict(row)
@@ -115,9 +121,7 @@ def find_case_id(conn: sa.Connection, ref: str | int) -> int:
 def case_detail(conn: sa.Connection, case_id: int) -> dict:
     detail = case_row(conn, case_id)
     detail["links"] = case_links.links_of(conn, case_id)
-    detail["open_tasks"] = [dict(r) for r in conn.execute(
-        sa.select(*TASK_COLUMNS, open_tasks.c.claimed_by).where(open_tasks.c.case_id == case_id)
-        .order_by(open_tasks.c.created_at, open_tasks.c.task_id)).mappings()]
+    detail["open_tasks"] = [dict(r) for r in conn.execute(_CASE_OPEN_TASKS, {"b_case": case_id}).mappings()]
     return detail
 
 
@@ -251,15 +255,19 @@ def case_of_task(conn: sa.Connection, task_id: str) -> int | None:
     return found
 
 
+_FIGURE_EVENTS = (sa.select(case_events.c.kind, case_events.c.data)
+                  .where(case_events.c.case_id == sa.bindparam("b_case"),
+                         case_events.c.kind.in_((EventKind.COMPUTED, EventKind.FLAG_CORRECTED,
+                                                 EventKind.DEADLINE_APPROXIMATE, EventKind.DEADLINE_RECOMPUTED)))
+                  .order_by(case_events.c.seq))
+
+
 def key_figures(conn: sa.Connection, case_id: int) -> dict:
     """The latest value of everything the process computed (quorum, passed, deadlines, flags), with an
     administrator's correction of a flag in its place in the file."""
     figures: dict = {}
     approximate: set[str] = set()
-    kinds = (EventKind.COMPUTED, EventKind.FLAG_CORRECTED, EventKind.DEADLINE_APPROXIMATE,
-             EventKind.DEADLINE_RECOMPUTED)
-    for row in conn.execute(sa.select(case_events.c.kind, case_events.c.data).where(
-            case_events.c.case_id == case_id, case_events.c.kind.in_(kinds)).order_by(case_events.c.seq)):
+    for row in conn.execute(_FIGURE_EVENTS, {"b_case": case_id}):
         if row.kind == EventKind.FLAG_CORRECTED:
             figures[row.data["flag"]] = row.data["value"]
         elif row.kind == EventKind.COMPUTED:

@@ -132,7 +132,38 @@ def make_engine(url: str | None = None) -> sa.Engine:
             cursor.close()
 
         return engine
-    return sa.create_engine(url, pool_pre_ping=True)
+    engine = sa.create_engine(url)
+    _ping_when_idle(engine, lambda: IDLE_PING_SECONDS)
+    return engine
+
+
+IDLE_PING_SECONDS = 5.0  # a pooled PostgreSQL connection idle longer than this is pinged before it is lent out
+
+
+def _ping_when_idle(engine: sa.Engine, seconds) -> None:
+    """Test a pooled connection before lending it only when it sat idle over ``seconds``.
+
+    ``pool_pre_ping`` pings on every checkout: a round trip to the server each time, and a request takes two to
+    five connections (authentication, the action, the answer), which cost PostgreSQL requests 0.5–2 ms each
+    (bench/README.md). A connection used moments ago has just proved itself alive; one idle for longer (over
+    a server restart, a network cut) is pinged with the dialect's own ping and, when dead, replaced: raising
+    ``DisconnectionError`` from the checkout event makes the pool discard it and connect anew (SQLAlchemy's
+    documented pessimistic pattern). A restart within the last seconds fails the statements of the connections
+    lent at that moment; SQLAlchemy then invalidates the pool, so the next requests reconnect.
+    """
+    @sa.event.listens_for(engine, "checkin")
+    def _idle_from(_dbapi_connection, record):
+        record.info["idle_since"] = time.monotonic()
+
+    @sa.event.listens_for(engine, "checkout")
+    def _alive(dbapi_connection, record, _proxy):
+        since = record.info.get("idle_since")
+        if since is None or time.monotonic() - since < seconds():
+            return  # new (just connected) or busy a moment ago
+        try:
+            engine.dialect.do_ping(dbapi_connection)
+        except Exception as exc:  # any failure: this connection is not to be trusted
+            raise sa.exc.DisconnectionError(str(exc)) from exc
 
 
 def alembic_config(url: str) -> Config:
