@@ -23,7 +23,6 @@ from SpiffWorkflow.bpmn.specs.mixins.multiinstance_task import MultiInstanceTask
 from SpiffWorkflow.bpmn.specs.mixins.subworkflow_task import SubWorkflowTask
 from SpiffWorkflow.bpmn.specs.mixins.user_task import UserTask
 
-from engine.cases import multisign
 from engine.definitions import bpmn
 from engine.domain import clock
 from engine.notify import recipients
@@ -79,7 +78,7 @@ class Forecaster:
         for task in ready:
             element = (task.workflow.spec.name, projection.element_id(task))
             data = {**data, **copy.deepcopy(task.data)}
-            spec = self._own_spec(task)
+            spec = projection.step_task(task).task_spec
             self.visited.add((self._context(task.workflow), spec.name))
             if element in seen_steps:
                 continue  # several instances of one multi-person step: one line
@@ -93,16 +92,10 @@ class Forecaster:
         self.data = data
         self.cursor = last_due
         for task in ready:
-            spec = self._own_spec(task)
+            spec = projection.step_task(task).task_spec
             self._follow(self._context(task.workflow), task.workflow.spec.name, [o.name for o in spec.outputs],
                          self._return_path(task.workflow))
         return self.steps[:MAX_STEPS]
-
-    @staticmethod
-    def _own_spec(task):
-        """The task's step: a multi-person step's wrapper for one of its instances."""
-        wrapper = multisign.wrapper_of(task)
-        return wrapper.task_spec if wrapper is not None else task.task_spec
 
     def _context(self, workflow) -> str:
         """Which call of which process: the call activities from the top, so a process called twice is two places."""

@@ -55,15 +55,6 @@ RULE_NAMES = {"all": Text("会签", "all must agree"), "any": Text("或签", "an
 TALLY_KEYS = ("signs_total", "signs_done", "signs_approved", "signs_rejected")
 
 
-def wrapper_of(task):
-    """The multi-instance step an instance belongs to, or None for any other task."""
-    parent = task.parent
-    if parent is not None and isinstance(parent.task_spec, MultiInstanceTask) \
-            and task.task_spec.name == parent.task_spec.task_spec:
-        return parent
-    return None
-
-
 def instances(wrapper) -> list:
     return [c for c in wrapper.children if c.task_spec.name == wrapper.task_spec.task_spec]
 
@@ -72,7 +63,7 @@ def pass_marks(task) -> dict:
     """What a member's ``task_completed`` says about the run of its step, read before the instance runs: every
     instance of one run completes the same element, and the stuck report counts the run once (engine.store.
     report_state), while a loop back to the step is a new run (a new wrapper task) and counts again."""
-    wrapper = wrapper_of(task)
+    wrapper = projection.wrapper_of(task)
     if wrapper is None:
         return {}
     earlier = any(i.id != task.id and i.state == TaskState.COMPLETED for i in instances(wrapper))
@@ -121,7 +112,7 @@ def decision_of(data: dict) -> str:
 def prepare(task, member: str, data: dict, opinion: dict | None, now: dt.datetime) -> tuple[dict, dict]:
     """Before an instance runs: its output item and the tally (with this decision) go into its data, so the
     step's completionCondition sees them. Returns (sign, tally) for the case file."""
-    wrapper = wrapper_of(task)
+    wrapper = projection.wrapper_of(task)
     opinion = opinion or {}
     sign = {"member": member, "decision": decision_of(data), "opinion": opinion.get("text", ""),
             "signature": (opinion.get("signature") or {}).get("sha256"), "at": now.isoformat()}
@@ -180,7 +171,7 @@ def finished_events(before: dict, actor: str) -> list[Event]:
 
 def progress(task) -> dict | None:
     """What a member sees of the step they sign in: the rule, the counts so far, who signed what, who is still to."""
-    wrapper = wrapper_of(task)
+    wrapper = projection.wrapper_of(task)
     rule = rule_of(task) if wrapper is not None else None
     if rule is None:
         return None

@@ -216,7 +216,7 @@ class Runtime(CaseUnit, Claims, Timers, Administration, Objections, HolidayCalen
                     raise
                 attachments.check_references(conn, case_id, loaded.definition.forms[form], data)
             recorded = opinions.checked(conn, case_id, opinion, opinions.signature_mode(task.task_spec))
-            signing = multisign.wrapper_of(task) is not None and multisign.rule_of(task) is not None
+            signing = projection.wrapper_of(task) is not None and multisign.rule_of(task) is not None
             running = multisign.open_wrappers(workflow) if signing else {}
             passes = multisign.pass_marks(task)  # before it runs: is another member's instance done already?
             sign_events: list[Event] = []

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from SpiffWorkflow.bpmn.exceptions import WorkflowTaskException
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import CycleTimerEventDefinition, TimerEventDefinition
 from SpiffWorkflow.bpmn.specs.mixins.events.end_event import EndEvent
+from SpiffWorkflow.bpmn.specs.mixins.multiinstance_task import MultiInstanceTask
 from SpiffWorkflow.bpmn.specs.mixins.user_task import UserTask
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.util.task import TaskState
@@ -60,6 +61,23 @@ def all_tasks(workflow: BpmnWorkflow):
 def ready_user_tasks(workflow: BpmnWorkflow) -> list:
     tasks = [t for t in all_tasks(workflow) if t.state == TaskState.READY and isinstance(t.task_spec, UserTask)]
     return sorted(tasks, key=lambda t: (t.last_state_change, str(t.id)))
+
+
+def wrapper_of(task):
+    """The multi-instance step (SpiffWorkflow's wrapper task) an instance of a multi-person step belongs to, or None
+    for any other task."""
+    parent = task.parent
+    if parent is not None and isinstance(parent.task_spec, MultiInstanceTask) \
+            and task.task_spec.name == parent.task_spec.task_spec:
+        return parent
+    return None
+
+
+def step_task(task):
+    """The task that stands for a step: for an instance of a multi-person step its wrapper (which carries the step's
+    boundary events and outgoing flows), else the task itself."""
+    wrapper = wrapper_of(task)
+    return task if wrapper is None else wrapper
 
 
 def form_key(task) -> str | None:

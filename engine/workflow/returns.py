@@ -19,6 +19,7 @@ from SpiffWorkflow.bpmn.specs.mixins.user_task import UserTask
 from SpiffWorkflow.util.task import TaskState
 
 from engine.definitions import bpmn
+from engine.workflow import projection
 
 SPLIT = ".BoundaryEventSplit"
 
@@ -70,15 +71,6 @@ def drawn_returns(spec) -> dict[str, object]:
     return found
 
 
-def owner_of(task):
-    """The task that carries a step's boundary events: a multi-person step's wrapper for one of its instances."""
-    parent = task.parent
-    if parent is not None and isinstance(parent.task_spec, MultiInstanceTask) \
-            and task.task_spec.name == parent.task_spec.task_spec:
-        return parent
-    return task
-
-
 def legacy_targets(task) -> list[str]:
     """A version deployed before returns were drawn: the ``returnTo`` property of the step."""
     value = _properties(task.task_spec).get(bpmn.RETURN_TO_PROPERTY) or ""
@@ -87,14 +79,14 @@ def legacy_targets(task) -> list[str]:
 
 def targets(task) -> list[str]:
     """The earlier steps an open task may send the case back to: the drawn ones, else (an old version) returnTo."""
-    owner = owner_of(task)
+    owner = projection.step_task(task)
     drawn = drawn_returns(owner.task_spec)
     return list(drawn) if drawn else legacy_targets(task)
 
 
 def waiting_event(task, target: str):
     """The live boundary event of an open task that sends the case back to ``target`` (None if not drawn)."""
-    owner = owner_of(task)
+    owner = projection.step_task(task)
     event_spec = drawn_returns(owner.task_spec).get(target)
     if event_spec is None or owner.parent is None:
         return None

@@ -8,11 +8,14 @@ import io
 import threading
 
 import pytest
+from SpiffWorkflow.bpmn.specs.mixins.multiinstance_task import MultiInstanceTask
 
+from engine.cases import multisign
 from engine.domain.actors import Actor
 from engine.errors import Forbidden, InvalidInput
 from engine.people import accounts, units
 from engine.service import Yishi
+from engine.workflow import projection
 from tests.support.five_step import UNIT, consult, evaluate, register, start, triage
 from tests.support.scenario import file_bytes
 
@@ -238,3 +241,27 @@ def test_one_after_another_sequential(yishi):
     sign(t, "panel_b", "reject")
     done = t.events("multi_sign_completed")[0]["data"]
     assert (done["rule"], done["outcome"], done["withdrawn"]) == ("sequential", "rejected", ["panel_c"])
+
+
+def test_each_instance_stands_for_its_step_through_the_one_wrapper(yishi):
+    """``projection.wrapper_of`` / ``step_task`` (what returns, multisign and the forecast read): every member's
+    instance belongs to the one multi-instance wrapper, which carries the step's boundary events and flows; any
+    other task has no wrapper and stands for itself."""
+    seed_panel(yishi)
+    s = start(yishi, panel_sign="all")
+    register(s)
+    with yishi.db.connect() as conn:
+        plain = projection.ready_user_tasks(yishi.runtime.load(conn, s.case_id).workflow)
+    assert [projection.element_id(t) for t in plain] == ["A_UT_Triage"]
+    assert projection.wrapper_of(plain[0]) is None and projection.step_task(plain[0]) is plain[0]
+    triage(s)
+    consult(s)
+    with yishi.db.connect() as conn:
+        ready = projection.ready_user_tasks(yishi.runtime.load(conn, s.case_id).workflow)
+    assert len(ready) == 3 and {projection.element_id(t) for t in ready} == {"A_UT_PanelSign"}
+    wrappers = {projection.wrapper_of(t).id for t in ready}
+    assert len(wrappers) == 1
+    wrapper = projection.step_task(ready[0])
+    assert wrapper.id in wrappers and isinstance(wrapper.task_spec, MultiInstanceTask)
+    assert sorted(t.id for t in multisign.instances(wrapper)) == sorted(t.id for t in ready)
+    assert projection.wrapper_of(wrapper) is None and projection.step_task(wrapper) is wrapper
