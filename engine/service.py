@@ -423,7 +423,8 @@ class Yishi(NotificationsDoor, ParticipationDoor, TaskActionsDoor):
         the case's row when the caller has just read it."""
         case = case or queries.case_row(conn, case_id)
         if case_forms is None:
-            case_forms = self.runtime.definition(conn, case["definition_version_id"]).forms
+            head = (case["definition_key"], case["definition_hash"]) if "definition_hash" in case else None
+            case_forms = self.runtime.definition(conn, case["definition_version_id"], head).forms
         fields = personal.definition_fields(case_forms)
         if actor is None or actor.administers(case["unit"]) or not fields:
             return personal.Entitlement(actor.user_id if actor else "", fields, everything=True)

@@ -89,7 +89,8 @@ CASE_COLUMNS = tuple(c for c in cases.c if c.name != "state")  # the workflow st
 
 
 # the statements every case detail runs (the answer to each completion among them), built once
-_CASE_ROW = (sa.select(*CASE_COLUMNS, definition_versions.c.version.label("definition_version"))
+_CASE_ROW = (sa.select(*CASE_COLUMNS, definition_versions.c.version.label("definition_version"),
+                       definition_versions.c.content_hash.label("definition_hash"))
              .join(definition_versions, definition_versions.c.id == cases.c.definition_version_id)
              .where(cases.c.id == sa.bindparam("b_case")))
 _CASE_OPEN_TASKS = (sa.select(*TASK_COLUMNS, open_tasks.c.claimed_by)
@@ -98,7 +99,7 @@ _CASE_OPEN_TASKS = (sa.select(*TASK_COLUMNS, open_tasks.c.claimed_by)
 
 
 def case_row(conn: sa.Connection, case_id: int) -> dict:
-    """A case's columns (not its workflow state) and its version number, or ``NotFound``."""
+    """A case's columns (not its workflow state), its version's number and content hash, or ``NotFound``."""
     row = conn.execute(_CASE_ROW, {"b_case": case_id}).mappings().first()
     if row is None:
         raise NotFound(Text("未找到事项 {ref}", "case {ref} not found", ref=case_id))
