@@ -3,8 +3,8 @@ import { axe, LAPTOP, login, snap } from './checks';
 import { Driver, UNIT } from './drive';
 
 // 请假代理 and 换届 (issue 13): a committee member names a colleague as stand-in from Settings and sees the open
-// consultation they had taken move to them; an administrator hands that colleague's tasks over to a successor from
-// the person's page, after a preview. The administrator gives the unit a stock phrase of its own (常用语管理), then
+// consultation they had taken move to them; the colleague's inbox says whose steps they hold (代理中); an
+// administrator hands that colleague's tasks over to a successor from the person's page, after a preview. The administrator gives the unit a stock phrase of its own (常用语管理), then
 // goes back to the inherited list.
 test.describe.configure({ mode: 'serial' });
 
@@ -17,8 +17,10 @@ async function task(driver: Driver, reference: string, element: string) {
 
 test('a committee member sets a stand-in and the task moves; an administrator hands over a leaving member', async ({ page, request }) => {
   const driver = new Driver(request);
+  const codes: Record<string, string> = {};
   for (const [id, name] of MEMBERS) {
-    await driver.call('POST', '/api/admin/users', 'admin', { id, display_name: name, memberships: [{ unit: UNIT, role: 'deliberation_committee' }] });
+    const created = await driver.call('POST', '/api/admin/users', 'admin', { id, display_name: name, memberships: [{ unit: UNIT, role: 'deliberation_committee' }] });
+    codes[id] = created.one_time_code;
   }
   const title = '6号楼外墙渗水';
   const started = await driver.call('POST', '/api/cases', 'proposer', { definition: 'five_step', unit: UNIT, title, data: { title } });
@@ -53,6 +55,21 @@ test('a committee member sets a stand-in and the task moves; an administrator ha
   expect((await task(driver, reference, 'A_UT_Consult')).claimed_by).toBe('committee_wu');
   await snap(page, 'absence-set', LAPTOP);
   await axe(page, 'absence page');
+
+  // the stand-in's inbox says whose steps they hold now and until when (Beijing day), linking to the absence page
+  const signIn = await (await request.post('/api/auth/login', { data: { user: 'committee_wu', password: codes.committee_wu } })).json();
+  const password = '吴委员-代理-2026';
+  expect((await request.post('/api/me/password', { headers: { Authorization: `Bearer ${signIn.access_token}` },
+    data: { old_password: codes.committee_wu, new_password: password } })).ok()).toBeTruthy();
+  await page.evaluate(() => { localStorage.clear(); sessionStorage.clear(); }); // signed out
+  await login(page, 'committee_wu', password);
+  const [, month, date] = today.split('-').map(Number);
+  const banner = page.locator('.standing-in');
+  await expect(banner).toContainText(`你正在代理 deliberation_committee 的待办（至 ${month}月${date}日）`);
+  await expect(page.locator('.task-card', { hasText: title })).toBeVisible(); // the consultation it names came along
+  await snap(page, 'inbox-standing-in', LAPTOP);
+  await banner.getByRole('link', { name: '查看请假代理' }).click();
+  await expect(page.locator('.stand-in-card', { hasText: 'deliberation_committee 请假，由我代办' })).toContainText('代理中');
 
   await page.evaluate(() => { localStorage.clear(); sessionStorage.clear(); }); // signed out
   await login(page, 'admin');

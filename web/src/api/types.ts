@@ -56,3 +56,4 @@ export type RequestItem = Ok<paths['/api/views/requests']['get']>[number];
 export type TaskActions = Ok<paths['/api/tasks/{task_id}/actions']['get']>;
 export type CaseActions = Ok<paths['/api/cases/{case}/actions']['get']>;
 export type SummaryLine = TaskItem['summary'][number];
+export type StandInItem = Ok<paths['/api/stand-ins']['get']>['items'][number];

@@ -1,9 +1,19 @@
 // Small pure helpers of the absence, hand-over and stock-phrase pages (tested in src/test/handover.test.ts).
+import dayjs from 'dayjs';
 import { formatInstant } from './time';
 
 /** The Beijing calendar day of an instant, YYYY-MM-DD (the engine's "today" comes from the server's clock). */
 export function beijingDay(instant: string | null | undefined): string {
   return formatInstant(instant, false);
+}
+
+/** A Beijing calendar day (YYYY-MM-DD, as the engine gives dates) for a sentence: 12月5日 / Dec 5, with the year when
+ * asked (the banner of a stand-in). Read as the date it is, never moved through the device's zone. */
+export function formatDay(day: string, language: string, withYear = false): string {
+  const parsed = dayjs(day.slice(0, 10)); // a date alone parses as that day, local
+  if (!parsed.isValid()) return day;
+  if (language === 'en') return parsed.locale('en').format(withYear ? 'MMM D, YYYY' : 'MMM D');
+  return parsed.format(withYear ? 'YYYY年M月D日' : 'M月D日');
 }
 
 /** A day picker's day as the engine takes it: the calendar day the person chose, YYYY-MM-DD. */
