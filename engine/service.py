@@ -245,12 +245,21 @@ class Yishi(NotificationsDoor, ParticipationDoor, TaskActionsDoor):
         """Complete a task with its form data and the opinion it carries (审批意见: text, photos, signature)."""
         case_id = self.case_id(case_ref)
         self.runtime.complete(case_id, task_id, actor, data, opinion)
-        return self.case(case_id)
+        return self.answer(case_id, actor)
 
     # cases
     def case_id(self, case_ref: str | int) -> int:
         with self.db.connect() as conn:
             return queries.find_case_id(conn, case_ref)
+
+    def answer(self, case_id: int, actor: Actor) -> dict:
+        """The case as an action of ``actor``'s answers it: its detail with the key figures (personal data masked
+        for the actor), read on one connection (each completion answers with it)."""
+        with self.db.connect() as conn:
+            detail = queries.case_detail(conn, case_id)
+            detail["key_figures"] = self._figures(conn, case_id, actor, detail)
+        detail["summary"] = summary.render(detail.get("summary"), DEFAULT_LANGUAGE)
+        return detail
 
     def case(self, case_ref: str | int) -> dict:
         """A case by id or reference, unchecked (the CLI's view; the API uses ``visible_case``)."""
@@ -473,7 +482,7 @@ class Yishi(NotificationsDoor, ParticipationDoor, TaskActionsDoor):
             detail = queries.case_detail(conn, case_id)
             if not actor.member_of(detail["unit"]) and not self._may_see(conn, case_id, actor):
                 raise NotFound(Text("未找到事项 {ref}", "case {ref} not found", ref=case_ref))
-            detail["key_figures"] = self.reader(conn, case_id, actor).apply(queries.key_figures(conn, case_id))
+            detail["key_figures"] = self._figures(conn, case_id, actor, detail)
         self.note_copy_read(case_id, actor)  # a copy to the reader counts as read once they open the case
         detail["summary"] = summary.render(detail.get("summary"), DEFAULT_LANGUAGE)
         return detail
@@ -665,7 +674,10 @@ class Yishi(NotificationsDoor, ParticipationDoor, TaskActionsDoor):
         """The case's key figures; for an ``actor``, personal data they do not handle masked. ``case``: its row
         (or detail) when the caller has it."""
         with self.db.connect() as conn:
-            return self.reader(conn, case_id, actor, case=case).apply(queries.key_figures(conn, case_id))
+            return self._figures(conn, case_id, actor, case)
+
+    def _figures(self, conn: sa.Connection, case_id: int, actor: Actor | None, case: dict | None) -> dict:
+        return self.reader(conn, case_id, actor, case=case).apply(queries.key_figures(conn, case_id))
 
     def diagram(self, case_ref, actor: Actor) -> dict:
         """The case's pinned BPMN with its completed and active elements, for a member of its unit."""
