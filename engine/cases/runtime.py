@@ -242,7 +242,7 @@ class Runtime(CaseUnit, Claims, Timers, Administration, Objections, HolidayCalen
             effects = [*self.copies_on_completion(conn, case_id, row.unit, task, now),  # the step's copyTo
                        *self.requests_on_completion(conn, requests)]  # consultations asked for after it
             summary.record(conn, case_id, row.definition_version_id, loaded.definition.forms, task.data,
-                           (row.version_key, row.version_hash))
+                           (row.version_key, row.version_hash), current=row.summary)
             try:
                 self.save(conn, loaded, workflow, snap,
                           [*shaped, completed, *sign_events, *finished, *events, *effects], now)

@@ -55,15 +55,19 @@ def lines(fields: list[str], forms: dict[str, dict], data: dict[str, Any]) -> li
             for i, name in enumerate(present)]
 
 
+_SET_SUMMARY = sa.update(cases).where(cases.c.id == sa.bindparam("b_case"))
+
+
 def record(conn: sa.Connection, case_id: int, version_id: int, forms: dict[str, dict], data: dict[str, Any],
-           head: tuple[str, str] | None = None) -> None:
-    """Keep the case's summary lines as ``data`` gives them (nothing when the method declares none)."""
+           head: tuple[str, str] | None = None, current: list | None = None) -> None:
+    """Keep the case's summary lines as ``data`` gives them (nothing when the method declares none); ``current``:
+    the lines the case row holds, left unwritten when they stay the same (most steps change none of them)."""
     fields = declared(conn, version_id, head)
     if not fields:
         return
     found = lines(fields, forms, data)
-    if found is not None:
-        conn.execute(sa.update(cases).where(cases.c.id == case_id).values(summary=found))
+    if found is not None and found != current:
+        conn.execute(_SET_SUMMARY, {"b_case": case_id, "summary": found})
 
 
 def render(summary: list[dict] | None, language: str) -> list[dict]:

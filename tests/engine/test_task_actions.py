@@ -10,13 +10,14 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
+from engine.cases import summary
 from engine.definitions.compiler import load_bundle
 from engine.domain import clock
 from engine.domain.actors import Actor
 from engine.errors import Conflict, Forbidden, InvalidInput, InvalidState, NotFound
 from engine.people import accounts, units
 from engine.service import Yishi
-from engine.store.tables import notifications, outbox
+from engine.store.tables import cases, notifications, outbox
 from tests.support.demo_case import DESIGNER, PROPOSAL, UNIT
 
 ACTIONS = Path(__file__).resolve().parent.parent / "fixtures" / "actions" / "actions.bpmn"
@@ -174,6 +175,28 @@ def test_summary_lines_follow_the_case_into_lists_and_notifications(acts):
     with acts.db.connect() as conn:
         rendered = conn.execute(sa.select(outbox.c.payload)).scalars().all()
     assert rendered == [] or all(isinstance(p, dict) for p in rendered)
+
+
+def test_a_step_that_changes_no_summary_field_leaves_the_lines_unwritten(acts):
+    case_id, review = to_review(acts)
+    before = acts.case(case_id)["summary"]
+    updates = []
+
+    def listen(_conn, _cursor, statement, *_args):
+        if statement.startswith("UPDATE cases SET summary"):
+            updates.append(statement)
+    sa.event.listen(acts.db, "before_cursor_execute", listen)
+    try:
+        acts.complete(case_id, review, who(acts, "wang"), {"decision": "deliberate"})
+    finally:
+        sa.event.remove(acts.db, "before_cursor_execute", listen)
+    assert updates == [] and acts.case(case_id)["summary"] == before
+    with acts.db.begin() as conn:  # the lines a step's data gives are written when they differ
+        row = conn.execute(sa.select(cases).where(cases.c.id == case_id)).one()
+        forms = acts.runtime.definition(conn, row.definition_version_id).forms
+        summary.record(conn, case_id, row.definition_version_id, forms, {**PROPOSAL, "households": 90},
+                       current=row.summary)
+    assert acts.case(case_id)["summary"][0]["value"] == "90"
 
 
 # ----- hand-over ---------------------------------------------------------------------------------------------
