@@ -57,6 +57,11 @@ if [ "$HTTP" = 1 ]; then
   run --workers 2 --database "$PG/yishi_bench"
 fi
 
+if [ "$HTTP" = 1 ]; then
+  echo; echo "## the floor under a completion, beside Yishi (bench/floors.py, 2 workers, 8 connections)"
+  $PY bench/floors.py --cases "$CASES" --postgres "$PG/yishi_bench"
+fi
+
 if [ "$INBOX" = 1 ]; then
   echo; echo "## the inbox and the stuck report at a million cases (bench/inbox_load.py)"
   if psql -h 127.0.0.1 -U postgres -tAc "select 1 from pg_database where datname = 'yishi_bench_1m'" | grep -q 1; then
