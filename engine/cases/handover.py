@@ -19,6 +19,7 @@ check): of a transfer and a completion at once exactly one wins.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import uuid
 
@@ -116,40 +117,45 @@ class Handover:
         return self._move(case_id, task_id, actor, target, reason, how="transfer", check=True)
 
     def _move(self, case_id: int, task_id: str, actor: Actor, target: Actor, reason: str, *, how: str,
-              check: bool, extra: dict | None = None, only_from: str | None = None) -> dict:
+              check: bool, extra: dict | None = None, only_from: str | None = None,
+              conn: sa.Connection | None = None) -> dict:
+        """Move one open step, in a transaction of its own or, with ``conn``, as part of that one."""
+        if conn is None:
+            with self.db.begin() as conn:
+                return self._move(case_id, task_id, actor, target, reason, how=how, check=check, extra=extra,
+                                  only_from=only_from, conn=conn)
         now = clock.now()
-        with self.db.begin() as conn:
-            loaded = self.load(conn, case_id)
-            task = self._open_task(loaded, task_id)
-            row = loaded.open_before[str(task.id)]
-            unit = loaded.row.unit
-            if only_from is not None and holder_of(row) != only_from:
-                raise Conflict(Text("“{step}”已不在 {user} 名下", "'{step}' is no longer with {user}",
-                                    step=names.split(row.name), user=only_from))
-            if check:
-                check_holder(actor, unit, row)
-            previous = holder_of(row)
-            if target.user_id == (previous or actor.user_id):
-                raise InvalidInput(Text("“{step}”已经由 {user} 办理", "'{step}' is already with {user}",
-                                        step=names.split(row.name), user=target.user_id),
-                                   [FieldError("to_user", Text("请选择其他人", "choose someone else"))])
-            statutory = statutory_kind(task)
-            refused = may_take(target, unit, row, statutory)
-            if refused is not None:
-                raise Forbidden(refused)
-            if row.assignee is not None:
-                task.internal_data[projection.ASSIGNEE_KEY] = target.user_id
-                assignee, claimed_by = target.user_id, None
-            else:
-                assignee, claimed_by = None, target.user_id
-            event = Event(EventKind.TASK_TRANSFERRED, actor.user_id, {
-                "to": target.user_id, "previous": previous, "reason": reason, "how": how,
-                "claimed_by": claimed_by, "assignee": assignee, **(extra or {})},
-                projection.element_id(task), str(task.id))
-            self.save(conn, loaded, loaded.workflow, projection.snapshot(loaded.workflow), [event], now,
-                      progress=False)
-            conn.execute(sa.update(open_tasks).where(open_tasks.c.task_id == str(task.id))
-                         .values(claimed_by=claimed_by, claimed_at=now if claimed_by else None, assignee=assignee))
+        loaded = self.load(conn, case_id)
+        task = self._open_task(loaded, task_id)
+        row = loaded.open_before[str(task.id)]
+        unit = loaded.row.unit
+        if only_from is not None and holder_of(row) != only_from:
+            raise Conflict(Text("“{step}”已不在 {user} 名下", "'{step}' is no longer with {user}",
+                                step=names.split(row.name), user=only_from))
+        if check:
+            check_holder(actor, unit, row)
+        previous = holder_of(row)
+        if target.user_id == (previous or actor.user_id):
+            raise InvalidInput(Text("“{step}”已经由 {user} 办理", "'{step}' is already with {user}",
+                                    step=names.split(row.name), user=target.user_id),
+                               [FieldError("to_user", Text("请选择其他人", "choose someone else"))])
+        statutory = statutory_kind(task)
+        refused = may_take(target, unit, row, statutory)
+        if refused is not None:
+            raise Forbidden(refused)
+        if row.assignee is not None:
+            task.internal_data[projection.ASSIGNEE_KEY] = target.user_id
+            assignee, claimed_by = target.user_id, None
+        else:
+            assignee, claimed_by = None, target.user_id
+        event = Event(EventKind.TASK_TRANSFERRED, actor.user_id, {
+            "to": target.user_id, "previous": previous, "reason": reason, "how": how,
+            "claimed_by": claimed_by, "assignee": assignee, **(extra or {})},
+            projection.element_id(task), str(task.id))
+        self.save(conn, loaded, loaded.workflow, projection.snapshot(loaded.workflow), [event], now,
+                  progress=False)
+        conn.execute(sa.update(open_tasks).where(open_tasks.c.task_id == str(task.id))
+                     .values(claimed_by=claimed_by, claimed_at=now if claimed_by else None, assignee=assignee))
         return {"task_id": str(task.id), "case_id": case_id, "to": target.user_id, "previous": previous}
 
     # ----- asking others: 委派 and 加签 -------------------------------------------------------------------------
@@ -306,32 +312,35 @@ class Handover:
                 sa.and_(stand_ins.c.state == "running", stand_ins.c.valid_to < today)))).all()
         for absence in due:
             ending = absence.state == "running" or absence.valid_to < today
-            with self.db.begin() as conn:
+            with self.db.begin() as conn:  # the new state and the moves it means: all written, or none
                 new_state = "ended" if ending else "running"
                 if conn.execute(sa.update(stand_ins).where(stand_ins.c.id == absence.id,
                                                            stand_ins.c.state == absence.state)
                                 .values(state=new_state)).rowcount != 1:
                     continue  # another worker took it
-            if ending and absence.state == "planned":
-                continue  # over before it began: nothing moves
-            if ending:
-                done[absence.id] = self._back_from_stand_in(SYSTEM_STAND_IN, absence,
-                                                            f"代理结束 stand-in ended ({absence.reason})")
-            else:
-                done[absence.id] = self._move_all(SYSTEM_STAND_IN, absence.user_id, absence.stand_in, absence.reason,
-                                                  how="stand_in", extra={"stand_in_id": absence.id})
+                if ending and absence.state == "planned":
+                    continue  # over before it began: nothing moves
+                if ending:
+                    done[absence.id] = self._back_from_stand_in(conn, SYSTEM_STAND_IN, absence,
+                                                                f"代理结束 stand-in ended ({absence.reason})")
+                else:
+                    done[absence.id] = self._move_all(SYSTEM_STAND_IN, absence.user_id, absence.stand_in,
+                                                      absence.reason, how="stand_in",
+                                                      extra={"stand_in_id": absence.id}, conn=conn)
         return done
 
-    def _back_from_stand_in(self, actor: Actor, absence: sa.Row, reason: str) -> dict:
+    def _back_from_stand_in(self, conn: sa.Connection, actor: Actor, absence: sa.Row, reason: str) -> dict:
         """What the stand-in still holds through this absence moves back to the absent person (the end of an
-        absence, on the day after its last or earlier by hand)."""
+        absence, on the day after its last or earlier by hand), in the transaction that ends the absence."""
         return self._move_all(actor, absence.stand_in, absence.user_id, reason, how="stand_in_end",
-                              extra={"stand_in_id": absence.id}, only_marked=absence.id)
+                              extra={"stand_in_id": absence.id}, only_marked=absence.id, conn=conn)
 
     def end_stand_in(self, actor: Actor, stand_in_id: int, reason: str | None = None) -> dict:
         """End an absence early (running: what is still with the stand-in moves back now, through the same path as
         its last day) or cancel one not begun yet; the absent person or an administrator, recorded in their account
-        events. Of two at once (or with the timer tick) one takes it: the state moves from the state read."""
+        events. The end, its account event and the moves back are one transaction: a failure on the way leaves the
+        absence running with every step where it was. Of two at once (or with the timer tick) one takes it: the
+        state moves from the state read."""
         reason = note_text(reason, "reason")
         with self.db.connect() as conn:
             absence = conn.execute(sa.select(stand_ins).where(stand_ins.c.id == stand_in_id)).first()
@@ -356,8 +365,8 @@ class Handover:
                 actor=actor.user_id, data={"id": absence.id, "stand_in": absence.stand_in, "reason": reason,
                                            "from": absence.valid_from.isoformat(),
                                            "to": absence.valid_to.isoformat()}))
-        why = f"提前结束代理 stand-in ended early ({reason or absence.reason})"
-        moved = self._back_from_stand_in(actor, absence, why) if running else {"moved": [], "kept": []}
+            why = f"提前结束代理 stand-in ended early ({reason or absence.reason})"
+            moved = self._back_from_stand_in(conn, actor, absence, why) if running else {"moved": [], "kept": []}
         return {"id": absence.id, "state": new_state, **moved}
 
     def stand_ins_of(self, actor: Actor, unit: str | None = None) -> list[dict]:
@@ -467,14 +476,19 @@ class Handover:
                        cases.c.status.in_(ACTIVE_STATUSES)).order_by(open_tasks.c.case_id, open_tasks.c.task_id))
 
     def _move_all(self, actor: Actor, from_user: str, to_user: str, reason: str, *, how: str, extra: dict,
-                  units_of: Actor | None = None, only_marked: int | None = None) -> dict:
-        with self.db.connect() as conn:
-            target = accounts.actor_of(conn, to_user)
-            rows = conn.execute(self._held_by(from_user)).all()
+                  units_of: Actor | None = None, only_marked: int | None = None,
+                  conn: sa.Connection | None = None) -> dict:
+        """Move every open step with ``from_user`` to ``to_user``; a step that may not move stays, with why. Each
+        case in a transaction of its own, or with ``conn`` all in that one (a savepoint each, so a step that stays
+        leaves nothing of itself, while any other failure undoes the whole transaction)."""
+        with contextlib.nullcontext(conn) if conn is not None else self.db.connect() as reading:
+            target = accounts.actor_of(reading, to_user)
+            rows = reading.execute(self._held_by(from_user)).all()
             if only_marked is not None and rows:  # the end of an absence: only what the stand-in got through it
-                marked = {e.task_id for e in conn.execute(sa.select(case_events.c.task_id, case_events.c.data).where(
-                    case_events.c.kind == EventKind.TASK_TRANSFERRED,
-                    case_events.c.task_id.in_([r.task_id for r in rows])))
+                marked = {e.task_id for e in reading.execute(
+                    sa.select(case_events.c.task_id, case_events.c.data).where(
+                        case_events.c.kind == EventKind.TASK_TRANSFERRED,
+                        case_events.c.task_id.in_([r.task_id for r in rows])))
                     if isinstance(e.data, dict) and e.data.get("stand_in_id") == only_marked}
                 rows = [r for r in rows if r.task_id in marked]
         moved, kept = [], []
@@ -484,8 +498,9 @@ class Handover:
             item = {"task_id": row.task_id, "case_id": row.case_id, "reference": row.reference, "title": row.title,
                     "step": names.split(row.name)}
             try:
-                self._move(row.case_id, row.task_id, actor, target, reason, how=how, check=False, extra=extra,
-                           only_from=from_user)
+                with contextlib.nullcontext() if conn is None else conn.begin_nested():
+                    self._move(row.case_id, row.task_id, actor, target, reason, how=how, check=False, extra=extra,
+                               only_from=from_user, conn=conn)
                 moved.append(item)
             except (Forbidden, Conflict, InvalidState, InvalidInput, NotFound) as exc:
                 kept.append({**item, "why": exc.text})

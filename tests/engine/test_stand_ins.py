@@ -9,6 +9,7 @@ import datetime as dt
 import pytest
 import sqlalchemy as sa
 
+from engine.cases.handover import Handover
 from engine.domain.actors import ADMIN_ROLE, Actor
 from engine.errors import Forbidden, InvalidInput, InvalidState, NotFound
 from engine.store.tables import account_events as events_table
@@ -65,6 +66,61 @@ def test_only_what_the_stand_in_got_through_the_absence_goes_back(acts):
     ended = acts.end_stand_in(who(acts, "ada"), set_["id"])  # an administrator may end it too
     assert [m["task_id"] for m in ended["moved"]] == [review_a]
     assert step(acts, case_a, "review")["claimed_by"] == "wang" and step(acts, case_b, "review")["claimed_by"] == "li"
+
+
+def _failing_second_move(monkeypatch, how: str) -> list[str]:
+    """Let the first move of kind ``how`` through and fail the second (a crash between two cases' writes)."""
+    original, tried = Handover._move, []
+
+    def move(self, case_id, task_id, *args, **kwargs):
+        if kwargs.get("how") == how:
+            tried.append(task_id)
+            if len(tried) == 2:
+                raise RuntimeError("injected failure in the second move")
+        return original(self, case_id, task_id, *args, **kwargs)
+
+    monkeypatch.setattr(Handover, "_move", move)
+    return tried
+
+
+def _two_steps_with_the_stand_in(acts):
+    cases = [to_review(acts), to_review(acts)]
+    for _, review in cases:
+        acts.claim(review, who(acts, "wang"))
+    absence = acts.set_stand_in(who(acts, "wang"), "wang", "li", TODAY, TODAY + dt.timedelta(days=6), "病假")
+    assert [step(acts, c, "review")["claimed_by"] for c, _ in cases] == ["li", "li"]
+    return cases, absence
+
+
+def test_ending_an_absence_early_writes_the_end_and_every_move_back_or_nothing(acts, monkeypatch):
+    cases, absence = _two_steps_with_the_stand_in(acts)
+    tried = _failing_second_move(monkeypatch, "stand_in_end")
+    with pytest.raises(RuntimeError):
+        acts.end_stand_in(who(acts, "wang"), absence["id"], "提前销假")
+    assert len(tried) == 2  # the first step had moved back when the second failed: that move is undone too
+    assert [s["state"] for s in acts.stand_ins(who(acts, "wang"))] == ["running"]
+    assert [e["kind"] for e in account_events(acts, "wang")][-1] == "stand_in_set"
+    assert [step(acts, c, "review")["claimed_by"] for c, _ in cases] == ["li", "li"]
+    assert [file_kinds(acts, c).count("task_transferred") for c, _ in cases] == [1, 1]
+    monkeypatch.undo()  # tried again, it ends and both steps come back
+    ended = acts.end_stand_in(who(acts, "wang"), absence["id"], "提前销假")
+    assert ended["state"] == "ended" and sorted(m["task_id"] for m in ended["moved"]) == sorted(r for _, r in cases)
+    assert [step(acts, c, "review")["claimed_by"] for c, _ in cases] == ["wang", "wang"]
+
+
+def test_an_absence_the_timer_tick_ends_is_ended_with_its_moves_back_or_tried_again(acts, monkeypatch):
+    cases, absence = _two_steps_with_the_stand_in(acts)
+    after_it = dt.datetime(2026, 3, 10, 1, 0, tzinfo=dt.UTC)  # the day after its last
+    _failing_second_move(monkeypatch, "stand_in_end")
+    with pytest.raises(RuntimeError):
+        acts.runtime.apply_stand_ins(after_it)
+    assert [s["state"] for s in acts.stand_ins(who(acts, "wang"))] == ["running"]
+    assert [step(acts, c, "review")["claimed_by"] for c, _ in cases] == ["li", "li"]
+    monkeypatch.undo()
+    done = acts.runtime.apply_stand_ins(after_it)  # the next tick takes it again
+    assert sorted(m["task_id"] for m in done[absence["id"]]["moved"]) == sorted(r for _, r in cases)
+    assert acts.stand_ins(who(acts, "wang")) == []
+    assert [step(acts, c, "review")["claimed_by"] for c, _ in cases] == ["wang", "wang"]
 
 
 def test_a_planned_absence_is_cancelled_without_moving_anything(acts):
