@@ -40,6 +40,7 @@ from engine.store.tables import (
     account_events,
     case_events,
     cases,
+    definition_versions,
     memberships,
     open_tasks,
     stand_ins,
@@ -177,7 +178,7 @@ class Handover:
                 raise InvalidInput(Text("不能请自己协助", "you cannot ask yourself"),
                                    [FieldError("to_user", Text("请选择其他人", "choose someone else"))])
             if kind == "delegate":
-                statutory = self._statutory_of_row(conn, case, row)
+                statutory = self._statutory_of_row(conn, case.definition_version_id, row)
                 if statutory:
                     raise Forbidden(Text("“{step}”是{kind}，须由{role}本人决定，不能委派（可以加签征求意见）",
                                          "'{step}' is {kind}: the {role} decides it and cannot delegate it (ask "
@@ -257,8 +258,11 @@ class Handover:
                                                               "request": r.id, "status": "open"},
                       r.element_id, r.task_id) for r in waiting]
 
-    def _statutory_of_row(self, conn: sa.Connection, case: sa.Row, row: sa.Row) -> str | None:
-        parsed = self.definition(conn, case.definition_version_id)
+    def _statutory_of_row(self, conn: sa.Connection, version_id: int, row: sa.Row,
+                          head: tuple[str, str] | None = None) -> str | None:
+        """The statutory kind of an open task row, read from its case's definition version (``head``: the
+        version's key and content hash, when already read)."""
+        parsed = self.definition(conn, version_id, head)
         specs = [parsed.spec, *parsed.subprocess_specs.values()]
         for spec in specs:
             if spec.name == row.process_key:
@@ -452,15 +456,19 @@ class Handover:
 
     def _preview_moves(self, conn: sa.Connection, actor: Actor, from_user: str, target: Actor) -> dict:
         """What ``handover`` would move to ``target`` and what would stay (and why), read from the open tasks and
-        the definitions (no case is restored)."""
+        the definitions (no case is restored): one query for every step with the version of its case."""
+        dv = definition_versions
+        held = (self._held_by(from_user).join(dv, dv.c.id == cases.c.definition_version_id)
+                .add_columns(dv.c.id.label("version_id"), dv.c.key.label("version_key"),
+                             dv.c.content_hash.label("version_hash")))
         moved, kept = [], []
-        for row in conn.execute(self._held_by(from_user)).all():
+        for row in conn.execute(held).all():
             if not actor.administers(row.unit):
                 continue
             item = {"task_id": row.task_id, "case_id": row.case_id, "reference": row.reference, "title": row.title,
                     "step": names.split(row.name)}
-            case = conn.execute(sa.select(cases).where(cases.c.id == row.case_id)).one()
-            refused = may_take(target, row.unit, row, self._statutory_of_row(conn, case, row))
+            statutory = self._statutory_of_row(conn, row.version_id, row, (row.version_key, row.version_hash))
+            refused = may_take(target, row.unit, row, statutory)
             if refused is None:
                 moved.append(item)
             else:

@@ -173,6 +173,32 @@ def test_the_handover_preview_says_what_moves_and_what_stays_and_writes_nothing(
     assert step(acts, vote_case, "vote")["claimed_by"] == "zhou"
 
 
+def test_the_handover_preview_reads_every_step_with_its_case_in_statements_that_do_not_grow(acts):
+    def statements_of_preview() -> tuple[int, dict]:
+        seen: list[str] = []
+
+        def record(conn, cursor, statement, *args):
+            seen.append(statement)
+
+        sa.event.listen(acts.db, "before_cursor_execute", record)
+        try:
+            preview = acts.handover(who(acts, "ada"), "wang", "li", None, dry_run=True)
+        finally:
+            sa.event.remove(acts.db, "before_cursor_execute", record)
+        return len(seen), preview
+
+    _, first = to_review(acts)
+    acts.claim(first, who(acts, "wang"))
+    statements_of_preview()  # the definition parsed once into the process's cache
+    one, preview = statements_of_preview()
+    assert [m["task_id"] for m in preview["moved"]] == [first]
+    for _ in range(3):
+        _, review = to_review(acts)
+        acts.claim(review, who(acts, "wang"))
+    four, preview = statements_of_preview()
+    assert len(preview["moved"]) == 4 and four == one
+
+
 def test_a_unit_administrator_sees_the_successors_in_the_units_they_administer(acts):
     mine = Actor("boss", frozenset({(UNIT, ADMIN_ROLE)}))
     elsewhere = Actor("other_boss", frozenset({("别的社区", ADMIN_ROLE)}))
