@@ -5,7 +5,7 @@ Each answer must be conformant to what the document declares (schemathesis' buil
 status codes, content types, headers and response schemas, invalid input rejected, valid input accepted, an
 operation with security refusing a request without credentials). ``YISHI_FUZZ_EXAMPLES`` (default 25) bounds the
 generated examples per operation: every operation is still fuzzed, and the file (``make fuzz``; ``make test`` runs
-it beside the browser tests) takes about a minute on two shared cores; a longer run::
+it beside the browser tests) takes one to one and a half minutes on two shared cores (bench/README.md); a longer run::
 
     YISHI_FUZZ_EXAMPLES=500 .venv/bin/pytest tests/api/test_fuzz.py -p no:cacheprovider
 
