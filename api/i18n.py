@@ -47,7 +47,11 @@ def request_language(request: Request) -> Language:
     return language_of(request.headers.get("accept-language"))
 
 
-LanguageDep = Annotated[Language, Depends(request_language)]
+async def _language(request: Request) -> Language:  # async: no thread-pool hop (api/deps.py)
+    return request_language(request)
+
+
+LanguageDep = Annotated[Language, Depends(_language)]
 
 
 def localise(value: Any, language: Language) -> Any:
