@@ -12,7 +12,7 @@ answers, so http_load.py's load generator drives it unchanged).
   ``UPDATE``, commit. What any engine persisting each step must at least do.
 
 ``FLOOR_DATABASE`` is ``sqlite:///FILE`` (stdlib ``sqlite3``, WAL, ``PRAGMA synchronous`` from
-``BENCH_SQLITE_SYNCHRONOUS``, writers serialised by ``BEGIN IMMEDIATE`` with SQLite's busy handler) or a
+``BENCH_SQLITE_SYNCHRONOUS``, a write taken with ``BEGIN IMMEDIATE`` under SQLite's busy handler) or a
 ``postgresql://`` URL (psycopg, one connection per thread, autocommit off). No authentication, no validation,
 no case file, no projection, no notifications: everything Yishi adds is missing on purpose.
 """
@@ -82,13 +82,14 @@ class _Store:
         return case_id
 
     def update(self, case_id: int, change) -> str:
-        """Read the state, ``change`` it, write it back, commit; the new state."""
+        """Read the state, ``change`` it, write it back, commit; the new state. As in Yishi, the work happens
+        before the first write, so on SQLite only the write and the commit hold the database's one write lock (one
+        client drives a case at a time here, so no version check is needed)."""
         conn = self.conn()
-        if not self.postgres:
-            conn.execute("BEGIN IMMEDIATE")  # the writer's lock first: a read-then-write never deadlocks
-        lock = " FOR UPDATE" if self.postgres else ""
-        state = conn.execute(f"SELECT state FROM floor_cases WHERE id = {self.mark}{lock}", (case_id,)).fetchone()[0]
+        state = conn.execute(f"SELECT state FROM floor_cases WHERE id = {self.mark}", (case_id,)).fetchone()[0]
         state = change(state)
+        if not self.postgres:
+            conn.execute("BEGIN IMMEDIATE")
         conn.execute(f"UPDATE floor_cases SET state = {self.mark} WHERE id = {self.mark}", (state, case_id))
         conn.commit() if self.postgres else conn.execute("COMMIT")
         return state
