@@ -110,13 +110,21 @@ def ensure(conn: sa.Connection, code: str, kind: str, name: str | None = None, p
         update(conn, code, parent=parent, by="system")
 
 
+def _subtree_query() -> sa.Select:
+    below = (sa.select(units.c.code).where(units.c.code.in_(sa.bindparam("b_roots", expanding=True)))
+             .cte("below", recursive=True))
+    below = below.union(sa.select(units.c.code).join(below, units.c.parent == below.c.code))
+    return sa.select(below.c.code)
+
+
+_SUBTREE = _subtree_query()  # a covering role's reach, read at every request of a street office: built once
+
+
 def subtree(conn: sa.Connection, roots: set[str]) -> set[str]:
     """``roots`` and every unit below them: one recursive query (``UNION`` stops at a cycle, should one exist)."""
     if not roots:
         return set()
-    below = sa.select(units.c.code).where(units.c.code.in_(sorted(roots))).cte("below", recursive=True)
-    below = below.union(sa.select(units.c.code).join(below, units.c.parent == below.c.code))
-    return set(conn.execute(sa.select(below.c.code)).scalars())
+    return set(conn.execute(_SUBTREE, {"b_roots": sorted(roots)}).scalars())
 
 
 def listing(conn: sa.Connection, within: set[str] | None = None) -> list[dict]:
