@@ -144,6 +144,42 @@ test('the bargaining diagram opens in the studio, readable and clean', async ({ 
   await page.screenshot({ path: 'screenshots/studio-bargaining-whole.png' });
 });
 
+test('a newer version of a called process, deployed on its own, is adopted into the draft and deployed with it', async ({ page, request }) => {
+  const driver = new Driver(request);
+  // congress_vote's version 2, deployed on its own: its first user task renamed
+  const own = await driver.call('GET', '/api/definitions/congress_vote/versions/1', 'designer');
+  const file = 'congress_vote.bpmn';
+  const task = /<bpmn:userTask id="([^"]+)" name="/.exec(own.bpmn[file])![1];
+  const bpmn = { ...own.bpmn, [file]: (own.bpmn[file] as string).replace(`<bpmn:userTask id="${task}" name="`, `$&第二版 `) };
+  const deployed = await driver.call('POST', '/api/definitions', 'designer', { bpmn, forms: own.forms });
+  expect(deployed.deployed.find((d: { key: string }) => d.key === 'congress_vote').version).toBe(2);
+
+  await login(page, 'designer');
+  await page.goto('/studio/building_collective_bargaining');
+  await expect(page.getByText('0 处错误，共 0 条提示')).toBeVisible({ timeout: 30_000 });
+  await page.getByRole('tab', { name: '调用的流程' }).click();
+  const called = page.locator('[data-called="congress_vote"]');
+  await expect(called).toContainText('它已有更新的第 2 版');
+  await called.getByRole('button', { name: '采用第 2 版' }).click();
+  await expect(called).toContainText('已采用第 2 版（部署后生效）');
+  await called.getByRole('button', { name: '查看流程图' }).click(); // the draft's copy now: the renamed task
+  await expect(called.locator(`.studio-readonly [data-element-id="${task}"]`).first()).toContainText('第二版');
+  await snap(page, 'studio-adopted');
+
+  await page.getByRole('tab', { name: '部署与迁移' }).click();
+  await page.getByRole('button', { name: '与运行版本比较' }).click();
+  await expect(page.locator('.studio-diff')).toContainText(task);
+  await page.getByRole('button', { name: '部署新版本' }).click(); // the server lints the draft with its adopted file first
+  await expect(page.getByText('已部署为第 2 版')).toBeVisible({ timeout: 30_000 });
+  const version2 = await driver.call('GET', '/api/definitions/building_collective_bargaining/versions/2', 'designer');
+  expect(version2.bpmn[file]).toContain('第二版');
+  await page.getByRole('tab', { name: '调用的流程' }).click();
+  await expect(called).toContainText('与它最新的第 2 版相同');
+  // the diagram opened before stays drawn (it was fitted while its tab was hidden, and failed, before)
+  await expect(called.locator('.studio-readonly svg').first()).toBeVisible();
+  await expect(called.getByRole('alert')).toHaveCount(0);
+});
+
 // On a phone antd's tab bar drops its overflow menu (the tabs past the screen's edge only come by a sideways swipe),
 // so the studio shows its panels in a native select there: each one opens from it.
 test.describe('on a phone', () => {

@@ -81,6 +81,7 @@ function StudioEditor({ definitionKey }: { definitionKey: string }) {
     if (!content.data) return;
     setForms(content.data.forms as Draft['forms']);
     setXml(content.data.bpmn[main]);
+    setAdopted({}); // a new version (after a deploy) holds the files adopted into its draft
   }, [content.data, main]);
 
   const draft = useCallback(async (): Promise<Draft> => {

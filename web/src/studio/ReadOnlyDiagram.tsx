@@ -7,13 +7,20 @@ export default function ReadOnlyDiagram({ xml, label }: { xml: string; label: st
   const container = useRef<HTMLDivElement>(null);
   const [error, setError] = useState<string | null>(null);
   useEffect(() => {
-    if (!container.current) return;
-    const viewer = new NavigatedViewer({ container: container.current });
+    const element = container.current;
+    if (!element) return;
+    setError(null);
+    const viewer = new NavigatedViewer({ container: element });
     let cancelled = false;
-    viewer.importXML(xml).then(() => {
-      if (!cancelled) (viewer.get('canvas') as { zoom(mode: string): number }).zoom('fit-viewport');
-    }).catch((e: Error) => !cancelled && setError(e.message));
-    return () => { cancelled = true; viewer.destroy(); };
+    // fitted once it has a size: in a tab not shown (a new version loaded meanwhile) fitting an empty box fails
+    const fit = new ResizeObserver(() => {
+      if (cancelled || element.clientWidth === 0 || element.clientHeight === 0) return;
+      fit.disconnect();
+      (viewer.get('canvas') as { zoom(mode: string): number }).zoom('fit-viewport');
+    });
+    viewer.importXML(xml).then(() => { if (!cancelled) fit.observe(element); })
+      .catch((e: Error) => !cancelled && setError(e.message));
+    return () => { cancelled = true; fit.disconnect(); viewer.destroy(); };
   }, [xml]);
   return (
     <>
