@@ -55,6 +55,8 @@ _SAVE_CASE = sa.update(cases).where(cases.c.id == sa.bindparam("b_id"),
                                     cases.c.lock_version == sa.bindparam("b_version"),
                                     cases.c.event_count == sa.bindparam("b_count"))
 _MOVE_DUE = sa.update(open_tasks).where(open_tasks.c.task_id == sa.bindparam("b_task"))
+_DROP_TASKS = sa.delete(open_tasks).where(open_tasks.c.task_id.in_(sa.bindparam("b_tasks", expanding=True)))
+_ADD_TASKS = sa.insert(open_tasks)
 
 # A case's status as a person reads it in a message ("事项 X 已取消" / "case X is cancelled").
 STATUS_TEXTS: dict[str, Text] = {
@@ -366,11 +368,11 @@ class CaseUnit:
 
         def write(conn) -> None:
             if gone:
-                conn.execute(sa.delete(open_tasks).where(open_tasks.c.task_id.in_(gone)))
+                conn.execute(_DROP_TASKS, {"b_tasks": gone})
             for change in due_changes:
                 conn.execute(_MOVE_DUE, change)
             if new_rows:
-                conn.execute(sa.insert(open_tasks), new_rows)
+                conn.execute(_ADD_TASKS, new_rows)
         return write
 
     @staticmethod

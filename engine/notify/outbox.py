@@ -46,6 +46,9 @@ def new_key() -> str:
     return f"yishi-{uuid.uuid4().hex}"
 
 
+_INSERT_NOTIFICATION, _INSERT_OUTBOX = sa.insert(notifications), sa.insert(outbox)  # at most steps: built once
+
+
 def record(conn: sa.Connection, case_id: int | None, notices: list, at: dt.datetime) -> int:
     """Write the notifications of ``notices`` and their outbox rows; returns how many notifications."""
     users = sorted({u for n in notices for u in n.users})
@@ -59,7 +62,7 @@ def record(conn: sa.Connection, case_id: int | None, notices: list, at: dt.datet
             facts = {**notice.facts}
             values = dict(user_id=user, kind=notice.kind, case_id=case_id, task_id=notice.task_id, payload=facts,
                           created_at=at, dedupe_key=f"{notice.dedupe}:{user}" if notice.dedupe else None)
-            notification_id = conn.execute(sa.insert(notifications).values(**values)).inserted_primary_key[0]
+            notification_id = conn.execute(_INSERT_NOTIFICATION, values).inserted_primary_key[0]
             written += 1
             mine = prefs[user]
             message = messages.render(notice.kind, facts, mine.language, base_url)
@@ -68,7 +71,7 @@ def record(conn: sa.Connection, case_id: int | None, notices: list, at: dt.datet
                 if channel == "dingtalk" and notice.kind not in TODO_KINDS:
                     continue  # DingTalk: to-dos only
                 if channel in available and address:
-                    conn.execute(sa.insert(outbox).values(
+                    conn.execute(_INSERT_OUTBOX, dict(
                         notification_id=notification_id, user_id=user, case_id=case_id, kind=notice.kind,
                         channel=channel, address=address, payload={**message.as_payload(), "facts": facts},
                         idempotency_key=new_key(), status=PENDING, attempts=0,

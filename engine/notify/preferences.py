@@ -55,12 +55,20 @@ def _time(value: str) -> dt.time:
     return dt.time(int(hours), int(minutes))
 
 
+# read for the people of every notice (most steps notify someone): built once
+_PREFERENCES = sa.select(notification_preferences).where(
+    notification_preferences.c.user_id.in_(sa.bindparam("b_users", expanding=True)))
+_CONTACTS = sa.select(users.c.id, users.c.email, users.c.phone).where(
+    users.c.id.in_(sa.bindparam("b_users", expanding=True)))
+_EXTERNAL = sa.select(external_accounts.c.user_id, external_accounts.c.platform, external_accounts.c.external_id).where(
+    external_accounts.c.user_id.in_(sa.bindparam("b_users", expanding=True)))
+
+
 def of(conn: sa.Connection, user_ids: list[str]) -> dict[str, Preferences]:
     """Every user's preferences (the defaults for those who set none)."""
     found = {user: Preferences() for user in user_ids}
     if user_ids:
-        np = notification_preferences
-        for row in conn.execute(sa.select(np).where(np.c.user_id.in_(sorted(set(user_ids))))):
+        for row in conn.execute(_PREFERENCES, {"b_users": sorted(set(user_ids))}):
             found[row.user_id] = Preferences(tuple(c for c in row.channels if c in CHANNELS), row.quiet_start,
                                              row.quiet_end, row.language)
     return found
@@ -99,14 +107,11 @@ def addresses(conn: sa.Connection, user_ids: list[str]) -> dict[str, dict[str, s
     found: dict[str, dict[str, str]] = {user: {} for user in user_ids}
     if not user_ids:
         return found
-    for row in conn.execute(sa.select(users.c.id, users.c.email, users.c.phone)
-                            .where(users.c.id.in_(sorted(set(user_ids))))):
+    for row in conn.execute(_CONTACTS, {"b_users": sorted(set(user_ids))}):
         if row.email:
             found[row.id]["email"] = row.email
         if row.phone:
             found[row.id]["sms"] = row.phone
-    ea = external_accounts
-    for row in conn.execute(sa.select(ea.c.user_id, ea.c.platform, ea.c.external_id)
-                            .where(ea.c.user_id.in_(sorted(set(user_ids))))):
+    for row in conn.execute(_EXTERNAL, {"b_users": sorted(set(user_ids))}):
         found[row.user_id][row.platform] = row.external_id
     return found

@@ -150,10 +150,13 @@ def chain(case_id: int, count: int, head: str, at: dt.datetime, events: list[Eve
     return rows, {"event_count": seq, "head_hash": prev, "head_seal": seal, "seal_key_id": key_id}
 
 
+_INSERT_EVENTS = sa.insert(case_events)  # at every step: built once
+
+
 def insert(conn: sa.Connection, rows: list[dict]) -> None:
     """Insert rows made by ``chain``; the caller moves the case row's head in the same transaction."""
     if rows:
-        conn.execute(sa.insert(case_events), rows)
+        conn.execute(_INSERT_EVENTS, rows)
 
 
 def append(conn: sa.Connection, case_id: int, at: dt.datetime, events: list[Event], *,
