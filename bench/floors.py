@@ -96,8 +96,9 @@ def main() -> None:
         print(f"# {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC, {os.cpu_count()} cores, Python "
               f"{platform.python_version()}, {args.workers} uvicorn workers, {args.clients} connections, "
               f"{args.cases} cases x 10 steps; load average {os.getloadavg()}")
-        print("| row | completions/s | median / p95 ms | server CPU per completion (cores used) | load |")
-        print("|---|---|---|---|---|")
+        print("| row | completions/s | median / p95 ms | server CPU per completion (cores used) "
+              "| PostgreSQL's CPU per completion | load |")
+        print("|---|---|---|---|---|---|")
         for name, start in plan:
             result = measure(start, args)
             ms = sorted(x * 1000 for x in result["latencies"])
@@ -105,7 +106,8 @@ def main() -> None:
             rows.append((name, n / result["wall"]))
             print(f"| {name} | {n / result['wall']:.0f} | {statistics.median(ms):.1f} / {ms[int(n * 0.95)]:.1f} | "
                   f"{result['cpu_server'] / n * 1000:.2f} ms ({result['cpu_server'] / result['wall']:.2f}) | "
-                  f"{os.getloadavg()[0]:.1f} |", flush=True)
+                  + (f"{result['cpu_db'] / n * 1000:.2f} ms" if "PostgreSQL" in name else "—")
+                  + f" | {os.getloadavg()[0]:.1f} |", flush=True)
 
 
 if __name__ == "__main__":

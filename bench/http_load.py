@@ -159,6 +159,19 @@ def process_tree(pid: int) -> list[int]:
     return found
 
 
+def database_pids() -> list[int]:
+    """The PostgreSQL server's processes on this machine (its backends do a completion's SQL), if any."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                if (entry / "comm").read_text().strip() == "postgres":
+                    found.append(int(entry.name))
+            except OSError:
+                continue
+    return found
+
+
 def cpu_seconds(pids: list[int]) -> float:
     """User + system CPU of these processes (their own, not their reaped children's)."""
     total = 0
@@ -235,15 +248,16 @@ async def load(port: int, cases: int, clients: int, warmup: int, server_pids: li
     warm = await start_all(warmup)  # every worker process loads the definition and warms its caches
     await asyncio.gather(*(drive(c, warm, False) for c in connections))
     todo = await start_all(cases)
-    cpu_server, cpu_client = cpu_seconds(server_pids), time.process_time()
+    cpu_server, cpu_client, cpu_db = cpu_seconds(server_pids), time.process_time(), cpu_seconds(database_pids())
     began = time.perf_counter()
     await asyncio.gather(*(drive(c, todo, True) for c in connections))
     wall = time.perf_counter() - began
     cpu_server, cpu_client = cpu_seconds(server_pids) - cpu_server, time.process_time() - cpu_client
+    cpu_db = cpu_seconds(database_pids()) - cpu_db
     for c in connections:
         c.close()
     return {"latencies": latencies, "wall": wall, "failures": failures,
-            "cpu_server": cpu_server, "cpu_client": cpu_client}
+            "cpu_server": cpu_server, "cpu_client": cpu_client, "cpu_db": cpu_db}
 
 
 def main() -> None:
@@ -293,7 +307,9 @@ def main() -> None:
               f"p99 {ms[min(n - 1, int(n * 0.99))]:.2f} ms")
         print(f"CPU per completion: server {result['cpu_server'] / n * 1000:.2f} ms "
               f"({result['cpu_server'] / result['wall']:.2f} cores), load generator "
-              f"{result['cpu_client'] / n * 1000:.3f} ms ({result['cpu_client'] / result['wall']:.2f} cores)")
+              f"{result['cpu_client'] / n * 1000:.3f} ms ({result['cpu_client'] / result['wall']:.2f} cores)"
+              + (f", PostgreSQL {result['cpu_db'] / n * 1000:.2f} ms ({result['cpu_db'] / result['wall']:.2f} cores)"
+                 if store.startswith("postgres") else ""))
 
 
 if __name__ == "__main__":
