@@ -159,17 +159,23 @@ def process_tree(pid: int) -> list[int]:
     return found
 
 
-def database_pids() -> list[int]:
-    """The PostgreSQL server's processes on this machine (its backends do a completion's SQL), if any."""
-    found = []
+def database_cpu_seconds() -> float:
+    """CPU used so far by the PostgreSQL server on this machine (its backends do a completion's SQL): its live
+    processes' own, plus what its postmaster collected from backends that have exited (``cutime``, ``cstime``)."""
+    total, ticks = 0, os.sysconf("SC_CLK_TCK")
     for entry in Path("/proc").iterdir():
         if entry.name.isdigit():
             try:
-                if (entry / "comm").read_text().strip() == "postgres":
-                    found.append(int(entry.name))
+                if (entry / "comm").read_text().strip() != "postgres":
+                    continue
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+                parent = Path(f"/proc/{fields[1]}/comm").read_text().strip()
             except OSError:
                 continue
-    return found
+            total += int(fields[11]) + int(fields[12])
+            if parent != "postgres":  # the postmaster: every backend is its child
+                total += int(fields[13]) + int(fields[14])
+    return total / ticks
 
 
 def cpu_seconds(pids: list[int]) -> float:
@@ -248,12 +254,12 @@ async def load(port: int, cases: int, clients: int, warmup: int, server_pids: li
     warm = await start_all(warmup)  # every worker process loads the definition and warms its caches
     await asyncio.gather(*(drive(c, warm, False) for c in connections))
     todo = await start_all(cases)
-    cpu_server, cpu_client, cpu_db = cpu_seconds(server_pids), time.process_time(), cpu_seconds(database_pids())
+    cpu_server, cpu_client, cpu_db = cpu_seconds(server_pids), time.process_time(), database_cpu_seconds()
     began = time.perf_counter()
     await asyncio.gather(*(drive(c, todo, True) for c in connections))
     wall = time.perf_counter() - began
     cpu_server, cpu_client = cpu_seconds(server_pids) - cpu_server, time.process_time() - cpu_client
-    cpu_db = cpu_seconds(database_pids()) - cpu_db
+    cpu_db = database_cpu_seconds() - cpu_db
     for c in connections:
         c.close()
     return {"latencies": latencies, "wall": wall, "failures": failures,
