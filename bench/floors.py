@@ -51,7 +51,7 @@ def measure(start, args) -> dict:
     try:
         asyncio.run(wait_ready(port, server))
         time.sleep(0.5 * args.workers)
-        result = asyncio.run(load(port, args.cases, args.clients, 20, process_tree(server.pid)))
+        result = asyncio.run(load([port], args.cases, args.clients, 20, process_tree(server.pid)))
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)

@@ -209,13 +209,15 @@ async def wait_ready(port: int, server: subprocess.Popen) -> None:
     raise SystemExit("server did not answer /health")
 
 
-async def load(port: int, cases: int, clients: int, warmup: int, server_pids: list[int]) -> dict:
+async def load(ports: list[int], cases: int, clients: int, warmup: int, server_pids: list[int]) -> dict:
+    """Drive ``clients`` keep-alive connections, spread round-robin over the servers' ``ports``."""
+    port = ports[0]
     conn = await Connection(port).open()
     status, body = await conn.request("POST", "/auth/login", {"user": "bench", "password": "bench"})
     assert status == 200, body
     token = json.loads(body)["access_token"]
     conn.close()
-    connections = [await Connection(port, token).open() for _ in range(clients)]
+    connections = [await Connection(ports[i % len(ports)], token).open() for i in range(clients)]
 
     async def start_all(count: int) -> list[tuple[int, str]]:
         queue = list(range(count))
@@ -270,7 +272,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--cases", type=int, default=200)
     parser.add_argument("--clients", type=int, default=8, help="concurrent keep-alive connections")
-    parser.add_argument("--workers", type=int, default=2, help="uvicorn worker processes")
+    parser.add_argument("--workers", type=int, default=2, help="uvicorn worker processes (per server)")
+    parser.add_argument("--servers", type=int, default=1,
+                        help="uvicorn servers on ports of their own, the connections spread over them in turn (as a "
+                             "load balancer would): the workers of one server share its listening socket, and a "
+                             "few keep-alive connections opened at once often all land in one worker")
     parser.add_argument("--warmup", type=int, default=20, help="cases run before the timed run")
     parser.add_argument("--database", help="database URL (emptied first!); default: a fresh SQLite file")
     parser.add_argument("--extra-path", help="a directory put on the server's PYTHONPATH (e.g. uvloop and "
@@ -286,23 +292,26 @@ def main() -> None:
         root = Path(tmp)
         url = args.database or f"sqlite:///{root / 'http.db'}"
         prepare(url, root)
-        port = free_port()
-        server = start_server(url, port, args.workers, args.sqlite_synchronous, args.extra_path, args.loop,
-                              args.http)
+        ports = [free_port() for _ in range(args.servers)]
+        servers = [start_server(url, port, args.workers, args.sqlite_synchronous, args.extra_path, args.loop,
+                                args.http) for port in ports]
         try:
-            asyncio.run(wait_ready(port, server))
+            for port, server in zip(ports, servers, strict=True):
+                asyncio.run(wait_ready(port, server))
             time.sleep(0.5 * args.workers)  # let every worker finish starting
-            pids = process_tree(server.pid)
-            result = asyncio.run(load(port, args.cases, args.clients, args.warmup, pids))
+            pids = [pid for server in servers for pid in process_tree(server.pid)]
+            result = asyncio.run(load(ports, args.cases, args.clients, args.warmup, pids))
         finally:
-            os.killpg(server.pid, signal.SIGTERM)
-            server.wait(timeout=30)
+            for server in servers:
+                os.killpg(server.pid, signal.SIGTERM)
+                server.wait(timeout=30)
     ms = sorted(x * 1000 for x in result["latencies"])
     n = len(ms)
     store = url.split(":", 1)[0]
     sync = f", synchronous={args.sqlite_synchronous}" if args.sqlite_synchronous else ""
     print(f"# {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC, {os.cpu_count()} cores, Python "
-          f"{platform.python_version()}: {store}{sync}, {args.workers} uvicorn worker(s), {args.clients} "
+          f"{platform.python_version()}: {store}{sync}, {args.servers} server(s) x {args.workers} uvicorn worker(s), "
+          f"{args.clients} "
           f"connections, {args.cases} cases x {STEPS} steps, loop {args.loop}, http {args.http}"
           + (", extra path" if args.extra_path else "") + f"; load average {os.getloadavg()}")
     if result["failures"]:
