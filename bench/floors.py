@@ -1,12 +1,14 @@
 """Completions per second over HTTP: Yishi beside the floor under it, side by side in one run.
 
-Every row is served by ``uvicorn --workers W`` in processes of its own and driven by bench/http_load.py's load
-generator (this process: asyncio, C keep-alive connections, its own GIL) with the same cases, steps and data.
-The floor rows run bench/floor_app.py: ``http`` (uvicorn + FastAPI only), ``write`` (one durable read-and-update
-per completion), ``step`` (the raw SpiffWorkflow step with spec-less JSON, stored per completion) — what any
-Python service on this stack pays before it does anything Yishi does. The Yishi rows are bench/http_load.py's.
+Every row is served by ``--servers`` uvicorn servers (``--workers`` each) in processes of their own, the
+connections spread over them in turn, and driven by bench/http_load.py's load generator (this process: asyncio,
+C keep-alive connections, its own GIL) with the same cases, steps and data. The floor rows run
+bench/floor_app.py: ``http`` (uvicorn + FastAPI only), ``write`` (one durable read-and-update per completion),
+``step`` (the raw SpiffWorkflow step with spec-less JSON, stored per completion) — what any Python service on this
+stack pays before it does anything Yishi does. The Yishi rows are bench/http_load.py's.
 
-Usage: python bench/floors.py [--workers 2] [--clients 8] [--cases 200] [--postgres URL] [--only NAME ...]
+Usage: python bench/floors.py [--servers 2] [--workers 1] [--clients 8] [--cases 200] [--postgres URL]
+                              [--only NAME ...]
 (``--postgres`` is emptied first, as http_load.py's ``--database``; without it the PostgreSQL rows are left out.)
 """
 
@@ -33,10 +35,6 @@ from http_load import free_port, load, prepare, process_tree, start_server, wait
 
 
 def start_floor(mode: str, url: str, port: int, workers: int, synchronous: str) -> subprocess.Popen:
-    import floor_app
-
-    if url:
-        floor_app._schema(url)
     env = dict(os.environ, FLOOR_MODE=mode, FLOOR_DATABASE=url, BENCH_SQLITE_SYNCHRONOUS=synchronous,
                PYTHONPATH=str(HERE.parent))
     command = [sys.executable, "-m", "uvicorn", "--factory", "floor_app:make", "--app-dir", str(HERE),
@@ -45,16 +43,21 @@ def start_floor(mode: str, url: str, port: int, workers: int, synchronous: str) 
     return subprocess.Popen(command, env=env, cwd=HERE.parent, start_new_session=True)
 
 
-def measure(start, args) -> dict:
-    port = free_port()
-    server = start(port)
+def measure(prepare_row, start, args) -> dict:
+    """One row: its database prepared, ``args.servers`` servers started, the load spread over them in turn."""
+    prepare_row()
+    ports = [free_port() for _ in range(args.servers)]
+    servers = [start(port) for port in ports]
     try:
-        asyncio.run(wait_ready(port, server))
+        for port, server in zip(ports, servers, strict=True):
+            asyncio.run(wait_ready(port, server))
         time.sleep(0.5 * args.workers)
-        result = asyncio.run(load([port], args.cases, args.clients, 20, process_tree(server.pid)))
+        pids = [pid for server in servers for pid in process_tree(server.pid)]
+        result = asyncio.run(load(ports, args.cases, args.clients, 20, pids))
     finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        server.wait(timeout=30)
+        for server in servers:
+            os.killpg(server.pid, signal.SIGTERM)
+            server.wait(timeout=30)
     if result["failures"]:
         raise SystemExit(f"failures: {len(result['failures'])}, first: {result['failures'][0]}")
     return result
@@ -62,7 +65,9 @@ def measure(start, args) -> dict:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--servers", type=int, default=2, help="uvicorn servers, the connections spread over them "
+                        "in turn (bench/http_load.py --servers)")
+    parser.add_argument("--workers", type=int, default=1, help="uvicorn workers per server")
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--cases", type=int, default=200)
     parser.add_argument("--postgres", help="a PostgreSQL database URL to empty and use")
@@ -74,13 +79,12 @@ def main() -> None:
             return f"sqlite:///{Path(tmp) / name}.db"
 
         def floor(mode, url, sync="FULL"):
-            return lambda port: start_floor(mode, url, port, args.workers, sync)
+            import floor_app
+            return (lambda: url and floor_app._schema(url),
+                    lambda port: start_floor(mode, url, port, args.workers, sync))
 
         def yishi(url, sync=None):
-            def start(port):
-                prepare(url, Path(tmp))
-                return start_server(url, port, args.workers, sync)
-            return start
+            return lambda: prepare(url, Path(tmp)), lambda port: start_server(url, port, args.workers, sync)
 
         plan = [("floor http (FastAPI, no database)", floor("http", ""))]
         for sync in ("NORMAL", "FULL"):
@@ -92,15 +96,15 @@ def main() -> None:
                      ("floor step, PostgreSQL", floor("step", args.postgres)),
                      ("Yishi, PostgreSQL", yishi(args.postgres))]
         if args.only:
-            plan = [(name, start) for name, start in plan if any(word in name for word in args.only)]
+            plan = [(name, row) for name, row in plan if any(word in name for word in args.only)]
         print(f"# {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC, {os.cpu_count()} cores, Python "
-              f"{platform.python_version()}, {args.workers} uvicorn workers, {args.clients} connections, "
-              f"{args.cases} cases x 10 steps; load average {os.getloadavg()}")
+              f"{platform.python_version()}, {args.servers} servers x {args.workers} uvicorn worker(s), "
+              f"{args.clients} connections, {args.cases} cases x 10 steps; load average {os.getloadavg()}")
         print("| row | completions/s | median / p95 ms | server CPU per completion (cores used) "
               "| PostgreSQL's CPU per completion | load |")
         print("|---|---|---|---|---|---|")
-        for name, start in plan:
-            result = measure(start, args)
+        for name, (prepare_row, start) in plan:
+            result = measure(prepare_row, start, args)
             ms = sorted(x * 1000 for x in result["latencies"])
             n = len(ms)
             rows.append((name, n / result["wall"]))

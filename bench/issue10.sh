@@ -44,21 +44,19 @@ $PY bench/run.py --instances "$INSTANCES" --database "$PG/yishi_bench"
 
 if [ "$HTTP" = 1 ]; then
   echo; echo "## completions over HTTP (bench/http_load.py, 8 connections, $CASES cases x 10 steps)"
+  echo "# two servers of one worker each, the connections spread over them in turn (--servers 2 --workers 1):"
+  echo "# one server's workers share its socket and eight connections opened at once may all land in one worker"
   run() { echo; echo "### http_load.py $*"; $PY bench/http_load.py --clients 8 --cases "$CASES" "$@"; }
-  run --workers 1 --sqlite-synchronous NORMAL --loop asyncio --http h11
-  run --workers 1 --sqlite-synchronous NORMAL
-  run --workers 2 --sqlite-synchronous NORMAL --loop asyncio --http h11
-  run --workers 2 --sqlite-synchronous NORMAL
+  run --servers 1 --workers 1 --sqlite-synchronous NORMAL
+  run --servers 2 --workers 1 --sqlite-synchronous NORMAL --loop asyncio --http h11
+  run --servers 2 --workers 1 --sqlite-synchronous NORMAL
   echo; echo "### the same with YISHI_SQLITE_WRITER_QUEUE=false (SQLite's own busy handler)"
-  YISHI_SQLITE_WRITER_QUEUE=false $PY bench/http_load.py --clients 8 --cases "$CASES" --workers 2 \
+  YISHI_SQLITE_WRITER_QUEUE=false $PY bench/http_load.py --clients 8 --cases "$CASES" --servers 2 --workers 1 \
       --sqlite-synchronous NORMAL
-  run --workers 2 --sqlite-synchronous FULL
-  run --workers 2 --database "$PG/yishi_bench" --loop asyncio --http h11
-  run --workers 2 --database "$PG/yishi_bench"
-fi
-
-if [ "$HTTP" = 1 ]; then
-  echo; echo "## the floor under a completion, beside Yishi (bench/floors.py, 2 workers, 8 connections)"
+  run --servers 2 --workers 1 --sqlite-synchronous FULL
+  run --servers 2 --workers 1 --database "$PG/yishi_bench"
+  run --servers 1 --workers 2 --sqlite-synchronous FULL  # uvicorn's own workers, for comparison
+  echo; echo "## the floor under a completion, beside Yishi (bench/floors.py, 2 servers x 1 worker, 8 connections)"
   $PY bench/floors.py --cases "$CASES" --postgres "$PG/yishi_bench"
 fi
 
