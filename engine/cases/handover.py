@@ -445,13 +445,17 @@ class Handover:
             if dry_run:
                 return {"act": None, **self._preview_moves(conn, actor, user_id, target)}
         act = uuid.uuid4().hex[:12]
-        result = self._move_all(actor, user_id, to_user, reason, how="handover", extra={"act": act},
-                                units_of=actor)
-        with self.db.begin() as conn:
-            conn.execute(sa.insert(account_events).values(
-                at=clock.now(), user_id=user_id, kind="handover", actor=actor.user_id,
-                data={"to": to_user, "reason": reason, "act": act, "moved": len(result["moved"]),
-                      "kept": len(result["kept"])}))
+        data = {"to": to_user, "reason": reason, "act": act}
+        with self.db.begin() as conn:  # one act: every move and its record, or nothing (a step that stays is listed)
+            # the record first: on SQLite the transaction begins at the first write, and the moves' savepoints must
+            # nest inside it (a SAVEPOINT opened outside a transaction commits at its release)
+            record = conn.execute(sa.insert(account_events).values(
+                at=clock.now(), user_id=user_id, kind="handover", actor=actor.user_id, data=data),
+            ).inserted_primary_key[0]
+            result = self._move_all(actor, user_id, to_user, reason, how="handover", extra={"act": act},
+                                    units_of=actor, conn=conn)
+            conn.execute(sa.update(account_events).where(account_events.c.id == record).values(
+                data={**data, "moved": len(result["moved"]), "kept": len(result["kept"])}))
         return {"act": act, **result}
 
     def _preview_moves(self, conn: sa.Connection, actor: Actor, from_user: str, target: Actor) -> dict:

@@ -73,7 +73,7 @@ def _failing_second_move(monkeypatch, how: str) -> list[str]:
     original, tried = Handover._move, []
 
     def move(self, case_id, task_id, *args, **kwargs):
-        if kwargs.get("how") == how:
+        if kwargs.get("how") == how and task_id not in tried:  # (a move without a connection calls itself again)
             tried.append(task_id)
             if len(tried) == 2:
                 raise RuntimeError("injected failure in the second move")
@@ -147,6 +147,24 @@ def test_the_stand_in_is_chosen_among_the_holders_of_my_roles_in_my_units(acts):
     assert [c["user"] for c in acts.stand_in_candidates(who(acts, "ada"), "wang")] == ["li"]
     with pytest.raises(Forbidden):
         acts.stand_in_candidates(who(acts, "li"), "wang")
+
+
+def test_a_handover_moves_every_step_and_records_the_act_or_does_nothing(acts, monkeypatch):
+    cases = [to_review(acts), to_review(acts)]
+    for _, review in cases:
+        acts.claim(review, who(acts, "wang"))
+    tried = _failing_second_move(monkeypatch, "handover")
+    with pytest.raises(RuntimeError):
+        acts.handover(who(acts, "ada"), "wang", "li", "换届")
+    assert len(tried) == 2  # the first step had moved when the second failed: that move is undone too
+    assert [step(acts, c, "review")["claimed_by"] for c, _ in cases] == ["wang", "wang"]
+    assert [file_kinds(acts, c).count("task_transferred") for c, _ in cases] == [0, 0]
+    assert "handover" not in [e["kind"] for e in account_events(acts, "wang")]
+    monkeypatch.undo()  # tried again, the act goes through whole
+    done = acts.handover(who(acts, "ada"), "wang", "li", "换届")
+    assert sorted(m["task_id"] for m in done["moved"]) == sorted(r for _, r in cases)
+    assert [step(acts, c, "review")["claimed_by"] for c, _ in cases] == ["li", "li"]
+    assert [e["kind"] for e in account_events(acts, "wang")][-1] == "handover"
 
 
 def test_the_handover_preview_says_what_moves_and_what_stays_and_writes_nothing(acts):
