@@ -133,15 +133,15 @@ def make_engine(url: str | None = None) -> sa.Engine:
 
         return engine
     engine = sa.create_engine(url)
-    _ping_when_idle(engine, lambda: IDLE_PING_SECONDS)
+    _ping_when_idle(engine)
     return engine
 
 
 IDLE_PING_SECONDS = 5.0  # a pooled PostgreSQL connection idle longer than this is pinged before it is lent out
 
 
-def _ping_when_idle(engine: sa.Engine, seconds) -> None:
-    """Test a pooled connection before lending it only when it sat idle over ``seconds``.
+def _ping_when_idle(engine: sa.Engine) -> None:
+    """Test a pooled connection before lending it only when it sat idle over ``IDLE_PING_SECONDS``.
 
     ``pool_pre_ping`` pings on every checkout: a round trip to the server each time, and a request takes two to
     five connections (authentication, the action, the answer), which cost PostgreSQL requests 0.5–2 ms each
@@ -158,7 +158,7 @@ def _ping_when_idle(engine: sa.Engine, seconds) -> None:
     @sa.event.listens_for(engine, "checkout")
     def _alive(dbapi_connection, record, _proxy):
         since = record.info.get("idle_since")
-        if since is None or time.monotonic() - since < seconds():
+        if since is None or time.monotonic() - since < IDLE_PING_SECONDS:
             return  # new (just connected) or busy a moment ago
         try:
             engine.dialect.do_ping(dbapi_connection)
