@@ -24,6 +24,7 @@ from engine.settings import settings
 from engine.store import audit
 from engine.store.audit import Event
 from engine.store.tables import case_copies, case_events, cases, open_tasks, users
+from engine.workflow import projection
 
 MAX_NOTE = 500
 MAX_RECIPIENTS = 50
@@ -171,7 +172,7 @@ class Attention:
     def copies_on_completion(self, conn: sa.Connection, case_id: int, unit: str, task, now: dt.datetime) -> list[Event]:
         """A completed step's ``copyTo`` roles: the case copied to their holders in the unit (the completion's
         transaction; the events go into the same save)."""
-        props = (getattr(task.task_spec, "extensions", None) or {}).get("properties", {})
+        props = projection.spec_properties(task.task_spec)
         roles = [r.strip() for r in (props.get(bpmn.COPY_TO_PROPERTY) or "").split(",") if r.strip()]
         if not roles:
             return []

@@ -28,10 +28,9 @@ from engine.domain import clock
 from engine.notify import recipients
 from engine.store.tables import case_events, cases
 from engine.workflow import projection
-from engine.workflow.returns import is_return_event
+from engine.workflow.returns import SPLIT, is_return_event
 
 MAX_STEPS = 40
-SPLIT = ".BoundaryEventSplit"
 MAX_REACH = 400
 
 
@@ -150,7 +149,7 @@ class Forecaster:
             self._follow(caller_ctx, caller, outputs, rest)
 
     def _step(self, process: str, spec, child) -> None:
-        props = (getattr(child, "extensions", None) or {}).get("properties", {})
+        props = projection.spec_properties(child)
         start = self.cursor
         due = self._due(props.get(bpmn.DUE_PROPERTY), start)
         rule = props.get(bpmn.SIGN_RULE_PROPERTY)
@@ -268,7 +267,7 @@ class Forecaster:
     def _people(self, spec, data: dict, task=None) -> list[str]:
         if task is not None and task.internal_data.get(projection.ASSIGNEE_KEY):
             return [task.internal_data[projection.ASSIGNEE_KEY]]
-        props = (getattr(spec, "extensions", None) or {}).get("properties", {})
+        props = projection.spec_properties(spec)
         assignee = props.get(bpmn.ASSIGNEE_PROPERTY)
         if assignee and not props.get(bpmn.SIGN_RULE_PROPERTY):
             value = self._value(assignee)

@@ -59,7 +59,7 @@ _TASK_REQUESTS = sa.select(task_requests).where(task_requests.c.task_id == sa.bi
 
 def statutory_kind(task) -> str | None:
     """The statutory kind of a live user task (its ``statutory`` property), if any."""
-    props = (getattr(task.task_spec, "extensions", None) or {}).get("properties", {})
+    props = projection.spec_properties(task.task_spec)
     value = (props.get(bpmn.STATUTORY_PROPERTY) or "").strip()
     return value or None
 
@@ -268,7 +268,7 @@ class Handover:
             if spec.name == row.process_key:
                 for task_spec in spec.task_specs.values():
                     if getattr(task_spec, "bpmn_id", None) == row.element_id:
-                        props = (getattr(task_spec, "extensions", None) or {}).get("properties", {})
+                        props = projection.spec_properties(task_spec)
                         return (props.get(bpmn.STATUTORY_PROPERTY) or "").strip() or None
         return None
 

@@ -19,6 +19,7 @@ from engine.cases import attachments
 from engine.definitions import bpmn
 from engine.domain.texts import Text
 from engine.errors import FieldError, InvalidInput
+from engine.workflow import projection
 
 SIGNATURE_MODES = ("required", "optional")
 MAX_OPINION = 2000
@@ -30,7 +31,7 @@ _SCHEMA = {"type": "object", "properties": {"photos": {attachments.WIDGET_KEYWOR
 
 def signature_mode(task_spec) -> str | None:
     """``required``, ``optional`` or None (no pad) for a task spec (an MI instance carries its step's properties)."""
-    props = (getattr(task_spec, "extensions", None) or {}).get("properties", {})
+    props = projection.spec_properties(task_spec)
     mode = (props.get(bpmn.SIGNATURE_PROPERTY) or "").strip()
     return mode if mode in SIGNATURE_MODES else None
 

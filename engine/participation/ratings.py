@@ -58,7 +58,7 @@ class RatingSpec:
 
 
 def spec_of(task) -> RatingSpec | None:
-    props = (getattr(task.task_spec, "extensions", None) or {}).get("properties") or {}
+    props = projection.spec_properties(task.task_spec)
     value = props.get(PROPERTY)
     return RatingSpec.parse(value) if value else None
 

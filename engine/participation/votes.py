@@ -95,7 +95,7 @@ class VoteSpec:
 
 
 def spec_of(task) -> VoteSpec | None:
-    props = (getattr(task.task_spec, "extensions", None) or {}).get("properties") or {}
+    props = projection.spec_properties(task.task_spec)
     value = props.get(PROPERTY)
     return VoteSpec.parse(value) if value else None
 

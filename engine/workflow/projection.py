@@ -80,8 +80,13 @@ def step_task(task):
     return task if wrapper is None else wrapper
 
 
+def spec_properties(spec) -> dict:
+    """A task spec's ``spiffworkflow:properties`` (name -> value); empty for a spec without them."""
+    return (getattr(spec, "extensions", None) or {}).get("properties") or {}
+
+
 def form_key(task) -> str | None:
-    props = (getattr(task.task_spec, "extensions", None) or {}).get("properties", {})
+    props = spec_properties(task.task_spec)
     name = props.get(bpmn.FORM_PROPERTY)
     return f"{task.workflow.spec.name}/{name}" if name else None
 
@@ -140,7 +145,7 @@ def prepare_ready_tasks(workflow: BpmnWorkflow) -> None:
     case in error at the task that carries it.
     """
     for task in ready_user_tasks(workflow):
-        props = (getattr(task.task_spec, "extensions", None) or {}).get("properties", {})
+        props = spec_properties(task.task_spec)
         assignee = props.get(bpmn.ASSIGNEE_PROPERTY)
         if assignee and ASSIGNEE_KEY not in task.internal_data:
             value = workflow.script_engine.evaluate(task, assignee)
@@ -198,7 +203,7 @@ def cycle_timer_firings(workflow: BpmnWorkflow) -> dict:
 
 def case_event_of(task) -> str | None:
     """The case-file event a timer's firing records besides ``timer_fired`` (its ``caseEvent`` property)."""
-    props = (getattr(task.task_spec, "extensions", None) or {}).get("properties", {})
+    props = spec_properties(task.task_spec)
     return props.get(bpmn.CASE_EVENT_PROPERTY)
 
 

@@ -24,14 +24,10 @@ from engine.workflow import projection
 SPLIT = ".BoundaryEventSplit"
 
 
-def _properties(spec) -> dict:
-    return (getattr(spec, "extensions", None) or {}).get("properties", {})
-
-
 def is_return_event(spec) -> bool:
     """A drawn 退回: an interrupting boundary event marked ``sendBack`` = true."""
     return (isinstance(spec, BoundaryEvent) and bool(getattr(spec, "cancel_activity", False))
-            and str(_properties(spec).get(bpmn.SEND_BACK_PROPERTY, "")).strip().lower() == "true")
+            and str(projection.spec_properties(spec).get(bpmn.SEND_BACK_PROPERTY, "")).strip().lower() == "true")
 
 
 def return_events(spec) -> list:
@@ -73,7 +69,7 @@ def drawn_returns(spec) -> dict[str, object]:
 
 def legacy_targets(task) -> list[str]:
     """A version deployed before returns were drawn: the ``returnTo`` property of the step."""
-    value = _properties(task.task_spec).get(bpmn.RETURN_TO_PROPERTY) or ""
+    value = projection.spec_properties(task.task_spec).get(bpmn.RETURN_TO_PROPERTY) or ""
     return [e.strip() for e in value.split(",") if e.strip()]
 
 
