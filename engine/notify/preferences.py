@@ -107,11 +107,12 @@ def addresses(conn: sa.Connection, user_ids: list[str]) -> dict[str, dict[str, s
     found: dict[str, dict[str, str]] = {user: {} for user in user_ids}
     if not user_ids:
         return found
-    for row in conn.execute(_CONTACTS, {"b_users": sorted(set(user_ids))}):
+    wanted = {"b_users": sorted(set(user_ids))}
+    for row in conn.execute(_CONTACTS, wanted):
         if row.email:
             found[row.id]["email"] = row.email
         if row.phone:
             found[row.id]["sms"] = row.phone
-    for row in conn.execute(_EXTERNAL, {"b_users": sorted(set(user_ids))}):
+    for row in conn.execute(_EXTERNAL, wanted):
         found[row.user_id][row.platform] = row.external_id
     return found
